@@ -74,11 +74,17 @@ def kmeans(x: np.ndarray, k: int, seed: int = 0, restarts: int = 8, max_iter: in
 
 
 def kmeans_pp(x: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """k-means++ seeding (Arthur and Vassilvitskii 2007): spread-out starting centres drawn from x."""
+    """Greedy k-means++ seeding (Arthur and Vassilvitskii 2007): spread-out starting centres drawn
+    from x; each round keeps the best of a few D^2-weighted candidates, as scikit-learn does."""
+    trials = 2 + int(np.log(max(k, 1)))
     centres = [x[rng.integers(len(x))]]
+    d2 = ((x - centres[0]) ** 2).sum(-1)
     for _ in range(1, k):
-        d2 = ((x[:, None, :] - np.array(centres)[None]) ** 2).sum(-1).min(axis=1)
         total = d2.sum()
         p = d2 / total if total > 0 else None
-        centres.append(x[rng.choice(len(x), p=p)])
+        candidates = x[rng.choice(len(x), size=trials, p=p)]
+        cand_d2 = np.minimum(d2[None], ((x[None] - candidates[:, None]) ** 2).sum(-1))
+        best = int(cand_d2.sum(axis=1).argmin())
+        centres.append(candidates[best])
+        d2 = cand_d2[best]
     return np.array(centres, dtype=float)

@@ -1,0 +1,251 @@
+"""The fit: trains the selected loss's model on the samples and yields frozen snapshots.
+
+`Fit` holds the state; `run` is the Qt-free generator that steps it, applying what a
+`FitControl` mailbox received (new data, a new loss, new settings, stop) between steps.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from engine.catalogue import LOSS_IDS
+from engine.estimate import Estimate, Snapshot
+from engine.mixture import Mixture
+from engine.models import DEFAULT_LR, FitData, Model, build_model, start_point
+
+TRAIL = 256  # positions of the mean kept in each snapshot
+CURVE = 1024  # loss values kept in each snapshot
+CHECKPOINT_EVERY = 20  # steps between saved states to return to after a divergence
+DIVERGE_FACTOR = 50.0  # the estimate is lost once it is this many data spreads from the data
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    loss: str = "l2"
+    lr: float | None = None  # None: the loss's own default (DEFAULT_LR)
+    seed: int = 0
+    k: int = 0  # components or hypotheses for mixture_nll and min_of_k; 0: as many as the data has
+    huber_delta: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.loss not in LOSS_IDS:
+            raise ValueError(f"loss: unknown loss {self.loss!r}; choose one of {', '.join(LOSS_IDS)}")
+        if self.lr is not None and not (np.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"learning rate: must be a positive number, got {self.lr}")
+        if not (np.isfinite(self.huber_delta) and self.huber_delta > 0):
+            raise ValueError(f"huber delta: must be a positive number, got {self.huber_delta}")
+        if self.k < 0:
+            raise ValueError(f"k: must be 0 (automatic) or more, got {self.k}")
+
+    @property
+    def learning_rate(self) -> float:
+        return DEFAULT_LR[self.loss] if self.lr is None else self.lr
+
+    def components_for(self, mixture: Mixture) -> int:
+        return self.k or max(len(mixture.components), 1)
+
+
+class Fit:
+    """The state of one fit. Not thread-safe: one thread owns it (see FitControl)."""
+
+    def __init__(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings | None = None) -> None:
+        self.settings = settings or FitSettings()
+        self._data = self._make_data(samples, mixture)
+        self.data_version = 0
+        self.reset()
+
+    # -- commands ---------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to step 0: a fresh model from the seed, an empty history."""
+        self.step_count = 0
+        self.diverged = False
+        self.message = ""
+        self._losses: list[float] = []
+        self._trail: list[np.ndarray] = []
+        self._gen = torch.Generator().manual_seed(self.settings.seed)
+        self._model = self._build(start_point(self._data.mixture))
+        self._estimate = self._model.estimate()
+        self._trail.append(self._estimate.mean)
+        self._checkpoint = self._model.state()
+
+    def set_data(self, samples: np.ndarray, mixture: Mixture) -> None:
+        """New samples (a component was dragged, added or removed); the model keeps its place."""
+        old_k = self.settings.components_for(self._data.mixture)
+        self._data = self._make_data(samples, mixture)
+        self.data_version += 1
+        if self.settings.components_for(mixture) != old_k or self.settings.loss == "adversarial":
+            # A different number of components, or a generator standardised for the old data.
+            self._model = self._build(self._estimate.mean)
+            self._estimate = self._model.estimate()
+        else:
+            self._model.data = self._data
+        self._checkpoint = self._model.state()
+
+    def set_settings(self, settings: FitSettings) -> None:
+        """Apply new settings mid-fit: a new loss starts from where the old estimate is."""
+        old, self.settings = self.settings, settings
+        if settings.seed != old.seed:
+            self.reset()  # a new seed is a new run
+            return
+        rebuild = (settings.loss, settings.k, settings.huber_delta) != (old.loss, old.k, old.huber_delta)
+        if rebuild or self.diverged:
+            self._model = self._build(self._estimate.mean)
+            self._estimate = self._model.estimate()
+            self._checkpoint = self._model.state()
+            if settings.loss != old.loss:
+                self._losses.clear()
+        elif settings.learning_rate != old.learning_rate:
+            self._model.set_lr(settings.learning_rate)
+        self.diverged = False
+        self.message = ""
+
+    # -- stepping -----------------------------------------------------------------
+    def step(self) -> bool:
+        """One optimiser step. Returns False (and changes nothing) once the fit has diverged."""
+        if self.diverged:
+            return False
+        loss = self._model.step()
+        estimate = self._model.estimate()
+        if not (np.isfinite(loss) and estimate.is_finite() and self._within_bounds(estimate)):
+            self._model.restore(self._checkpoint)
+            self.diverged = True
+            self.message = (
+                f"The fit diverged at step {self.step_count + 1}: the learning rate "
+                f"{self.settings.learning_rate:g} is too large. Lower it, or press Reset."
+            )
+            return False
+        self.step_count += 1
+        self._estimate = estimate
+        self._losses.append(loss)
+        self._trail.append(estimate.mean)
+        if self.step_count % CHECKPOINT_EVERY == 0:
+            self._checkpoint = self._model.state()
+        return True
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            step=self.step_count,
+            loss_id=self.settings.loss,
+            loss=self._losses[-1] if self._losses else float("nan"),
+            estimate=self._estimate,
+            trail=np.array(self._trail[-TRAIL:]),
+            losses=np.array(self._losses[-CURVE:]),
+            data_version=self.data_version,
+            diverged=self.diverged,
+            message=self.message,
+        )
+
+    # -- history ------------------------------------------------------------------
+    @property
+    def estimate(self) -> Estimate:
+        return self._estimate
+
+    def loss_history(self) -> np.ndarray:
+        return np.array(self._losses)
+
+    def trajectory(self) -> np.ndarray:
+        """Every position of the estimate's mean since the reset, start included (steps + 1, dim)."""
+        return np.array(self._trail)
+
+    def sample_model(self, n: int) -> np.ndarray | None:
+        """Draws from the fitted generator (adversarial only)."""
+        sample = getattr(self._model, "sample", None)
+        return sample(n) if sample else None
+
+    # -- internals ----------------------------------------------------------------
+    @staticmethod
+    def _make_data(samples: np.ndarray, mixture: Mixture) -> FitData:
+        samples = np.asarray(samples, dtype=float)
+        if samples.ndim != 2 or samples.shape[1] != mixture.dim or len(samples) == 0:
+            raise ValueError(f"samples: expected an (n, {mixture.dim}) array, got shape {samples.shape}")
+        if not np.all(np.isfinite(samples)):
+            raise ValueError("samples: hold NaN or infinite values")
+        return FitData.make(samples, mixture)
+
+    def _build(self, start: np.ndarray) -> Model:
+        s = self.settings
+        return build_model(
+            s.loss,
+            self._data,
+            s.learning_rate,
+            self._gen,
+            start=np.asarray(start, dtype=float),
+            k=s.components_for(self._data.mixture),
+            huber_delta=s.huber_delta,
+        )
+
+    def _within_bounds(self, estimate: Estimate) -> bool:
+        limit = DIVERGE_FACTOR * (self._data.scale + 1.0)
+        return float(np.linalg.norm(estimate.mean - self._data.centre)) < limit
+
+
+class FitControl:
+    """A lock-guarded mailbox through which another thread steers a running fit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._data: tuple[np.ndarray, Mixture] | None = None
+        self._settings: FitSettings | None = None
+        self._reset = False
+        self._stop = threading.Event()
+
+    def set_data(self, samples: np.ndarray, mixture: Mixture) -> None:
+        with self._lock:
+            self._data = (np.array(samples, dtype=float), mixture)
+
+    def set_settings(self, settings: FitSettings) -> None:
+        with self._lock:
+            self._settings = settings
+
+    def reset(self) -> None:
+        with self._lock:
+            self._reset = True
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def pending(self) -> bool:
+        with self._lock:
+            return self._data is not None or self._settings is not None or self._reset
+
+    def apply(self, fit: Fit) -> bool:
+        """Hand every pending command to the fit, oldest kind first; True if anything changed."""
+        with self._lock:
+            data, settings, reset = self._data, self._settings, self._reset
+            self._data, self._settings, self._reset = None, None, False
+        if data is not None:
+            fit.set_data(*data)
+        if settings is not None and settings != fit.settings:
+            fit.set_settings(settings)
+        if reset:
+            fit.reset()
+        return data is not None or settings is not None or reset
+
+
+def run(fit: Fit, control: FitControl | None = None, steps: int | None = None) -> Iterator[Snapshot]:
+    """Step the fit, yielding a snapshot after every step and after every applied command.
+
+    Ends when `steps` steps are done, the control says stop, or the fit diverges (the
+    last snapshot then carries the message). The snapshots share nothing with the fit.
+    """
+    done = 0
+    while steps is None or done < steps:
+        if control is not None:
+            if control.stopped:
+                return
+            if control.apply(fit):
+                yield fit.snapshot()
+        if not fit.step():
+            yield fit.snapshot()
+            return
+        done += 1
+        yield fit.snapshot()
