@@ -19,7 +19,7 @@ def _frozen(a: Any) -> np.ndarray | None:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Estimate:
     """The fitted model in numbers. `mean` is its centre, the point whose drift the trail shows."""
 
@@ -61,7 +61,7 @@ class Estimate:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Snapshot:
     """One moment of the fit, safe to hand to another thread."""
 

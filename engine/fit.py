@@ -116,7 +116,7 @@ class Fit:
             self.diverged = True
             self.message = (
                 f"The fit diverged at step {self.step_count + 1}: the learning rate "
-                f"{self.settings.learning_rate:g} is too large. Lower it, or press Reset."
+                f"{self.settings.learning_rate:g} is too large; lower it and run again."
             )
             return False
         self.step_count += 1

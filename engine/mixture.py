@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
 from engine import stats
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Component:
     """One Gaussian of the mixture. Arrays are read-only copies."""
 
@@ -47,7 +48,7 @@ class Component:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Mixture:
     """A weighted sum of Gaussians; weights are normalised when read."""
 
@@ -165,6 +166,11 @@ class Mixture:
         return np.array([0.5 * (lo + hi)])
 
     def modes(self) -> np.ndarray:
+        """Local maxima of the density, shape (m, dim), sorted by the first coordinate (cached)."""
+        return self._modes.copy()
+
+    @cached_property
+    def _modes(self) -> np.ndarray:
         """Local maxima of the density, shape (m, dim), sorted by the first coordinate.
 
         Mean-shift fixed-point iteration from every component mean (Carreira-Perpinan 2000)
@@ -188,12 +194,15 @@ class Mixture:
                 x = new
             if not any(np.linalg.norm(x - f) < 1e-3 * max(scale, 1e-6) + 1e-6 for f in found):
                 found.append(x)
-        modes = np.array(sorted(found, key=lambda m: tuple(m)))
-        return modes
+        return np.array(sorted(found, key=lambda m: tuple(m)))
 
     def peak_density(self) -> float:
         """The highest density value (at the highest mode)."""
-        return float(self.pdf(self.modes()).max())
+        return self._peak
+
+    @cached_property
+    def _peak(self) -> float:
+        return float(self.pdf(self._modes).max())
 
     def bounds(self, n_std: float = 4.0) -> tuple[np.ndarray, np.ndarray]:
         """A box that holds every component to n_std standard deviations."""

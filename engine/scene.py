@@ -24,7 +24,7 @@ class SceneError(ValueError):
     """A scene file or value that cannot be used; the message names the key and the problem."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scene:
     name: str
     mixture: Mixture
