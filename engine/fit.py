@@ -6,48 +6,22 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
-
 import numpy as np
 import torch
 
-from engine.catalogue import LOSS_IDS
+from engine.control import FitControl
 from engine.estimate import Estimate, Snapshot
 from engine.mixture import Mixture
-from engine.models import DEFAULT_LR, FitData, Model, build_model, start_point
+from engine.models import FitData, Model, build_model, start_point
+from engine.settings import FitSettings
+
+__all__ = ["Fit", "FitControl", "FitSettings", "run"]
 
 TRAIL = 256  # positions of the mean kept in each snapshot
 CURVE = 1024  # loss values kept in each snapshot
 CHECKPOINT_EVERY = 20  # steps between saved states to return to after a divergence
 DIVERGE_FACTOR = 50.0  # the estimate is lost once it is this many data spreads from the data
-
-
-@dataclass(frozen=True)
-class FitSettings:
-    loss: str = "l2"
-    lr: float | None = None  # None: the loss's own default (DEFAULT_LR)
-    seed: int = 0
-    k: int = 0  # components or hypotheses for mixture_nll and min_of_k; 0: as many as the data has
-    huber_delta: float = 1.0
-
-    def __post_init__(self) -> None:
-        if self.loss not in LOSS_IDS:
-            raise ValueError(f"loss: unknown loss {self.loss!r}; choose one of {', '.join(LOSS_IDS)}")
-        if self.lr is not None and not (np.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"learning rate: must be a positive number, got {self.lr}")
-        if not (np.isfinite(self.huber_delta) and self.huber_delta > 0):
-            raise ValueError(f"huber delta: must be a positive number, got {self.huber_delta}")
-        if self.k < 0:
-            raise ValueError(f"k: must be 0 (automatic) or more, got {self.k}")
-
-    @property
-    def learning_rate(self) -> float:
-        return DEFAULT_LR[self.loss] if self.lr is None else self.lr
-
-    def components_for(self, mixture: Mixture) -> int:
-        return self.k or max(len(mixture.components), 1)
 
 
 class Fit:
@@ -182,53 +156,6 @@ class Fit:
     def _within_bounds(self, estimate: Estimate) -> bool:
         limit = DIVERGE_FACTOR * (self._data.scale + 1.0)
         return float(np.linalg.norm(estimate.mean - self._data.centre)) < limit
-
-
-class FitControl:
-    """A lock-guarded mailbox through which another thread steers a running fit."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._data: tuple[np.ndarray, Mixture] | None = None
-        self._settings: FitSettings | None = None
-        self._reset = False
-        self._stop = threading.Event()
-
-    def set_data(self, samples: np.ndarray, mixture: Mixture) -> None:
-        with self._lock:
-            self._data = (np.array(samples, dtype=float), mixture)
-
-    def set_settings(self, settings: FitSettings) -> None:
-        with self._lock:
-            self._settings = settings
-
-    def reset(self) -> None:
-        with self._lock:
-            self._reset = True
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stop.is_set()
-
-    def pending(self) -> bool:
-        with self._lock:
-            return self._data is not None or self._settings is not None or self._reset
-
-    def apply(self, fit: Fit) -> bool:
-        """Hand every pending command to the fit, oldest kind first; True if anything changed."""
-        with self._lock:
-            data, settings, reset = self._data, self._settings, self._reset
-            self._data, self._settings, self._reset = None, None, False
-        if data is not None:
-            fit.set_data(*data)
-        if settings is not None and settings != fit.settings:
-            fit.set_settings(settings)
-        if reset:
-            fit.reset()
-        return data is not None or settings is not None or reset
 
 
 def run(fit: Fit, control: FitControl | None = None, steps: int | None = None) -> Iterator[Snapshot]:

@@ -98,7 +98,6 @@ class Model:
     """A set of parameters, an Adam optimiser over them and one loss."""
 
     kind = "point"
-    default_lr = 0.02
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator) -> None:
         self.data = data
@@ -260,7 +259,6 @@ class AdversarialModel(Model):
     """
 
     kind = "samples"
-    default_lr = 2e-3
     noise_dim = 4
     hidden = 64
 
@@ -321,16 +319,6 @@ class AdversarialModel(Model):
 
 
 # -- construction -----------------------------------------------------------------
-DEFAULT_LR = {
-    "l2": 0.02,
-    "l1": 0.02,
-    "huber": 0.02,
-    "gaussian_nll": 0.02,
-    "mixture_nll": 0.02,
-    "reverse_kl": 0.02,
-    "adversarial": 2e-3,
-    "min_of_k": 0.02,
-}
 
 
 def start_point(mixture: Mixture) -> np.ndarray:

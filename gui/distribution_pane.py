@@ -1,0 +1,399 @@
+"""The distribution pane: the data mixture with its handles, and the fit drawn over it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+
+from engine.estimate import FIXED_VARIANCE, Estimate, Snapshot
+from engine.theory import markers
+from gui import palette
+from gui.handles import ComponentHandle
+from gui.state import AppState
+
+GRID_POINTS = 600
+BINS = 90
+TRAIL_FRAMES = 48  # frames of the fading trail
+SHOWN_SAMPLES_2D = 2500  # more points than this only slow the scatter down
+AXIS_NAMES = {
+    "cars": ("body style  (sedan ← → SUV)", "colour  (red ← → blue)"),
+    "ball": ("ball position, left ← → right", "ball position, down ← → up"),
+}
+
+
+def _gauss_1d(x: np.ndarray, mean: float, var: float) -> np.ndarray:
+    return np.exp(-0.5 * (x - mean) ** 2 / var) / math.sqrt(2 * math.pi * var)
+
+
+def _ellipse(mean: np.ndarray, cov: np.ndarray, n_std: float, points: int = 90) -> tuple[np.ndarray, np.ndarray]:
+    t = np.linspace(0, 2 * np.pi, points)
+    vals, vecs = np.linalg.eigh(cov)
+    circle = np.stack([np.cos(t), np.sin(t)])
+    xy = vecs @ (np.sqrt(np.maximum(vals, 0))[:, None] * circle) * n_std
+    return mean[0] + xy[0], mean[1] + xy[1]
+
+
+def _fading_brushes(colour: str, n: int) -> list:
+    return [pg.mkBrush(palette.qcolor(colour, int(20 + 200 * (i + 1) / n))) for i in range(n)]
+
+
+class DistributionPane(pg.PlotWidget):
+    """Draws AppState's mixture and samples; handles write back to the state, never the reverse."""
+
+    selectionChanged = Signal(int)
+
+    def __init__(self, state: AppState, parent=None) -> None:
+        super().__init__(parent=parent, background=palette.BACKGROUND)
+        self.state = state
+        self.selected = -1
+        self._handles: list[ComponentHandle] = []
+        self._trail: list[np.ndarray] = []
+        self._trail_brushes = _fading_brushes(palette.ESTIMATE, TRAIL_FRAMES)
+        self._last_snapshot: Snapshot | None = None
+        self.plotItem.setMenuEnabled(False)
+        self.plotItem.hideButtons()
+        self.plotItem.showGrid(x=True, y=True, alpha=0.12)
+        for name in ("bottom", "left"):
+            axis = self.plotItem.getAxis(name)
+            axis.setPen(pg.mkPen(palette.GRID))
+            axis.setTextPen(pg.mkPen(palette.MUTED))
+        self.legend = self.plotItem.addLegend(offset=(10, 10), labelTextColor=palette.TEXT,
+                                              brush=pg.mkBrush(palette.qcolor(palette.PANEL, 200)))
+        self.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self.setToolTip("")
+        self.rebuild()
+
+    # -- building ------------------------------------------------------------------------
+    def rebuild(self) -> None:
+        """Make every item for the scene's dimension (once per scene, then only setData)."""
+        self.plotItem.clear()
+        self.legend.clear()
+        self._handles = []
+        self._trail = []
+        self.selected = -1
+        dim = self.state.dim
+        names = AXIS_NAMES.get(self.state.scene.decoder, ("x", "y"))
+        self.plotItem.setLabel("bottom", names[0], color=palette.MUTED)
+        if dim == 1:
+            self.plotItem.setLabel("left", "density", color=palette.MUTED)
+            self.setAspectLocked(False)
+            self._build_1d()
+        else:
+            self.plotItem.setLabel("left", names[1], color=palette.MUTED)
+            self.setAspectLocked(True)
+            self._build_2d()
+        self._build_overlay(dim)
+        self._fit_view()
+        self.refresh_data(True)
+
+    def _build_1d(self) -> None:
+        self.hist = pg.PlotDataItem(stepMode="center", fillLevel=0, pen=None,
+                                    brush=pg.mkBrush(palette.qcolor(palette.DATA, 60)), name="samples")
+        self.density = pg.PlotDataItem(pen=pg.mkPen(palette.DATA, width=3), name="data density")
+        self.addItem(self.hist)
+        self.addItem(self.density)
+
+    def _build_2d(self) -> None:
+        self.scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(palette.qcolor(palette.DATA, 90)),
+                                          name="samples")
+        self.addItem(self.scatter)
+        self.ellipses: list[pg.PlotDataItem] = []
+
+    def _build_overlay(self, dim: int) -> None:
+        dash = Qt.PenStyle.DashLine
+        self.fit_curve = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=3), name="fit")
+        self.fit_samples = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(palette.qcolor(palette.ESTIMATE, 150)))
+        self.fit_dots = pg.ScatterPlotItem(size=14, symbol="d", pen=pg.mkPen("#111", width=1),
+                                           brush=pg.mkBrush(palette.ESTIMATE))
+        self.trail = pg.ScatterPlotItem(size=8, pen=None)
+        for item in (self.fit_curve, self.fit_samples, self.trail, self.fit_dots):
+            item.setZValue(10)
+            self.addItem(item)
+        self.fit_ellipses: list[pg.PlotDataItem] = []
+        if dim == 1:
+            self.mean_line = self._ghost_line(palette.MEAN, "mean", 0.93, dash)
+            self.median_line = self._ghost_line(palette.MEDIAN, "median", 0.83, Qt.PenStyle.DotLine)
+            self.fit_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.ESTIMATE, width=2))
+            self.fit_line.setZValue(9)
+            self.addItem(self.fit_line)
+        else:
+            self.mean_dot = self._ghost_dot(palette.MEAN, "+", "mean")
+            self.median_dot = self._ghost_dot(palette.MEDIAN, "x", "median")
+        self.mode_dots = pg.ScatterPlotItem(size=13, symbol="t", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.MODE))
+        self.mode_dots.setZValue(8)
+        self.addItem(self.mode_dots)
+        self.mode_labels: list[pg.TextItem] = []
+        self.legend.addItem(self.fit_dots, "fit")
+        self.legend.addItem(self.mode_dots, "modes")
+
+    def _ghost_line(self, colour: str, text: str, at: float, style) -> pg.InfiniteLine:
+        line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour, width=2, style=style), label=text,
+                               labelOpts={"position": at, "color": colour, "fill": palette.qcolor(palette.BACKGROUND, 200),
+                                          "anchors": [(0.5, 0), (0.5, 0)]})
+        line.setZValue(5)
+        self.addItem(line)
+        return line
+
+    def _ghost_dot(self, colour: str, symbol: str, text: str) -> tuple[pg.ScatterPlotItem, pg.TextItem]:
+        dot = pg.ScatterPlotItem(size=18, symbol=symbol, pen=pg.mkPen("#111", width=1), brush=pg.mkBrush(colour))
+        label = pg.TextItem(text, color=colour, anchor=(-0.2, 1.1))
+        for item in (dot, label):
+            item.setZValue(12)
+            self.addItem(item)
+        return dot, label
+
+    def _fit_view(self) -> None:
+        lo, hi = self.state.mixture.bounds(3.5)
+        lo, hi = np.minimum(lo, -4.0), np.maximum(hi, 4.0)
+        self._x_grid = np.linspace(lo[0], hi[0], GRID_POINTS)
+        self._bins = np.linspace(lo[0], hi[0], BINS + 1)
+        if self.state.dim == 1:
+            top = max(self._component_peaks()) * 1.35
+            self.setXRange(lo[0], hi[0], padding=0.02)
+            self.setYRange(-0.04 * top, top, padding=0)
+        else:
+            self.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0.04)
+        self.plotItem.vb.setMouseEnabled(x=False, y=False)
+
+    def _component_peaks(self) -> list[float]:
+        m = self.state.mixture
+        return [w / math.sqrt(2 * math.pi * c.cov[0, 0]) for w, c in zip(m.weights, m.components)]
+
+    # -- data -------------------------------------------------------------------------------
+    def refresh_data(self, finished: bool) -> None:
+        """Redraw the data and handles from the state (cheap; runs on every drag move)."""
+        m = self.state.mixture
+        if len(self._handles) != self._handles_wanted():
+            self._make_handles()
+        if self.state.dim == 1:
+            x = self._x_grid
+            self.density.setData(x, m.pdf(x[:, None]))
+            counts, _ = np.histogram(self.state.samples[:, 0], bins=self._bins)
+            width = self._bins[1] - self._bins[0]
+            self.hist.setData(self._bins, counts / (len(self.state.samples) * width))
+            for i, (comp, peak) in enumerate(zip(m.components, self._component_peaks())):
+                mu, sd = float(comp.mean[0]), float(comp.std[0])
+                self._handles[2 * i].place(mu, peak)
+                self._handles[2 * i + 1].place(mu + sd, peak * math.exp(-0.5))
+            if finished:
+                top = max(self._component_peaks()) * 1.35
+                if top > self.viewRange()[1][1]:
+                    self.setYRange(-0.04 * top, top, padding=0)
+        else:
+            shown = self.state.samples[:SHOWN_SAMPLES_2D]
+            self.scatter.setData(shown[:, 0], shown[:, 1])
+            for i, comp in enumerate(m.components):
+                for j, n_std in enumerate((1.0, 2.0)):
+                    self.ellipses[2 * i + j].setData(*_ellipse(comp.mean, comp.cov, n_std))
+                self._handles[2 * i].place(*comp.mean)
+                self._handles[2 * i + 1].place(*self._shape_handle_pos(comp.mean, comp.cov))
+        if finished or self.state.dim == 1:
+            self._refresh_ghosts()
+
+    def _handles_wanted(self) -> int:
+        return 2 * len(self.state.mixture.components)
+
+    def _make_handles(self) -> None:
+        for h in self._handles:
+            self.removeItem(h)
+        if self.state.dim == 2:
+            for e in self.ellipses:
+                self.removeItem(e)
+            self.ellipses = []
+        self._handles = []
+        for i, comp in enumerate(self.state.mixture.components):
+            name = comp.label or f"component {i + 1}"
+            if self.state.dim == 1:
+                main = ComponentHandle(i, "peak", symbol="o", size=16,
+                                       tooltip=f"{name}: drag sideways to move, up or down to change its weight. "
+                                               "Right-click to remove.")
+                side = ComponentHandle(i, "width", symbol="s", size=10,
+                                       tooltip=f"{name}: drag sideways to change its width.")
+            else:
+                for n_std in (1.0, 2.0):
+                    e = pg.PlotDataItem(pen=pg.mkPen(palette.qcolor(palette.DATA, 230 if n_std == 1 else 120), width=2))
+                    e.setZValue(6)
+                    self.addItem(e)
+                    self.ellipses.append(e)
+                main = ComponentHandle(i, "centre", symbol="o", size=16,
+                                       tooltip=f"{name}: drag to move it. Right-click to remove.")
+                side = ComponentHandle(i, "shape", symbol="s", size=10,
+                                       tooltip=f"{name}: drag to stretch and turn it.")
+            for h in (main, side):
+                h.sigDragStarted.connect(self._on_handle_drag_started)
+                h.sigPositionChanged.connect(self._on_handle_moved)
+                h.sigPositionChangeFinished.connect(self._on_handle_finished)
+                h.sigRemoveRequested.connect(self._on_handle_remove_requested)
+                h.sigSelected.connect(self._on_handle_selected)
+                self.addItem(h)
+                self._handles.append(h)
+
+    @staticmethod
+    def _shape_handle_pos(mean: np.ndarray, cov: np.ndarray) -> tuple[float, float]:
+        vals, vecs = np.linalg.eigh(cov)
+        end = mean + 2.0 * math.sqrt(vals[-1]) * vecs[:, -1]
+        return float(end[0]), float(end[1])
+
+    def _refresh_ghosts(self) -> None:
+        marks = markers(self.state.mixture, self.state.samples)
+        if self.state.dim == 1:
+            self.mean_line.setValue(float(marks.mean[0]))
+            self.median_line.setValue(float(marks.median[0]))
+            heights = self.state.mixture.pdf(marks.modes)
+            self.mode_dots.setData(marks.modes[:, 0], heights + 0.06 * self.viewRange()[1][1])
+            positions = [(float(x), float(h) + 0.06 * self.viewRange()[1][1]) for x, h in zip(marks.modes[:, 0], heights)]
+        else:
+            for (dot, label), value in ((self.mean_dot, marks.mean), (self.median_dot, marks.median)):
+                dot.setData([value[0]], [value[1]])
+                label.setPos(value[0], value[1])
+            self.mode_dots.setData(marks.modes[:, 0], marks.modes[:, 1])
+            positions = [(float(a), float(b)) for a, b in marks.modes]
+        while len(self.mode_labels) < len(positions):
+            label = pg.TextItem("mode", color=palette.MODE, anchor=(0.5, 1.4))
+            label.setZValue(8)
+            self.addItem(label)
+            self.mode_labels.append(label)
+        for i, label in enumerate(self.mode_labels):
+            label.setVisible(i < len(positions))
+            if i < len(positions):
+                label.setPos(*positions[i])
+
+    # -- the fit --------------------------------------------------------------------------------
+    def show_snapshot(self, snap: Snapshot) -> None:
+        self._last_snapshot = snap
+        est = snap.estimate
+        self._trail.append(est.mean.copy())
+        del self._trail[:-TRAIL_FRAMES]
+        trail = np.array(self._trail)
+        if self.state.dim == 1:
+            self._draw_estimate_1d(est)
+            self.trail.setData(trail[:, 0], np.zeros(len(trail)), brush=self._trail_brushes[-len(trail):])
+        else:
+            self._draw_estimate_2d(est)
+            self.trail.setData(trail[:, 0], trail[:, 1], brush=self._trail_brushes[-len(trail):])
+
+    def clear_trail(self) -> None:
+        self._trail = []
+
+    def _draw_estimate_1d(self, est: Estimate) -> None:
+        x = self._x_grid
+        mu = float(est.mean[0])
+        self.fit_line.setValue(mu)
+        self.fit_samples.setData([], [])
+        if est.kind == "point":
+            self.fit_curve.setData(x, _gauss_1d(x, mu, FIXED_VARIANCE))
+            self.fit_dots.setData([mu], [0.0])
+        elif est.kind == "gaussian":
+            self.fit_curve.setData(x, _gauss_1d(x, mu, float(est.cov[0, 0])))
+            self.fit_dots.setData([mu], [0.0])
+        elif est.kind == "mixture":
+            y = sum(w * _gauss_1d(x, float(m[0]), float(c[0, 0])) for w, m, c in zip(est.weights, est.means, est.covs))
+            self.fit_curve.setData(x, y)
+            self.fit_dots.setData(est.means[:, 0], np.zeros(len(est.means)))
+        elif est.kind == "points":
+            top = self.viewRange()[1][1] * 0.75
+            xs = np.repeat(est.points[:, 0], 3)
+            ys = np.tile([0.0, top, np.nan], len(est.points))
+            self.fit_curve.setData(xs, ys, connect="finite")
+            self.fit_dots.setData(est.points[:, 0], np.zeros(len(est.points)))
+        else:  # samples
+            counts, _ = np.histogram(est.samples[:, 0], bins=self._bins)
+            width = self._bins[1] - self._bins[0]
+            y = counts / (len(est.samples) * width)
+            self.fit_curve.setData(np.repeat(self._bins, 2)[1:-1], np.repeat(y, 2))
+            self.fit_dots.setData([mu], [0.0])
+
+    def _draw_estimate_2d(self, est: Estimate) -> None:
+        shapes: list[tuple[np.ndarray, np.ndarray]] = []
+        self.fit_samples.setData([], [])
+        if est.kind == "point":
+            shapes = [(est.mean, FIXED_VARIANCE * np.eye(2))]
+            dots = est.mean[None]
+        elif est.kind == "gaussian":
+            shapes = [(est.mean, est.cov)]
+            dots = est.mean[None]
+        elif est.kind == "mixture":
+            shapes = list(zip(est.means, est.covs))
+            dots = est.means
+        elif est.kind == "points":
+            dots = est.points
+        else:
+            self.fit_samples.setData(est.samples[:, 0], est.samples[:, 1])
+            dots = est.mean[None]
+        self.fit_dots.setData(dots[:, 0], dots[:, 1])
+        while len(self.fit_ellipses) < len(shapes):
+            item = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=2.5))
+            item.setZValue(9)
+            self.addItem(item)
+            self.fit_ellipses.append(item)
+        for i, item in enumerate(self.fit_ellipses):
+            if i < len(shapes):
+                item.setData(*_ellipse(shapes[i][0], shapes[i][1], 1.0))
+            else:
+                item.setData([], [])
+
+    # -- user actions -----------------------------------------------------------------------------
+    def _on_handle_drag_started(self, handle: ComponentHandle) -> None:
+        self.state.begin_edit()
+
+    def _on_handle_moved(self, handle: ComponentHandle) -> None:
+        self._apply_handle(handle, finished=False)
+
+    def _on_handle_finished(self, handle: ComponentHandle) -> None:
+        self._apply_handle(handle, finished=True)
+
+    def _apply_handle(self, handle: ComponentHandle, finished: bool) -> None:
+        i = handle.index
+        if i >= len(self.state.mixture.components):
+            return
+        comp = self.state.mixture.components[i]
+        x, y = handle.pos().x(), handle.pos().y()
+        if handle.role == "peak":
+            share = max(y, 0.0) * math.sqrt(2 * math.pi * comp.cov[0, 0])
+            self.state.move_component(i, mean=[x], peak_share=share, finished=finished)
+        elif handle.role == "width":
+            self.state.move_component(i, std=abs(x - comp.mean[0]), finished=finished)
+        elif handle.role == "centre":
+            self.state.move_component(i, mean=[x, y], finished=finished)
+        else:
+            vals, vecs = np.linalg.eigh(comp.cov)
+            v = (np.array([x, y]) - comp.mean) / 2.0
+            major = max(float(np.linalg.norm(v)), 0.05)
+            u = v / np.linalg.norm(v) if np.linalg.norm(v) > 1e-9 else vecs[:, -1]
+            minor = min(math.sqrt(vals[0]), major)
+            perp = np.array([-u[1], u[0]])
+            cov = major**2 * np.outer(u, u) + minor**2 * np.outer(perp, perp)
+            self.state.move_component(i, cov=cov, finished=finished)
+
+    def _on_handle_remove_requested(self, handle: ComponentHandle) -> None:
+        self.state.remove_component(handle.index)
+
+    def _on_handle_selected(self, handle: ComponentHandle) -> None:
+        self.selected = handle.index
+        self.selectionChanged.emit(handle.index)
+
+    def remove_selected(self) -> bool:
+        if 0 <= self.selected < len(self.state.mixture.components):
+            removed = self.state.remove_component(self.selected)
+            self.selected = -1
+            return removed
+        return False
+
+    def _on_scene_clicked(self, ev) -> None:
+        if not ev.double() or ev.button() != Qt.MouseButton.LeftButton:
+            return
+        vb = self.plotItem.vb
+        if not vb.sceneBoundingRect().contains(ev.scenePos()):
+            return
+        if any(isinstance(item, ComponentHandle) for item in self.scene().items(ev.scenePos())):
+            return
+        p = vb.mapSceneToView(ev.scenePos())
+        ev.accept()
+        self.state.add_component([p.x()] if self.state.dim == 1 else [p.x(), p.y()])
+
+    def data_to_widget(self, x: float, y: float):
+        """Widget pixel position of a data point (for tests and tooltips)."""
+        return self.mapFromScene(self.plotItem.vb.mapViewToScene(pg.Point(x, y)))

@@ -1,0 +1,53 @@
+"""Colours and pens: the Okabe-Ito palette (safe for colour-blind viewers) on a dark stage."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+BACKGROUND = "#1b1f27"
+PANEL = "#232833"
+GRID = "#3a4150"
+TEXT = "#e6e9ef"
+MUTED = "#9aa3b2"
+
+# Okabe & Ito (2008), "Color Universal Design".
+ORANGE = "#E69F00"
+SKY = "#56B4E9"
+GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+
+DATA = SKY  # the data: density, histogram, samples, components
+ESTIMATE = ORANGE  # the fit
+MEAN = YELLOW
+MEDIAN = GREEN
+MODE = PURPLE
+DIVERGED = VERMILLION
+
+
+def qcolor(hex_colour: str, alpha: int = 255) -> QColor:
+    c = QColor(hex_colour)
+    c.setAlpha(alpha)
+    return c
+
+
+STYLE_SHEET = f"""
+QMainWindow, QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: 10pt; }}
+QGroupBox {{ border: 1px solid {GRID}; border-radius: 6px; margin-top: 14px; padding: 8px 6px 6px 6px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; color: {MUTED}; }}
+QPushButton {{ background: {PANEL}; border: 1px solid {GRID}; border-radius: 5px; padding: 5px 10px; }}
+QPushButton:hover {{ border-color: {SKY}; }}
+QPushButton:pressed {{ background: {GRID}; }}
+QPushButton:checked {{ background: {ORANGE}; color: #111; border-color: {ORANGE}; }}
+QPushButton:disabled {{ color: {MUTED}; }}
+QComboBox, QSpinBox, QDoubleSpinBox {{ background: {PANEL}; border: 1px solid {GRID}; border-radius: 4px; padding: 3px 6px; }}
+QComboBox QAbstractItemView {{ background: {PANEL}; selection-background-color: {BLUE}; }}
+QSlider::groove:horizontal {{ height: 4px; background: {GRID}; border-radius: 2px; }}
+QSlider::handle:horizontal {{ background: {SKY}; width: 14px; margin: -6px 0; border-radius: 7px; }}
+QStatusBar {{ color: {MUTED}; }}
+QToolTip {{ background: {PANEL}; color: {TEXT}; border: 1px solid {GRID}; }}
+QLabel#explanation {{ color: {MUTED}; }}
+QLabel#bigNumber {{ font-size: 16pt; font-weight: 600; }}
+"""

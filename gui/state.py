@@ -1,0 +1,183 @@
+"""The app's state: the scene being edited, its samples and the fit settings; views follow it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from engine.settings import FitSettings
+from engine.mixture import Component, Mixture
+from engine.scene import Scene, SceneError, check_covariance
+
+MIN_STD = 0.05  # narrower than this, a component is a spike that nobody can grab
+MIN_WEIGHT = 0.02
+UNDO_DEPTH = 100
+
+# Pace of the show at speed 1x, in optimiser steps per second: slow losses get more steps so that
+# every fit takes a few seconds to watch.
+PACE = {
+    "l2": 45,
+    "l1": 45,
+    "huber": 45,
+    "gaussian_nll": 90,
+    "mixture_nll": 200,
+    "reverse_kl": 60,
+    "adversarial": 400,
+    "min_of_k": 90,
+}
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 16.0, float("inf"))  # multiples of PACE; inf: as fast as it goes
+
+
+class AppState(QObject):
+    """One scene, its samples and the fit settings. Every change goes through here and is announced.
+
+    `dataChanged(finished)` fires while a component is dragged (finished False) and once more on
+    release (True); `settingsChanged` when the loss or a hyper-parameter changes; `sceneReplaced`
+    when a whole new scene is loaded.
+    """
+
+    dataChanged = Signal(bool)
+    settingsChanged = Signal()
+    sceneReplaced = Signal()
+    speedChanged = Signal()
+    undoAvailable = Signal(bool)
+
+    def __init__(self, scene: Scene, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._undo: list[Scene] = []
+        self.speed_index = SPEEDS.index(1.0)
+        self._set_scene(scene)
+
+    # -- reading --------------------------------------------------------------------
+    @property
+    def mixture(self) -> Mixture:
+        return self.scene.mixture
+
+    @property
+    def dim(self) -> int:
+        return self.scene.dim
+
+    @property
+    def speed(self) -> float:
+        return SPEEDS[self.speed_index]
+
+    def steps_per_second(self) -> float:
+        return PACE[self.settings.loss] * self.speed
+
+    # -- whole scenes --------------------------------------------------------------------
+    def load_scene(self, scene: Scene) -> None:
+        self._push_undo()
+        self._set_scene(scene)
+        self.sceneReplaced.emit()
+
+    def _set_scene(self, scene: Scene) -> None:
+        self.scene = scene
+        self.samples = scene.draw()
+        self.settings = FitSettings(loss=scene.loss, seed=scene.seed)
+
+    # -- components ---------------------------------------------------------------------
+    def begin_edit(self) -> None:
+        """Called when a drag starts: the scene before it is what Undo returns to."""
+        self._push_undo()
+
+    def move_component(self, index: int, *, mean=None, std=None, cov=None, peak_share=None,
+                       finished: bool = False) -> None:
+        """Change one component while it is dragged. `peak_share` is the normalised weight wanted."""
+        comps = list(self.mixture.components)
+        comp = comps[index]
+        if mean is not None:
+            comp = comp.moved(mean=np.asarray(mean, dtype=float))
+        if std is not None:
+            std = max(float(std), MIN_STD)
+            comp = comp.moved(cov=np.array([[std * std]]))
+        if cov is not None:
+            cov = np.asarray(cov, dtype=float)
+            try:
+                check_covariance(cov, "cov")
+            except SceneError:
+                return  # a degenerate shape mid-drag: keep the last good one
+            comp = comp.moved(cov=cov)
+        if peak_share is not None and len(comps) > 1:
+            share = float(np.clip(peak_share, MIN_WEIGHT, 1 - MIN_WEIGHT))
+            others = sum(c.weight for j, c in enumerate(comps) if j != index)
+            comp = comp.moved(weight=share / (1 - share) * others)
+        comps[index] = comp
+        self._set_mixture(Mixture(tuple(comps)), finished)
+
+    def add_component(self, mean, label: str = "") -> None:
+        self._push_undo()
+        mean = np.atleast_1d(np.asarray(mean, dtype=float))
+        stds = np.array([c.std.mean() for c in self.mixture.components])
+        std = float(np.median(stds))
+        weight = float(np.mean([c.weight for c in self.mixture.components]))
+        comp = Component(weight, mean, np.eye(self.dim) * std * std, label or f"mode {len(self.mixture.components) + 1}")
+        self._set_mixture(self.mixture.added(comp), True)
+
+    def remove_component(self, index: int) -> bool:
+        """Remove a component; the last one stays (a scene needs one). Returns whether it went."""
+        if len(self.mixture.components) <= 1:
+            return False
+        self._push_undo()
+        self._set_mixture(self.mixture.removed(index), True)
+        return True
+
+    def _set_mixture(self, mixture: Mixture, finished: bool) -> None:
+        self.scene = self.scene.with_(mixture=mixture)
+        self.samples = self.scene.draw()
+        self.dataChanged.emit(finished)
+
+    # -- sampling -------------------------------------------------------------------------
+    def set_sample_count(self, n: int) -> None:
+        if n != self.scene.samples:
+            self.scene = self.scene.with_(samples=int(n))
+            self.samples = self.scene.draw()
+            self.dataChanged.emit(True)
+
+    def set_seed(self, seed: int) -> None:
+        if seed != self.scene.seed:
+            self.scene = self.scene.with_(seed=int(seed))
+            self.samples = self.scene.draw()
+            self.settings = replace(self.settings, seed=int(seed))
+            self.dataChanged.emit(True)
+            self.settingsChanged.emit()
+
+    # -- fit settings ------------------------------------------------------------------------
+    def set_loss(self, loss_id: str) -> None:
+        if loss_id != self.settings.loss:
+            self.settings = replace(self.settings, loss=loss_id, lr=None)
+            self.scene = self.scene.with_(loss=loss_id)
+            self.settingsChanged.emit()
+            self.speedChanged.emit()
+
+    def set_learning_rate(self, lr: float) -> None:
+        if lr != self.settings.learning_rate:
+            self.settings = replace(self.settings, lr=float(lr))
+            self.settingsChanged.emit()
+
+    def set_speed_index(self, index: int) -> None:
+        index = int(np.clip(index, 0, len(SPEEDS) - 1))
+        if index != self.speed_index:
+            self.speed_index = index
+            self.speedChanged.emit()
+
+    # -- undo ------------------------------------------------------------------------------
+    def _push_undo(self) -> None:
+        self._undo.append(self.scene)
+        del self._undo[:-UNDO_DEPTH]
+        self.undoAvailable.emit(True)
+
+    def undo(self) -> bool:
+        if not self._undo:
+            return False
+        scene = self._undo.pop()
+        same_dim = scene.dim == self.scene.dim
+        self.scene = scene.with_(loss=self.settings.loss)
+        self.samples = self.scene.draw()
+        if same_dim:
+            self.dataChanged.emit(True)
+        else:
+            self.sceneReplaced.emit()
+        self.undoAvailable.emit(bool(self._undo))
+        return True
