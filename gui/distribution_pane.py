@@ -60,6 +60,7 @@ class DistributionPane(pg.PlotWidget):
             axis = self.plotItem.getAxis(name)
             axis.setPen(pg.mkPen(palette.GRID))
             axis.setTextPen(pg.mkPen(palette.MUTED))
+            axis.enableAutoSIPrefix(False)
         self.legend = self.plotItem.addLegend(offset=(10, 10), labelTextColor=palette.TEXT,
                                               brush=pg.mkBrush(palette.qcolor(palette.PANEL, 200)))
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
@@ -104,7 +105,7 @@ class DistributionPane(pg.PlotWidget):
 
     def _build_overlay(self, dim: int) -> None:
         dash = Qt.PenStyle.DashLine
-        self.fit_curve = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=3), name="fit")
+        self.fit_curve = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=3))
         self.fit_samples = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(palette.qcolor(palette.ESTIMATE, 150)))
         self.fit_dots = pg.ScatterPlotItem(size=14, symbol="d", pen=pg.mkPen("#111", width=1),
                                            brush=pg.mkBrush(palette.ESTIMATE))
@@ -121,7 +122,7 @@ class DistributionPane(pg.PlotWidget):
             self.addItem(self.fit_line)
         else:
             self.mean_dot = self._ghost_dot(palette.MEAN, "+", "mean")
-            self.median_dot = self._ghost_dot(palette.MEDIAN, "x", "median")
+            self.median_dot = self._ghost_dot(palette.MEDIAN, "x", "median", anchor=(1.2, -0.1))
         self.mode_dots = pg.ScatterPlotItem(size=13, symbol="t", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.MODE))
         self.mode_dots.setZValue(8)
         self.addItem(self.mode_dots)
@@ -137,9 +138,10 @@ class DistributionPane(pg.PlotWidget):
         self.addItem(line)
         return line
 
-    def _ghost_dot(self, colour: str, symbol: str, text: str) -> tuple[pg.ScatterPlotItem, pg.TextItem]:
+    def _ghost_dot(self, colour: str, symbol: str, text: str,
+                   anchor=(-0.2, 1.1)) -> tuple[pg.ScatterPlotItem, pg.TextItem]:
         dot = pg.ScatterPlotItem(size=18, symbol=symbol, pen=pg.mkPen("#111", width=1), brush=pg.mkBrush(colour))
-        label = pg.TextItem(text, color=colour, anchor=(-0.2, 1.1))
+        label = pg.TextItem(text, color=colour, anchor=anchor)
         for item in (dot, label):
             item.setZValue(12)
             self.addItem(item)

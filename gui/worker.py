@@ -22,6 +22,7 @@ from engine.mixture import Mixture
 EMIT_INTERVAL = 1 / 60
 CHUNK_SECONDS = 0.010  # longest stretch of stepping before the worker looks at its event loop again
 IDLE_POLL_MS = 15
+SHUTDOWN_WAIT_MS = 5000  # longer than torch's first import, which the worker may be in the middle of
 TORCH_THREADS = 1  # tiny tensors gain nothing from more, and extra threads starve the GUI
 
 
@@ -128,6 +129,7 @@ class FitWorker(QObject):
                 self._emit(self._unsent)
         except Exception as exc:
             self.set_running(False)
+            self._stream = self._steps()  # the old generator died with the exception
             self.failed.emit(f"The fit stopped with an error: {exc}")
             traceback.print_exc()
 
@@ -140,9 +142,9 @@ class FitWorker(QObject):
         return int(min(max(1000.0 / rate, 1.0), 16.0))
 
     def _advance(self, n: float, deadline: float) -> int:
-        """Take up to n steps before the deadline; returns how many were taken."""
+        """Take up to n steps, at least one, stopping at the deadline; returns how many were taken."""
         done = 0
-        while done < n and time.perf_counter() < deadline:
+        while done < n:
             snap = next(self._stream, None)
             if snap is None:  # shutting down
                 break
@@ -151,6 +153,8 @@ class FitWorker(QObject):
                 self.set_running(False)
                 break
             done += 1
+            if time.perf_counter() >= deadline:
+                break
         return done
 
     def _emit(self, snap) -> None:
@@ -230,8 +234,10 @@ class FitRunner(QObject):
             return
         self.worker.request_shutdown()
         self._thread.requestInterruption()
-        self._thread.quit()
-        self._thread.wait()
+        # The worker stops its own timer (timers belong to their thread) and then quits the loop.
+        if not self._thread.wait(SHUTDOWN_WAIT_MS):
+            self._thread.quit()
+            self._thread.wait()
         self.worker.snapshotReady.disconnect(self._on_worker_snapshot)
         self.worker.failed.disconnect(self._on_worker_failed)
         self._thread = None

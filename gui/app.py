@@ -1,0 +1,47 @@
+"""Start the app: the Qt application, pyqtgraph's options and the main window."""
+
+from __future__ import annotations
+
+import sys
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from engine.catalogue import LOSS_IDS
+from engine.scene import DEFAULT_SCENE, SceneError, bundled_scene_ids, resolve_scene
+
+
+def configure_pyqtgraph() -> None:
+    # Antialiasing is switched on per curve where it shows; the scatter of samples stays fast.
+    pg.setConfigOptions(antialias=False, foreground="#e6e9ef", background="#1b1f27")
+
+
+def make_window(scene: str | None = None, loss: str | None = None, start_fit: bool = True):
+    """The main window on a scene (bundled id, name or path) and loss. Raises SceneError for a bad scene."""
+    from gui.main_window import MainWindow
+
+    configure_pyqtgraph()
+    loaded = resolve_scene(scene)
+    if loss:
+        if loss not in LOSS_IDS:
+            raise SceneError(f"loss: unknown loss {loss!r}; choose one of {', '.join(LOSS_IDS)}")
+        loaded = loaded.with_(loss=loss)
+    key = (scene or DEFAULT_SCENE).strip().lower()
+    scene_id = key if key in bundled_scene_ids() else None
+    return MainWindow(loaded, scene_id=scene_id, start_fit=start_fit)
+
+
+def run_app(scene: str | None = None, loss: str | None = None, present: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("BlurLab")
+    app.setOrganizationName("BlurLab")
+    try:
+        window = make_window(scene, loss)
+    except SceneError as exc:
+        # A bad --scene still opens the app, on the default scene, after saying what was wrong.
+        QMessageBox.warning(None, "BlurLab: the scene could not be opened", str(exc))
+        window = make_window(None, loss)
+    window.show()
+    if present:
+        window.showFullScreen()
+    return app.exec()

@@ -1,0 +1,204 @@
+"""The main window: composes the panes, wires state to views and to the fit thread, owns the keys."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from engine.catalogue import loss_info
+from engine.estimate import Snapshot
+from engine.scene import Scene, bundled_scene, bundled_scene_ids
+from gui import palette
+from gui.controls import ControlPanel
+from gui.distribution_pane import DistributionPane
+from gui.readouts import ReadoutPanel
+from gui.state import AppState
+from gui.worker import FitRunner
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, scene: Scene, scene_id: str | None = None, start_fit: bool = True) -> None:
+        super().__init__()
+        self.setWindowTitle("BlurLab")
+        self.resize(1280, 780)
+        self.setMinimumSize(960, 600)
+        self.state = AppState(scene, self)
+        self.runner = FitRunner(self)
+        self._latest: Snapshot | None = None
+        self._draw_pending = False
+
+        choices = [(sid, self._scene_title(bundled_scene(sid))) for sid in bundled_scene_ids()]
+        self.pane = DistributionPane(self.state)
+        self.controls = ControlPanel(self.state, choices)
+        self.readouts = ReadoutPanel()
+        self.controls.select_scene(scene_id)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(8, 8, 8, 8)
+        side_layout.addWidget(self.controls)
+        side_layout.addWidget(self.readouts, 1)
+        side.setFixedWidth(340)
+        self.headline = QLabel()
+        self.headline.setObjectName("headline")
+        self.headline.setStyleSheet(f"font-size: 13pt; color: {palette.TEXT}; padding: 6px 10px;")
+        self.headline.setWordWrap(True)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.headline)
+        centre_layout.addWidget(self.pane, 1)
+        body = QWidget()
+        body_layout = QHBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(0)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(centre)
+        splitter.setChildrenCollapsible(False)
+        body_layout.addWidget(splitter, 1)
+        body_layout.addWidget(side)
+        self.setCentralWidget(body)
+        self.setStyleSheet(palette.STYLE_SHEET)
+        self.statusBar().showMessage("Drag a handle to change the data; double-click to add a mode. Space runs the fit.")
+        self._make_actions()
+
+        self.state.dataChanged.connect(self._on_state_data_changed)
+        self.state.settingsChanged.connect(self._on_state_settings_changed)
+        self.state.sceneReplaced.connect(self._on_state_scene_replaced)
+        self.state.speedChanged.connect(self._on_state_speed_changed)
+        self.state.undoAvailable.connect(self.undo_action.setEnabled)
+        self.controls.runToggled.connect(self.runner.set_running)
+        self.controls.stepRequested.connect(self.step_once)
+        self.controls.resetRequested.connect(self.reset_fit)
+        self.controls.sceneRequested.connect(self.load_bundled_scene)
+        self.runner.snapshotReady.connect(self._on_runner_snapshot)
+        self.runner.failed.connect(self._on_runner_failed)
+        self.runner.runningChanged.connect(self.controls.set_running)
+        self._update_headline()
+        if start_fit:
+            # After the first paint: torch loads in the fit thread, not on the way to the window.
+            QTimer.singleShot(0, self.start_fit)
+
+    @staticmethod
+    def _scene_title(scene: Scene) -> str:
+        return f"{scene.name}  ({scene.dim}-D)"
+
+    def _make_actions(self) -> None:
+        def action(text: str, key, slot, tip: str = "") -> QAction:
+            a = QAction(text, self)
+            a.setShortcut(QKeySequence(key))
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        fit_menu = self.menuBar().addMenu("&Fit")
+        self.run_action = action("Run / Pause", Qt.Key.Key_Space, self.toggle_running, "Start or pause the fit")
+        self.step_action = action("Step", Qt.Key.Key_S, self.step_once, "One optimiser step")
+        self.reset_action = action("Reset", Qt.Key.Key_R, self.reset_fit, "Back to step 0")
+        for a in (self.run_action, self.step_action, self.reset_action):
+            fit_menu.addAction(a)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = action("Undo", QKeySequence.StandardKey.Undo, self.state.undo, "Undo the last change to the data")
+        self.undo_action.setEnabled(False)
+        self.remove_action = action("Remove selected component", Qt.Key.Key_Delete, self._remove_selected,
+                                    "Remove the component whose handle was clicked last")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.remove_action)
+
+    # -- the fit ------------------------------------------------------------------------------
+    @Slot()
+    def start_fit(self) -> None:
+        if not self.runner.started:
+            self.runner.start(self.state.samples, self.state.mixture, self.state.settings,
+                              self.state.steps_per_second())
+
+    @Slot()
+    def toggle_running(self) -> None:
+        self.runner.set_running(not self.runner.running)
+
+    @Slot()
+    def step_once(self) -> None:
+        if self.runner.running:
+            self.runner.set_running(False)
+        self.runner.step()
+
+    @Slot()
+    def reset_fit(self) -> None:
+        self.pane.clear_trail()
+        self.runner.reset()
+        self.statusBar().showMessage("Fit reset to step 0.", 3000)
+
+    @Slot(object)
+    def _on_runner_snapshot(self, snap: Snapshot) -> None:
+        # Draw only the newest: snapshots queued behind a slow frame are dropped.
+        self._latest = snap
+        if not self._draw_pending:
+            self._draw_pending = True
+            QTimer.singleShot(0, self._draw_latest)
+
+    @Slot()
+    def _draw_latest(self) -> None:
+        self._draw_pending = False
+        snap = self._latest
+        if snap is None:
+            return
+        self.pane.show_snapshot(snap)
+        self.readouts.show_snapshot(snap, self.state.mixture)
+        if snap.diverged:
+            self.statusBar().showMessage(snap.message)
+
+    @Slot(str)
+    def _on_runner_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+
+    # -- state changes ---------------------------------------------------------------------------
+    @Slot(bool)
+    def _on_state_data_changed(self, finished: bool) -> None:
+        self.pane.refresh_data(finished)
+        self.runner.set_data(self.state.samples, self.state.mixture)
+        if finished:
+            self.controls.sync()
+
+    @Slot()
+    def _on_state_settings_changed(self) -> None:
+        self.controls.sync()
+        self.runner.set_settings(self.state.settings)
+        self._update_headline()
+
+    @Slot()
+    def _on_state_speed_changed(self) -> None:
+        self.controls.sync()
+        self.runner.set_steps_per_second(self.state.steps_per_second())
+
+    @Slot()
+    def _on_state_scene_replaced(self) -> None:
+        self.pane.rebuild()
+        self.controls.sync()
+        self.runner.set_data(self.state.samples, self.state.mixture)
+        self.runner.set_settings(self.state.settings)
+        self.runner.reset()
+        self._update_headline()
+
+    @Slot(str)
+    def load_bundled_scene(self, scene_id: str) -> None:
+        scene = bundled_scene(scene_id).with_(loss=self.state.settings.loss)
+        self.state.load_scene(scene)
+        self.controls.select_scene(scene_id)
+        self.statusBar().showMessage(f"Loaded “{scene.name}”.", 3000)
+
+    def _remove_selected(self) -> None:
+        if not self.pane.remove_selected():
+            self.statusBar().showMessage("Click a component's handle first (a scene keeps at least one).", 4000)
+
+    def _update_headline(self) -> None:
+        info = loss_info(self.state.settings.loss)
+        self.headline.setText(f"<b>{self.state.scene.name}</b> &nbsp;·&nbsp; {info.title} "
+                              f"<span style='color:{palette.MUTED}'>ends at {info.ends_at}</span>")
+
+    # -- closing ---------------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        self.runner.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,76 @@
+"""Readouts of the fit: step, a live loss curve, how typical the prediction is, how far from a mode."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout
+
+from engine.estimate import Snapshot
+from engine.mixture import Mixture
+from engine.theory import density_fraction, nearest_mode_distance
+from gui import palette
+
+
+class ReadoutPanel(QGroupBox):
+    """Shows the latest snapshot against the current data; holds no state of the app."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__("Readouts", parent)
+        layout = QVBoxLayout(self)
+        grid = QGridLayout()
+        self.step = self._big("0")
+        self.loss = self._big("–")
+        self.density = self._big("–")
+        self.distance = self._big("–")
+        rows = (
+            ("Step", self.step, "Optimiser steps since the last reset"),
+            ("Loss", self.loss, "The training loss at this step"),
+            ("Density at the fit", self.density,
+             "The data density at the fit's mean, as a share of the highest density. Near 0%: almost no "
+             "sample looks like this prediction."),
+            ("To the nearest mode", self.distance, "Distance from the fit's mean to the closest mode of the data"),
+        )
+        for i, (name, value, tip) in enumerate(rows):
+            label = QLabel(name)
+            label.setObjectName("explanation")
+            label.setToolTip(tip)
+            value.setToolTip(tip)
+            grid.addWidget(label, i // 2 * 2, i % 2)
+            grid.addWidget(value, i // 2 * 2 + 1, i % 2)
+        layout.addLayout(grid)
+        self.curve_plot = pg.PlotWidget(background=palette.BACKGROUND)
+        self.curve_plot.setMinimumHeight(110)
+        self.curve_plot.setMouseEnabled(x=False, y=False)
+        self.curve_plot.setMenuEnabled(False)
+        self.curve_plot.hideButtons()
+        self.curve_plot.setToolTip("The loss over the last steps")
+        for name in ("bottom", "left"):
+            axis = self.curve_plot.getAxis(name)
+            axis.setPen(pg.mkPen(palette.GRID))
+            axis.setTextPen(pg.mkPen(palette.MUTED))
+            axis.enableAutoSIPrefix(False)
+        self.curve = self.curve_plot.plot(pen=pg.mkPen(palette.ESTIMATE, width=2))
+        layout.addWidget(self.curve_plot)
+
+    @staticmethod
+    def _big(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("bigNumber")
+        return label
+
+    def show_snapshot(self, snap: Snapshot, mixture: Mixture) -> None:
+        self.step.setText(f"{snap.step:,}")
+        self.loss.setText("–" if math.isnan(snap.loss) else f"{snap.loss:.4g}")
+        share = density_fraction(mixture, snap.estimate.mean)
+        self.density.setText(f"{100 * share:.1f}%" if share >= 0.001 else ("< 0.1%" if share > 0 else "0%"))
+        colour = palette.VERMILLION if share < 0.1 else palette.TEXT
+        self.density.setStyleSheet(f"color: {colour};")
+        self.distance.setText(f"{nearest_mode_distance(mixture, snap.estimate.mean):.2f}")
+        if len(snap.losses):
+            first = snap.step - len(snap.losses) + 1
+            self.curve.setData(np.arange(first, snap.step + 1), snap.losses)
+        else:
+            self.curve.setData([], [])

@@ -1,0 +1,60 @@
+"""Real mouse events for the GUI tests, sent to a graphics view's viewport as Qt delivers them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+LEFT = Qt.MouseButton.LeftButton
+NONE = Qt.MouseButton.NoButton
+
+
+def _send(view, kind, pos: QPoint, button, buttons) -> None:
+    viewport = view.viewport()
+    local = QPointF(pos)
+    event = QMouseEvent(kind, local, QPointF(viewport.mapToGlobal(pos)), button, buttons,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, event)
+
+
+def drag(view, start: QPoint, end: QPoint, steps: int = 10) -> None:
+    """Press at start, move in steps, release at end: what a hand on a mouse does."""
+    _send(view, QEvent.Type.MouseMove, start, NONE, NONE)
+    _send(view, QEvent.Type.MouseButtonPress, start, LEFT, LEFT)
+    for i in range(1, steps + 1):
+        p = start + (end - start) * (i / steps)
+        _send(view, QEvent.Type.MouseMove, QPoint(round(p.x()), round(p.y())), NONE, LEFT)
+        QApplication.processEvents()
+    _send(view, QEvent.Type.MouseButtonRelease, end, LEFT, NONE)
+    QApplication.processEvents()
+
+
+def press_and_move(view, start: QPoint, end: QPoint, steps: int = 5) -> None:
+    """Start a drag and hold it (no release)."""
+    _send(view, QEvent.Type.MouseMove, start, NONE, NONE)
+    _send(view, QEvent.Type.MouseButtonPress, start, LEFT, LEFT)
+    for i in range(1, steps + 1):
+        p = start + (end - start) * (i / steps)
+        _send(view, QEvent.Type.MouseMove, QPoint(round(p.x()), round(p.y())), NONE, LEFT)
+        QApplication.processEvents()
+
+
+def release(view, pos: QPoint) -> None:
+    _send(view, QEvent.Type.MouseButtonRelease, pos, LEFT, NONE)
+    QApplication.processEvents()
+
+
+def double_click(view, pos: QPoint) -> None:
+    _send(view, QEvent.Type.MouseMove, pos, NONE, NONE)
+    _send(view, QEvent.Type.MouseButtonPress, pos, LEFT, LEFT)
+    _send(view, QEvent.Type.MouseButtonRelease, pos, LEFT, NONE)
+    _send(view, QEvent.Type.MouseButtonDblClick, pos, LEFT, LEFT)
+    _send(view, QEvent.Type.MouseButtonRelease, pos, LEFT, NONE)
+    QApplication.processEvents()
+
+
+def point(pane, x: float, y: float) -> QPoint:
+    """Widget pixel of a data point on a pyqtgraph plot."""
+    p = pane.data_to_widget(x, y)
+    return QPoint(round(p.x()), round(p.y()))
