@@ -10,7 +10,7 @@ import numpy as np
 from engine.catalogue import LOSSES, loss_info
 from engine.fit import Fit, FitSettings, run
 from engine.scene import Scene, bundled_scene, bundled_scene_ids
-from engine.theory import density_fraction, markers, nearest_mode_distance, optimum
+from engine.theory import markers, optimum, typicality
 
 
 def fit_report(scene: Scene, settings: FitSettings, steps: int) -> dict[str, Any]:
@@ -24,6 +24,7 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int) -> dict[str, Any
     elapsed = time.perf_counter() - started
     estimate = fit.estimate
     marks = markers(scene.mixture, samples)
+    share, distance = typicality(scene.mixture, estimate)
     return {
         "format": "blurlab-fit",
         "version": 1,
@@ -42,8 +43,8 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int) -> dict[str, Any
         "optimum": optimum(settings.loss, scene.mixture, samples, k=settings.k, huber_delta=settings.huber_delta,
                            seed=settings.seed),
         "markers": {"mean": marks.mean.tolist(), "median": marks.median.tolist(), "modes": marks.modes.tolist()},
-        "density_at_estimate": density_fraction(scene.mixture, estimate.mean),
-        "distance_to_nearest_mode": nearest_mode_distance(scene.mixture, estimate.mean),
+        "density_at_estimate": share,
+        "distance_to_nearest_mode": distance,
         "loss_curve": fit.loss_history().tolist(),
         "trajectory": fit.trajectory().tolist(),
     }
@@ -72,7 +73,7 @@ def summary(report: dict[str, Any]) -> str:
     """One line for the terminal."""
     mean = np.round(report["estimate"]["mean"], 3).tolist()
     line = (f"{report['loss']} on {report['scene']!r}: {report['steps']} steps in {report['seconds']:.2f} s, "
-            f"mean {mean}, density there {100 * report['density_at_estimate']:.1f}% of the peak")
+            f"mean {mean}, data density at the prediction {100 * report['density_at_estimate']:.1f}% of the peak")
     if report["diverged"]:
         line += f"\n{report['message']}"
     return line

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from engine import stats
+from engine.estimate import Estimate
 from engine.mixture import Mixture
 
 
@@ -66,3 +67,24 @@ def density_fraction(mixture: Mixture, point: np.ndarray) -> float:
 
 def nearest_mode_distance(mixture: Mixture, point: np.ndarray) -> float:
     return float(np.linalg.norm(mixture.modes() - np.asarray(point), axis=1).min())
+
+
+def predictions(estimate: Estimate) -> tuple[np.ndarray, np.ndarray]:
+    """What the model predicts, as weighted points: its mean for a point or a Gaussian; each
+    component, hypothesis or generated sample for the others (what one would decode to an image)."""
+    if estimate.kind == "mixture":
+        return estimate.means, estimate.weights
+    if estimate.kind == "points":
+        return estimate.points, np.full(len(estimate.points), 1.0 / len(estimate.points))
+    if estimate.kind == "samples":
+        return estimate.samples, np.full(len(estimate.samples), 1.0 / len(estimate.samples))
+    return estimate.mean[None, :], np.ones(1)
+
+
+def typicality(mixture: Mixture, estimate: Estimate) -> tuple[float, float]:
+    """(data density at the predictions as a share of the peak, distance to the nearest mode),
+    each averaged over the predictions with their weights."""
+    points, weights = predictions(estimate)
+    share = mixture.pdf(points) / mixture.peak_density()
+    distance = np.linalg.norm(points[:, None, :] - mixture.modes()[None], axis=-1).min(axis=1)
+    return float(weights @ share), float(weights @ distance)

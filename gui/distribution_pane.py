@@ -15,6 +15,7 @@ from gui.handles import ComponentHandle
 from gui.state import AppState
 
 GRID_POINTS = 600
+HEADROOM = 1.5  # the 1-D view's height over the highest peak: room for the legend and labels
 BINS = 90
 TRAIL_FRAMES = 48  # frames of the fading trail
 SHOWN_SAMPLES_2D = 2500  # more points than this only slow the scatter down
@@ -26,6 +27,15 @@ AXIS_NAMES = {
 
 def _gauss_1d(x: np.ndarray, mean: float, var: float) -> np.ndarray:
     return np.exp(-0.5 * (x - mean) ** 2 / var) / math.sqrt(2 * math.pi * var)
+
+
+def _kde_1d(x: np.ndarray, samples: np.ndarray) -> np.ndarray:
+    """Gaussian kernel density with Silverman's bandwidth."""
+    n = len(samples)
+    spread = min(np.std(samples), (np.percentile(samples, 75) - np.percentile(samples, 25)) / 1.34)
+    h = 0.9 * max(spread, 1e-3) * n ** (-0.2)
+    z = (x[:, None] - samples[None, :]) / h
+    return np.exp(-0.5 * z * z).sum(axis=1) / (n * h * math.sqrt(2 * math.pi))
 
 
 def _ellipse(mean: np.ndarray, cov: np.ndarray, n_std: float, points: int = 90) -> tuple[np.ndarray, np.ndarray]:
@@ -61,7 +71,7 @@ class DistributionPane(pg.PlotWidget):
             axis.setPen(pg.mkPen(palette.GRID))
             axis.setTextPen(pg.mkPen(palette.MUTED))
             axis.enableAutoSIPrefix(False)
-        self.legend = self.plotItem.addLegend(offset=(10, 10), labelTextColor=palette.TEXT,
+        self.legend = self.plotItem.addLegend(offset=(10, 6), labelTextColor=palette.TEXT, colCount=5,
                                               brush=pg.mkBrush(palette.qcolor(palette.PANEL, 200)))
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.setToolTip("")
@@ -110,9 +120,11 @@ class DistributionPane(pg.PlotWidget):
         self.fit_dots = pg.ScatterPlotItem(size=14, symbol="d", pen=pg.mkPen("#111", width=1),
                                            brush=pg.mkBrush(palette.ESTIMATE))
         self.trail = pg.ScatterPlotItem(size=8, pen=None)
-        for item in (self.fit_curve, self.fit_samples, self.trail, self.fit_dots):
+        for item in (self.fit_curve, self.fit_samples, self.trail):
             item.setZValue(10)
             self.addItem(item)
+        self.fit_dots.setZValue(21)  # over the handles: where the fit lands on a component must show
+        self.addItem(self.fit_dots)
         self.fit_ellipses: list[pg.PlotDataItem] = []
         if dim == 1:
             self.mean_line = self._ghost_line(palette.MEAN, "mean", 0.93, dash)
@@ -153,7 +165,7 @@ class DistributionPane(pg.PlotWidget):
         self._x_grid = np.linspace(lo[0], hi[0], GRID_POINTS)
         self._bins = np.linspace(lo[0], hi[0], BINS + 1)
         if self.state.dim == 1:
-            top = max(self._component_peaks()) * 1.35
+            top = max(self._component_peaks()) * HEADROOM
             self.setXRange(lo[0], hi[0], padding=0.02)
             self.setYRange(-0.04 * top, top, padding=0)
         else:
@@ -181,7 +193,7 @@ class DistributionPane(pg.PlotWidget):
                 self._handles[2 * i].place(mu, peak)
                 self._handles[2 * i + 1].place(mu + sd, peak * math.exp(-0.5))
             if finished:
-                top = max(self._component_peaks()) * 1.35
+                top = max(self._component_peaks()) * HEADROOM
                 if top > self.viewRange()[1][1]:
                     self.setYRange(-0.04 * top, top, padding=0)
         else:
@@ -267,15 +279,17 @@ class DistributionPane(pg.PlotWidget):
     def show_snapshot(self, snap: Snapshot) -> None:
         self._last_snapshot = snap
         est = snap.estimate
+        single = est.kind in ("point", "gaussian")  # one prediction: its drift is the story
         self._trail.append(est.mean.copy())
         del self._trail[:-TRAIL_FRAMES]
-        trail = np.array(self._trail)
+        trail = np.array(self._trail) if single else np.empty((0, self.state.dim))
         if self.state.dim == 1:
             self._draw_estimate_1d(est)
-            self.trail.setData(trail[:, 0], np.zeros(len(trail)), brush=self._trail_brushes[-len(trail):])
+            self.fit_line.setVisible(single)
+            self.trail.setData(trail[:, 0], np.zeros(len(trail)), brush=self._trail_brushes[TRAIL_FRAMES - len(trail):])
         else:
             self._draw_estimate_2d(est)
-            self.trail.setData(trail[:, 0], trail[:, 1], brush=self._trail_brushes[-len(trail):])
+            self.trail.setData(trail[:, 0], trail[:, 1], brush=self._trail_brushes[TRAIL_FRAMES - len(trail):])
 
     def clear_trail(self) -> None:
         self._trail = []
@@ -301,12 +315,11 @@ class DistributionPane(pg.PlotWidget):
             ys = np.tile([0.0, top, np.nan], len(est.points))
             self.fit_curve.setData(xs, ys, connect="finite")
             self.fit_dots.setData(est.points[:, 0], np.zeros(len(est.points)))
-        else:  # samples
-            counts, _ = np.histogram(est.samples[:, 0], bins=self._bins)
-            width = self._bins[1] - self._bins[0]
-            y = counts / (len(est.samples) * width)
-            self.fit_curve.setData(np.repeat(self._bins, 2)[1:-1], np.repeat(y, 2))
-            self.fit_dots.setData([mu], [0.0])
+        else:  # samples: a smoothed density of the generated samples, and the samples as a rug
+            self.fit_curve.setData(x, _kde_1d(x, est.samples[:, 0]))
+            rug = -0.02 * self.viewRange()[1][1]
+            self.fit_samples.setData(est.samples[:, 0], np.full(len(est.samples), rug))
+            self.fit_dots.setData([], [])
 
     def _draw_estimate_2d(self, est: Estimate) -> None:
         shapes: list[tuple[np.ndarray, np.ndarray]] = []

@@ -195,8 +195,9 @@ class MainWindow(QMainWindow):
 
     def _update_headline(self) -> None:
         info = loss_info(self.state.settings.loss)
+        ends_at = info.ends_at if self.state.dim == 2 else info.ends_at.split(" (")[0]
         self.headline.setText(f"<b>{self.state.scene.name}</b> &nbsp;·&nbsp; {info.title} "
-                              f"<span style='color:{palette.MUTED}'>ends at {info.ends_at}</span>")
+                              f"<span style='color:{palette.MUTED}'>ends at {ends_at}</span>")
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:

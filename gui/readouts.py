@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout
 
 from engine.estimate import Snapshot
 from engine.mixture import Mixture
-from engine.theory import density_fraction, nearest_mode_distance
+from engine.theory import typicality
 from gui import palette
 
 
@@ -28,10 +28,12 @@ class ReadoutPanel(QGroupBox):
         rows = (
             ("Step", self.step, "Optimiser steps since the last reset"),
             ("Loss", self.loss, "The training loss at this step"),
-            ("Density at the fit", self.density,
-             "The data density at the fit's mean, as a share of the highest density. Near 0%: almost no "
-             "sample looks like this prediction."),
-            ("To the nearest mode", self.distance, "Distance from the fit's mean to the closest mode of the data"),
+            ("Density here", self.density,
+             "The data density where the model predicts (its mean; or each of its components, guesses or "
+             "samples, averaged), as a share of the highest density. Near 0%: almost no sample looks like "
+             "this prediction."),
+            ("Nearest mode", self.distance,
+             "Distance from the prediction to the closest mode of the data (averaged like the density)"),
         )
         for i, (name, value, tip) in enumerate(rows):
             label = QLabel(name)
@@ -64,11 +66,11 @@ class ReadoutPanel(QGroupBox):
     def show_snapshot(self, snap: Snapshot, mixture: Mixture) -> None:
         self.step.setText(f"{snap.step:,}")
         self.loss.setText("–" if math.isnan(snap.loss) else f"{snap.loss:.4g}")
-        share = density_fraction(mixture, snap.estimate.mean)
+        share, distance = typicality(mixture, snap.estimate)
         self.density.setText(f"{100 * share:.1f}%" if share >= 0.001 else ("< 0.1%" if share > 0 else "0%"))
         colour = palette.VERMILLION if share < 0.1 else palette.TEXT
         self.density.setStyleSheet(f"color: {colour};")
-        self.distance.setText(f"{nearest_mode_distance(mixture, snap.estimate.mean):.2f}")
+        self.distance.setText(f"{distance:.2f}")
         if len(snap.losses):
             first = snap.step - len(snap.losses) + 1
             self.curve.setData(np.arange(first, snap.step + 1), snap.losses)
