@@ -39,8 +39,8 @@ class Fit:
         self.step_count = 0
         self.diverged = False
         self.message = ""
-        self._losses: list[float] = []
-        self._trail: list[np.ndarray] = []
+        self._losses = _Series(1)
+        self._trail = _Series(self._data.dim)
         self._gen = torch.Generator().manual_seed(self.settings.seed)
         self._model = self._build(start_point(self._data.mixture))
         self._estimate = self._model.estimate()
@@ -72,7 +72,7 @@ class Fit:
             self._estimate = self._model.estimate()
             self._checkpoint = self._model.state()
             if settings.loss != old.loss:
-                self._losses.clear()
+                self._losses = _Series(1)  # a new loss is on a new scale
         elif settings.learning_rate != old.learning_rate:
             self._model.set_lr(settings.learning_rate)
         self.diverged = False
@@ -105,10 +105,10 @@ class Fit:
         return Snapshot(
             step=self.step_count,
             loss_id=self.settings.loss,
-            loss=self._losses[-1] if self._losses else float("nan"),
+            loss=float(self._losses.last(1)[0, 0]) if len(self._losses) else float("nan"),
             estimate=self._estimate,
-            trail=np.array(self._trail[-TRAIL:]),
-            losses=np.array(self._losses[-CURVE:]),
+            trail=self._trail.last(TRAIL),
+            losses=self._losses.last(CURVE)[:, 0],
             data_version=self.data_version,
             diverged=self.diverged,
             message=self.message,
@@ -120,11 +120,11 @@ class Fit:
         return self._estimate
 
     def loss_history(self) -> np.ndarray:
-        return np.array(self._losses)
+        return self._losses.last(len(self._losses))[:, 0]
 
     def trajectory(self) -> np.ndarray:
         """Every position of the estimate's mean since the reset, start included (steps + 1, dim)."""
-        return np.array(self._trail)
+        return self._trail.last(len(self._trail))
 
     def sample_model(self, n: int) -> np.ndarray | None:
         """Draws from the fitted generator (adversarial only)."""
@@ -156,6 +156,27 @@ class Fit:
     def _within_bounds(self, estimate: Estimate) -> bool:
         limit = DIVERGE_FACTOR * (self._data.scale + 1.0)
         return float(np.linalg.norm(estimate.mean - self._data.centre)) < limit
+
+
+class _Series:
+    """A growing (n, width) float array with cheap appends and cheap copies of its tail."""
+
+    def __init__(self, width: int) -> None:
+        self._data = np.empty((256, width))
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, row) -> None:
+        if self._n == len(self._data):
+            self._data = np.concatenate([self._data, np.empty_like(self._data)])
+        self._data[self._n] = row
+        self._n += 1
+
+    def last(self, n: int) -> np.ndarray:
+        """A copy of the last n rows (fewer if there are fewer)."""
+        return self._data[max(self._n - n, 0) : self._n].copy()
 
 
 def run(fit: Fit, control: FitControl | None = None, steps: int | None = None) -> Iterator[Snapshot]:

@@ -65,7 +65,6 @@ class DistributionPane(pg.PlotWidget):
         self._last_snapshot: Snapshot | None = None
         self.plotItem.setMenuEnabled(False)
         self.plotItem.hideButtons()
-        self.plotItem.showGrid(x=True, y=True, alpha=0.12)
         for name in ("bottom", "left"):
             axis = self.plotItem.getAxis(name)
             axis.setPen(pg.mkPen(palette.GRID))

@@ -122,10 +122,13 @@ class FitWorker(QObject):
                 self._budget = min(self._budget + elapsed * rate, max(rate * 0.1, 1.0))
                 want = math.inf if math.isinf(rate) else int(self._budget)
                 if want >= 1:
-                    done = self._advance(want, deadline=now + CHUNK_SECONDS)
+                    # stop stepping when the next frame is due, so frames leave on time
+                    deadline = min(now + CHUNK_SECONDS, self._last_emit + EMIT_INTERVAL)
+                    done = self._advance(want, deadline=deadline)
                     self._budget = 0.0 if math.isinf(rate) else self._budget - done
             self._timer.setInterval(self._interval_ms(running, rate))
-            if self._unsent is not None and (not running or now - self._last_emit >= EMIT_INTERVAL):
+            due = time.perf_counter() - self._last_emit >= EMIT_INTERVAL - 0.001
+            if self._unsent is not None and (not running or due):
                 self._emit(self._unsent)
         except Exception as exc:
             self.set_running(False)

@@ -1,0 +1,199 @@
+"""How smooth the window is while the fit runs flat out, how fast it first paints, and what the
+fit thread costs the fit. Prints figures; asserts nothing.
+
+    python benchmarks/ui_latency.py [--seconds 6] [--launches 5] [--loss l2]
+
+Runs offscreen unless a display is set (use xvfb-run for a real X server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+# -- first paint, in a fresh process each time ----------------------------------------------------
+def _child_first_paint(kind: str) -> None:
+    """Runs in the child: open the window and print when its first paint has happened."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    import pyqtgraph as pg
+
+    app = QApplication(sys.argv)
+    if kind == "app":
+        from gui.app import make_window
+
+        window = make_window()
+        probe = window.pane.viewport()
+    else:
+        window = QMainWindow()
+        plot = pg.PlotWidget()
+        plot.plot([0, 1, 2], [0, 1, 0])
+        window.setCentralWidget(plot)
+        window.resize(1280, 780)
+        probe = plot.viewport()
+
+    class PaintProbe(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                print("painted", flush=True)
+                QTimer.singleShot(0, app.quit)
+                obj.removeEventFilter(self)
+            return False
+
+    paint_probe = PaintProbe()
+    probe.installEventFilter(paint_probe)
+    window.show()
+    app.exec()
+    if kind == "app":
+        window.close()
+
+
+def first_paint_seconds(kind: str) -> float:
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--child", kind], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    for line in proc.stdout:
+        if line.startswith("painted"):
+            elapsed = time.perf_counter() - started
+            break
+    else:
+        raise RuntimeError(f"the {kind} window never painted")
+    proc.wait(timeout=60)
+    return elapsed
+
+
+# -- smoothness while fitting ----------------------------------------------------------------------------
+def fit_in_window(seconds: float, loss: str) -> dict[str, float]:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gui.app import make_window
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    window = make_window(loss=loss)
+    window.show()
+    frames: list[float] = []
+    beats: list[float] = []
+    draw = window._draw_latest
+
+    def timed_draw():
+        draw()
+        frames.append(time.perf_counter())
+
+    window._draw_latest = timed_draw
+    heartbeat = QTimer()
+    heartbeat.setInterval(16)
+    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
+
+    deadline = time.perf_counter() + 30
+    while window.pane._last_snapshot is None and time.perf_counter() < deadline:  # torch loads in the thread
+        app.processEvents()
+        time.sleep(0.005)
+    window.controls.speed.setValue(window.controls.speed.maximum())
+    window.runner.set_running(True)
+    marks: dict[str, float] = {}
+
+    def begin() -> None:
+        frames.clear()
+        heartbeat.start()
+        marks["step"] = window.pane._last_snapshot.step
+        marks["time"] = time.perf_counter()
+
+    # The event loop runs as in the app (app.exec), after half a second to settle.
+    QTimer.singleShot(500, begin)
+    QTimer.singleShot(500 + int(seconds * 1000), app.quit)
+    app.exec()
+    started = marks["time"]
+    first_step = marks["step"]
+    elapsed = time.perf_counter() - started
+    steps = window.pane._last_snapshot.step - first_step
+    heartbeat.stop()
+    window.runner.set_running(False)
+    window.close()
+    intervals = [1000 * (b - a) for a, b in zip(frames, frames[1:])]
+    beat_intervals = [1000 * (b - a) for a, b in zip(beats, beats[1:])]
+    return {
+        "frame_median_ms": statistics.median(intervals),
+        "frame_p95_ms": _percentile(intervals, 95),
+        "fps": len(frames) / elapsed,
+        "loop_median_ms": statistics.median(beat_intervals),
+        "loop_p95_ms": _percentile(beat_intervals, 95),
+        "app_steps_per_s": steps / elapsed,
+    }
+
+
+def bare_engine_steps_per_second(seconds: float, loss: str) -> float:
+    """The same fit, same thread count as the worker, without Qt: the baseline for the app's rate."""
+    import torch
+
+    from engine.fit import Fit, FitSettings, run
+    from engine.scene import bundled_scene
+    from gui.worker import TORCH_THREADS
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(TORCH_THREADS)
+    scene = bundled_scene("sedan_or_suv")
+    fit = Fit(scene.draw(), scene.mixture, FitSettings(loss=loss))
+    steps = 0
+    started = time.perf_counter()
+    for _ in run(fit):
+        steps += 1
+        if steps % 64 == 0 and time.perf_counter() - started >= seconds:
+            break
+    rate = steps / (time.perf_counter() - started)
+    torch.set_num_threads(previous)
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--launches", type=int, default=5)
+    parser.add_argument("--loss", default="l2")
+    parser.add_argument("--child", choices=("app", "bare"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child_first_paint(args.child)
+        return
+
+    print(f"platform: {os.environ.get('QT_QPA_PLATFORM') or 'display ' + os.environ.get('DISPLAY', '')}, "
+          f"{os.cpu_count()} cores")
+    app_times, bare_times = [], []
+    for _ in range(args.launches):  # alternate, so both see the same machine
+        bare_times.append(first_paint_seconds("bare"))
+        app_times.append(first_paint_seconds("app"))
+    bare, app = statistics.median(bare_times), statistics.median(app_times)
+    print("\nTime to the first painted window (median of %d launches)" % args.launches)
+    print(f"  bare PySide6 + pyqtgraph window  {1000 * bare:7.0f} ms")
+    print(f"  BlurLab main window              {1000 * app:7.0f} ms   ratio {app / bare:.2f}  (target <= 1.30)")
+
+    figures = fit_in_window(args.seconds, args.loss)
+    baseline = bare_engine_steps_per_second(args.seconds, args.loss)
+    print(f"\nWhile the {args.loss} fit runs at full speed for {args.seconds:g} s")
+    print(f"  frame interval  median {figures['frame_median_ms']:6.1f} ms   p95 {figures['frame_p95_ms']:6.1f} ms"
+          "   (targets <= 17 and <= 25)")
+    print(f"  frames drawn    {figures['fps']:6.1f} per second")
+    print(f"  event loop (16 ms heartbeat)  median {figures['loop_median_ms']:6.1f} ms   "
+          f"p95 {figures['loop_p95_ms']:6.1f} ms")
+    print(f"  fit steps/s     in the app {figures['app_steps_per_s']:8.0f}   bare engine {baseline:8.0f}   "
+          f"ratio {figures['app_steps_per_s'] / baseline:.2f}  (target >= 0.80)")
+
+
+if __name__ == "__main__":
+    main()
