@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from engine.estimate import FIXED_VARIANCE, Estimate, Snapshot
 from engine.theory import markers
@@ -105,6 +106,14 @@ class DistributionPane(pg.PlotWidget):
         self.density = pg.PlotDataItem(pen=pg.mkPen(palette.DATA, width=3), name="data density")
         self.addItem(self.hist)
         self.addItem(self.density)
+        self._cache_while_still(self.hist.curve, self.density.curve)
+
+    @staticmethod
+    def _cache_while_still(*items) -> None:
+        """Items that change only when the data does are drawn from a cached pixmap between changes,
+        so a frame of the fit repaints only what moved."""
+        for item in items:
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def _build_2d(self) -> None:
         self.scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(palette.qcolor(palette.DATA, 90)),
@@ -241,6 +250,7 @@ class DistributionPane(pg.PlotWidget):
                 h.sigPositionChangeFinished.connect(self._on_handle_finished)
                 h.sigRemoveRequested.connect(self._on_handle_remove_requested)
                 h.sigSelected.connect(self._on_handle_selected)
+                self._cache_while_still(h)
                 self.addItem(h)
                 self._handles.append(h)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -12,6 +13,8 @@ from engine.estimate import Snapshot
 from engine.mixture import Mixture
 from engine.theory import typicality
 from gui import palette
+
+CURVE_INTERVAL = 0.1  # seconds between redraws of the loss curve: its axes are costly, its shape slow
 
 
 class ReadoutPanel(QGroupBox):
@@ -55,12 +58,15 @@ class ReadoutPanel(QGroupBox):
             axis.setTextPen(pg.mkPen(palette.MUTED))
             axis.enableAutoSIPrefix(False)
         self.curve = self.curve_plot.plot(pen=pg.mkPen(palette.ESTIMATE, width=2))
+        self._curve_drawn = 0.0
+        self._atypical = False
         layout.addWidget(self.curve_plot)
 
     @staticmethod
     def _big(text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName("bigNumber")
+        label.setFixedWidth(140)  # a changing number must not re-lay out the panel every frame
         return label
 
     def show_snapshot(self, snap: Snapshot, mixture: Mixture) -> None:
@@ -68,9 +74,15 @@ class ReadoutPanel(QGroupBox):
         self.loss.setText("–" if math.isnan(snap.loss) else f"{snap.loss:.4g}")
         share, distance = typicality(mixture, snap.estimate)
         self.density.setText(f"{100 * share:.1f}%" if share >= 0.001 else ("< 0.1%" if share > 0 else "0%"))
-        colour = palette.VERMILLION if share < 0.1 else palette.TEXT
-        self.density.setStyleSheet(f"color: {colour};")
+        atypical = share < 0.1
+        if atypical != self._atypical:  # restyling is costly: only when it changes
+            self._atypical = atypical
+            self.density.setStyleSheet(f"color: {palette.VERMILLION if atypical else palette.TEXT};")
         self.distance.setText(f"{distance:.2f}")
+        now = time.perf_counter()
+        if now - self._curve_drawn < CURVE_INTERVAL and len(snap.losses) > 1:
+            return
+        self._curve_drawn = now
         if len(snap.losses):
             first = snap.step - len(snap.losses) + 1
             self.curve.setData(np.arange(first, snap.step + 1), snap.losses)
