@@ -41,6 +41,7 @@ def run_app(scene: str | None = None, loss: str | None = None, present: bool = F
         # A bad --scene still opens the app, on the default scene, after saying what was wrong.
         QMessageBox.warning(None, "BlurLab: the scene could not be opened", str(exc))
         window = make_window(None, loss)
+    app.aboutToQuit.connect(window.runner.shutdown)  # however the app ends, the fit thread ends first
     window.show()
     if present:
         window.showFullScreen()

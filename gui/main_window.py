@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.catalogue import loss_info
 from engine.estimate import Snapshot
-from engine.scene import Scene, bundled_scene, bundled_scene_ids
+from engine.scene import Scene, SceneError, bundled_scene, bundled_scene_ids
+from engine.scene import load as load_scene
+from engine.scene import save as save_scene
 from gui import palette
 from gui.controls import ControlPanel
 from gui.distribution_pane import DistributionPane
@@ -94,6 +107,13 @@ class MainWindow(QMainWindow):
             self.addAction(a)
             return a
 
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(action("Open scene…", QKeySequence.StandardKey.Open, self.open_scene_dialog,
+                                   "Open a BlurLab scene file (JSON)"))
+        file_menu.addAction(action("Save scene as…", QKeySequence.StandardKey.SaveAs, self.save_scene_dialog,
+                                   "Save the data as you edited it to a scene file"))
+        file_menu.addSeparator()
+        file_menu.addAction(action("Quit", QKeySequence.StandardKey.Quit, self.close, "Quit BlurLab"))
         fit_menu = self.menuBar().addMenu("&Fit")
         self.run_action = action("Run / Pause", Qt.Key.Key_Space, self.toggle_running, "Start or pause the fit")
         self.step_action = action("Step", Qt.Key.Key_S, self.step_once, "One optimiser step")
@@ -188,6 +208,38 @@ class MainWindow(QMainWindow):
         self.state.load_scene(scene)
         self.controls.select_scene(scene_id)
         self.statusBar().showMessage(f"Loaded “{scene.name}”.", 3000)
+
+    def open_scene(self, path: str) -> bool:
+        """Load a scene file; a bad one is refused with a message and the current scene stays."""
+        try:
+            scene = load_scene(path)
+        except SceneError as exc:
+            QMessageBox.warning(self, "BlurLab: the scene could not be opened", str(exc))
+            return False
+        self.state.load_scene(scene)
+        self.controls.select_scene(None)
+        self.statusBar().showMessage(f"Opened “{scene.name}” from {Path(path).name}.", 4000)
+        return True
+
+    def save_scene(self, path: str) -> bool:
+        try:
+            save_scene(self.state.scene, path)
+        except OSError as exc:
+            QMessageBox.warning(self, "BlurLab: the scene could not be saved", f"{path}: {exc.strerror}")
+            return False
+        self.statusBar().showMessage(f"Saved the scene to {Path(path).name}.", 4000)
+        return True
+
+    def open_scene_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a scene", "", "BlurLab scenes (*.json);;All files (*)")
+        if path:
+            self.open_scene(path)
+
+    def save_scene_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the scene", f"{self.state.scene.name}.json",
+                                              "BlurLab scenes (*.json)")
+        if path:
+            self.save_scene(path)
 
     def _remove_selected(self) -> None:
         if not self.pane.remove_selected():

@@ -235,3 +235,35 @@ def test_choosing_a_2d_scene_rebuilds_the_pane_and_resets(make_window, qtbot):
     assert window.state.dim == 2
     assert len(window.pane._handles) == 8
     qtbot.waitUntil(lambda: window.pane._last_snapshot.estimate.mean.shape == (2,), timeout=5000)
+
+
+def test_a_malformed_scene_file_is_refused_and_the_current_scene_kept(make_window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_window()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "blurlab-scene", "version": 1, "dim": 1, "components": []}')
+    before = window.state.scene
+    assert not window.open_scene(str(bad))
+    assert "components" in shown[0] and "empty" in shown[0]
+    assert window.state.scene is before
+
+
+def test_an_edited_scene_saved_and_opened_again_is_the_same(make_window, qtbot, tmp_path):
+    window = make_window()
+    pane = window.pane
+    handle = _peak_handle(window, 0)
+    drag(pane, point(pane, handle.pos().x(), handle.pos().y()),
+         point(pane, handle.pos().x() + 0.7, handle.pos().y()))
+    edited = window.state.mixture
+    path = tmp_path / "edited.json"
+    assert window.save_scene(str(path))
+    window.load_bundled_scene("three_modes")
+    assert len(window.state.mixture.components) == 3
+    assert window.open_scene(str(path))
+    reopened = window.state.mixture
+    assert len(reopened.components) == 2
+    np.testing.assert_allclose(reopened.means, edited.means)
+    np.testing.assert_allclose(reopened.weights, edited.weights)
