@@ -19,6 +19,7 @@ GRID_POINTS = 600
 HEADROOM = 1.5  # the 1-D view's height over the highest peak: room for the legend and labels
 BINS = 90
 TRAIL_FRAMES = 48  # frames of the fading trail
+TRAIL_PIECES = 4  # the trail is drawn as this many pieces, older ones fainter and thinner
 SHOWN_SAMPLES_2D = 2500  # more points than this only slow the scatter down
 AXIS_NAMES = {
     "cars": ("body style  (sedan ← → SUV)", "colour  (red ← → blue)"),
@@ -47,10 +48,6 @@ def _ellipse(mean: np.ndarray, cov: np.ndarray, n_std: float, points: int = 90) 
     return mean[0] + xy[0], mean[1] + xy[1]
 
 
-def _fading_brushes(colour: str, n: int) -> list:
-    return [pg.mkBrush(palette.qcolor(colour, int(20 + 200 * (i + 1) / n))) for i in range(n)]
-
-
 class DistributionPane(pg.PlotWidget):
     """Draws AppState's mixture and samples; handles write back to the state, never the reverse."""
 
@@ -62,7 +59,6 @@ class DistributionPane(pg.PlotWidget):
         self.selected = -1
         self._handles: list[ComponentHandle] = []
         self._trail: list[np.ndarray] = []
-        self._trail_brushes = _fading_brushes(palette.ESTIMATE, TRAIL_FRAMES)
         self._last_snapshot: Snapshot | None = None
         self.plotItem.setMenuEnabled(False)
         self.plotItem.hideButtons()
@@ -127,8 +123,13 @@ class DistributionPane(pg.PlotWidget):
         self.fit_samples = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(palette.qcolor(palette.ESTIMATE, 150)))
         self.fit_dots = pg.ScatterPlotItem(size=14, symbol="d", pen=pg.mkPen("#111", width=1),
                                            brush=pg.mkBrush(palette.ESTIMATE))
-        self.trail = pg.ScatterPlotItem(size=8, pen=None)
-        for item in (self.fit_curve, self.fit_samples, self.trail):
+        # A few plain lines instead of a scatter with a brush per point: a fraction of the cost per frame.
+        self.trail_pieces = [
+            pg.PlotCurveItem(pen=pg.mkPen(palette.qcolor(palette.ESTIMATE, int(50 + 190 * (i + 1) / TRAIL_PIECES)),
+                                          width=2 + 4 * (i + 1) / TRAIL_PIECES))
+            for i in range(TRAIL_PIECES)
+        ]
+        for item in (self.fit_curve, self.fit_samples, *self.trail_pieces):
             item.setZValue(10)
             self.addItem(item)
         self.fit_dots.setZValue(21)  # over the handles: where the fit lands on a component must show
@@ -291,14 +292,21 @@ class DistributionPane(pg.PlotWidget):
         single = est.kind in ("point", "gaussian")  # one prediction: its drift is the story
         self._trail.append(est.mean.copy())
         del self._trail[:-TRAIL_FRAMES]
-        trail = np.array(self._trail) if single else np.empty((0, self.state.dim))
         if self.state.dim == 1:
             self._draw_estimate_1d(est)
             self.fit_line.setVisible(single)
-            self.trail.setData(trail[:, 0], np.zeros(len(trail)), brush=self._trail_brushes[TRAIL_FRAMES - len(trail):])
         else:
             self._draw_estimate_2d(est)
-            self.trail.setData(trail[:, 0], trail[:, 1], brush=self._trail_brushes[TRAIL_FRAMES - len(trail):])
+        self._draw_trail(np.array(self._trail) if single else np.empty((0, self.state.dim)))
+
+    def _draw_trail(self, trail: np.ndarray) -> None:
+        """The recent path of the mean, oldest piece faintest; on the axis in 1-D."""
+        if self.state.dim == 1:
+            trail = np.column_stack([trail[:, 0], np.zeros(len(trail))])
+        bounds = np.linspace(0, len(trail), TRAIL_PIECES + 1).astype(int)
+        for piece, a, b in zip(self.trail_pieces, bounds[:-1], bounds[1:]):
+            chunk = trail[max(a - 1, 0) : b]  # overlap one point so the pieces join
+            piece.setData(chunk[:, 0], chunk[:, 1])
 
     def clear_trail(self) -> None:
         self._trail = []

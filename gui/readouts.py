@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout
 
 from engine.estimate import Snapshot
@@ -14,7 +15,7 @@ from engine.mixture import Mixture
 from engine.theory import typicality
 from gui import palette
 
-CURVE_INTERVAL = 0.1  # seconds between redraws of the loss curve: its axes are costly, its shape slow
+NUMBERS_INTERVAL = 1 / 15  # seconds between updates of the numbers: readable, and cheap
 
 
 class ReadoutPanel(QGroupBox):
@@ -58,7 +59,11 @@ class ReadoutPanel(QGroupBox):
             axis.setTextPen(pg.mkPen(palette.MUTED))
             axis.enableAutoSIPrefix(False)
         self.curve = self.curve_plot.plot(pen=pg.mkPen(palette.ESTIMATE, width=2))
-        self._curve_drawn = 0.0
+        self._numbers_shown = 0.0
+        self._pending: tuple[Snapshot, Mixture] | None = None
+        self._trailing = QTimer(self)
+        self._trailing.setSingleShot(True)
+        self._trailing.timeout.connect(self._show_pending)
         self._atypical = False
         layout.addWidget(self.curve_plot)
 
@@ -70,6 +75,22 @@ class ReadoutPanel(QGroupBox):
         return label
 
     def show_snapshot(self, snap: Snapshot, mixture: Mixture) -> None:
+        """Show a snapshot. While the fit streams, the numbers change at most 15 times a second; the
+        newest snapshot is always shown in the end (a trailing update), so a pause shows where it stopped."""
+        self._pending = (snap, mixture)
+        wait = NUMBERS_INTERVAL - (time.perf_counter() - self._numbers_shown)
+        if wait > 0:
+            if not self._trailing.isActive():
+                self._trailing.start(max(1, int(1000 * wait)))
+            return
+        self._show_pending()
+
+    def _show_pending(self) -> None:
+        if self._pending is None:
+            return
+        snap, mixture = self._pending
+        self._pending = None
+        self._numbers_shown = time.perf_counter()
         self.step.setText(f"{snap.step:,}")
         self.loss.setText("–" if math.isnan(snap.loss) else f"{snap.loss:.4g}")
         share, distance = typicality(mixture, snap.estimate)
@@ -79,10 +100,6 @@ class ReadoutPanel(QGroupBox):
             self._atypical = atypical
             self.density.setStyleSheet(f"color: {palette.VERMILLION if atypical else palette.TEXT};")
         self.distance.setText(f"{distance:.2f}")
-        now = time.perf_counter()
-        if now - self._curve_drawn < CURVE_INTERVAL and len(snap.losses) > 1:
-            return
-        self._curve_drawn = now
         if len(snap.losses):
             first = snap.step - len(snap.losses) + 1
             self.curve.setData(np.arange(first, snap.step + 1), snap.losses)
