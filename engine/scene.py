@@ -134,7 +134,7 @@ def parse_scene(data: Any) -> Scene:
     if not isinstance(name, str):
         raise SceneError(f"name: expected text, got {_kind(name)}")
     dim = _require(data, "dim")
-    if dim not in (1, 2) or isinstance(dim, bool):
+    if not isinstance(dim, int) or isinstance(dim, bool) or dim not in (1, 2):
         raise SceneError(f"dim: must be 1 or 2, got {_kind(dim)}")
     comps = _require(data, "components")
     if not isinstance(comps, list):
@@ -155,15 +155,25 @@ def parse_scene(data: Any) -> Scene:
     return Scene(name, mixture, samples, seed, decoder, loss, extra)
 
 
-def _reject_constant(token: str) -> float:
-    raise SceneError(f"the file holds {token}, which is not a number JSON allows")
+def _reject_non_finite(value: Any, key: str) -> None:
+    """Raise SceneError at the first NaN or infinity anywhere in the file (also in keys kept as extra,
+    which would otherwise be saved back as NaN/Infinity, which JSON does not allow), naming its key."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise SceneError(f"{key or 'scene'}: must be a finite number, got {json.dumps(value)}")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _reject_non_finite(v, f"{key}.{k}" if key else k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _reject_non_finite(v, f"{key}[{i}]")
 
 
 def loads(text: str) -> Scene:
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SceneError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    _reject_non_finite(data, "")
     return parse_scene(data)
 
 
