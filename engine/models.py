@@ -349,8 +349,9 @@ def build_model(
     if loss_id == "gaussian_nll":
         return GaussianModel(data, lr, gen, start, narrow)
     if loss_id == "reverse_kl":
-        # Wide and half-way to the middle: watch it let go of every mode but one.
-        return ReverseKLModel(data, lr, gen, 0.5 * (start + data.centre), 4.0 * narrow)
+        # Half-way to the middle, in the valley: watch it seek a mode and stay as narrow as that mode.
+        # (Starting much wider can settle over two neighbouring modes: a real local minimum of KL(q||p).)
+        return ReverseKLModel(data, lr, gen, 0.5 * (start + data.centre), narrow)
     if loss_id == "mixture_nll":
         return MixtureModel(data, lr, gen, kmeans_pp(samples, k, rng), narrow)
     if loss_id == "min_of_k":
