@@ -108,7 +108,7 @@ def test_min_of_k_ends_at_the_k_means_centres(scene_id):
 
 
 # -- mode seeking -----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("scene_id", ["sedan_or_suv", "unequal_weights", "style_and_colour"])
+@pytest.mark.parametrize("scene_id", ["sedan_or_suv", "unequal_weights", "three_modes", "style_and_colour"])
 def test_reverse_kl_ends_on_one_mode_with_its_spread(scene_id):
     run = fit_scene(scene_id, "reverse_kl", 2000, tail=300)
     # Its gradient is a Monte Carlo estimate, so average the last steps' estimates.
