@@ -38,6 +38,8 @@ def _command_parser() -> argparse.ArgumentParser:
     fit.add_argument("--seed", type=int, default=None, help="default: the scene's seed")
     fit.add_argument("--lr", type=float, default=None, help="learning rate (default: the loss's own)")
     fit.add_argument("--json", metavar="FILE", type=Path, help="write the result here instead of to stdout")
+    fit.add_argument("--images", metavar="DIR", type=Path,
+                     help="also write the image pane's pictures (PNG) and their figures (figures.json) here")
     sub.add_parser("losses", help="list the loss catalogue")
     sub.add_parser("scenes", help="list the bundled scenes")
     return p
@@ -69,7 +71,10 @@ def _run_command(args: argparse.Namespace) -> int:
         settings = FitSettings(loss=args.loss or scene.loss, lr=args.lr, seed=seed)
     except (SceneError, ValueError) as exc:
         return _fail(str(exc))
-    report = headless.fit_report(scene, settings, args.steps)
+    try:
+        report = headless.fit_report(scene, settings, args.steps, images=args.images)
+    except OSError as exc:
+        return _fail(f"--images: cannot write to {args.images}: {exc.strerror}")
     text = json.dumps(report, indent=1)
     if args.json:
         try:

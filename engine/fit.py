@@ -31,11 +31,13 @@ class Fit:
         self.settings = settings or FitSettings()
         self._data = self._make_data(samples, mixture)
         self.data_version = 0
+        self.resets = 0  # how many resets so far: lets an observer notice one
         self.reset()
 
     # -- commands ---------------------------------------------------------------
     def reset(self) -> None:
         """Back to step 0: a fresh model from the seed, an empty history."""
+        self.resets += 1
         self.step_count = 0
         self.diverged = False
         self.message = ""
@@ -115,6 +117,16 @@ class Fit:
         )
 
     # -- history ------------------------------------------------------------------
+    @property
+    def data_mixture(self) -> Mixture:
+        """The mixture the samples were drawn from (its modes are what the images are measured against)."""
+        return self._data.mixture
+
+    @property
+    def samples(self) -> np.ndarray:
+        """The samples the fit trains on now (float32)."""
+        return self._data.samples.numpy()
+
     @property
     def estimate(self) -> Estimate:
         return self._estimate

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
 from engine.catalogue import LOSSES, loss_info
 from engine.fit import Fit, FitSettings, run
@@ -13,19 +15,25 @@ from engine.scene import Scene, bundled_scene, bundled_scene_ids
 from engine.theory import markers, optimum, typicality
 
 
-def fit_report(scene: Scene, settings: FitSettings, steps: int) -> dict[str, Any]:
-    """Fit `steps` steps and return the JSON result of the command-line contract."""
+def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Path | None = None) -> dict[str, Any]:
+    """Fit `steps` steps and return the JSON result of the command-line contract; with `images`, also
+    write the image pane's pictures there."""
     samples = scene.draw()
     fit = Fit(samples, scene.mixture, settings)
     started = time.perf_counter()
     last = fit.snapshot()
-    for last in run(fit, steps=steps):
-        pass
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny tensors: more threads only add overhead, and collapse if a core is busy
+    try:
+        for last in run(fit, steps=steps):
+            pass
+    finally:
+        torch.set_num_threads(threads)
     elapsed = time.perf_counter() - started
     estimate = fit.estimate
     marks = markers(scene.mixture, samples)
     share, distance = typicality(scene.mixture, estimate)
-    return {
+    report = {
         "format": "blurlab-fit",
         "version": 1,
         "scene": scene.name,
@@ -48,6 +56,11 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int) -> dict[str, Any
         "loss_curve": fit.loss_history().tolist(),
         "trajectory": fit.trajectory().tolist(),
     }
+    if images is not None:
+        from engine.image_export import write_images
+
+        report["images"] = {"directory": str(images), "figures": write_images(images, fit, scene.decoder)}
+    return report
 
 
 def loss_table() -> str:

@@ -25,6 +25,7 @@ from engine.scene import save as save_scene
 from gui import palette
 from gui.controls import ControlPanel
 from gui.distribution_pane import DistributionPane
+from gui.image_pane import ImagePane
 from gui.readouts import ReadoutPanel
 from gui.state import AppState
 from gui.worker import FitRunner
@@ -34,8 +35,8 @@ class MainWindow(QMainWindow):
     def __init__(self, scene: Scene, scene_id: str | None = None, start_fit: bool = True) -> None:
         super().__init__()
         self.setWindowTitle("BlurLab")
-        self.resize(1280, 780)
-        self.setMinimumSize(960, 600)
+        self.resize(1600, 900)
+        self.setMinimumSize(1200, 680)
         self.state = AppState(scene, self)
         self.runner = FitRunner(self)
         self._latest: Snapshot | None = None
@@ -43,6 +44,8 @@ class MainWindow(QMainWindow):
 
         choices = [(sid, self._scene_title(bundled_scene(sid))) for sid in bundled_scene_ids()]
         self.pane = DistributionPane(self.state)
+        self.image_pane = ImagePane(self.state)
+        self._pixel_image = None
         self.controls = ControlPanel(self.state, choices)
         self.readouts = ReadoutPanel()
         self.controls.select_scene(scene_id)
@@ -68,6 +71,9 @@ class MainWindow(QMainWindow):
         body_layout.setSpacing(0)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(centre)
+        splitter.addWidget(self.image_pane)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         body_layout.addWidget(splitter, 1)
         body_layout.addWidget(side)
@@ -86,6 +92,7 @@ class MainWindow(QMainWindow):
         self.controls.resetRequested.connect(self.reset_fit)
         self.controls.sceneRequested.connect(self.load_bundled_scene)
         self.runner.snapshotReady.connect(self._on_runner_snapshot)
+        self.runner.pixelReady.connect(self._on_runner_pixel)
         self.runner.failed.connect(self._on_runner_failed)
         self.runner.runningChanged.connect(self.controls.set_running)
         self._update_headline()
@@ -133,7 +140,7 @@ class MainWindow(QMainWindow):
     def start_fit(self) -> None:
         if not self.runner.started:
             self.runner.start(self.state.samples, self.state.mixture, self.state.settings,
-                              self.state.steps_per_second())
+                              self.state.steps_per_second(), self.state.scene.decoder)
 
     @Slot()
     def toggle_running(self) -> None:
@@ -163,12 +170,17 @@ class MainWindow(QMainWindow):
     def _draw_latest(self) -> None:
         self._draw_pending = False
         snap = self._latest
-        if snap is None:
-            return
+        if snap is None or snap.estimate.mean.size != self.state.dim:
+            return  # none yet, or one fitted to the scene before a new one was loaded
         self.pane.show_snapshot(snap)
         self.readouts.show_snapshot(snap, self.state.mixture)
+        self.image_pane.show_snapshot(snap, self._pixel_image)
         if snap.diverged:
             self.statusBar().showMessage(snap.message)
+
+    @Slot(object)
+    def _on_runner_pixel(self, image) -> None:
+        self._pixel_image = image
 
     @Slot(str)
     def _on_runner_failed(self, message: str) -> None:
@@ -178,6 +190,7 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _on_state_data_changed(self, finished: bool) -> None:
         self.pane.refresh_data(finished)
+        self.image_pane.refresh_data(finished)
         self.runner.set_data(self.state.samples, self.state.mixture)
         if finished:
             self.controls.sync()
@@ -196,6 +209,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_state_scene_replaced(self) -> None:
         self.pane.rebuild()
+        self.image_pane.rebuild()
+        self.runner.set_decoder(self.state.scene.decoder)
         self.controls.sync()
         self.runner.set_data(self.state.samples, self.state.mixture)
         self.runner.set_settings(self.state.settings)

@@ -22,6 +22,7 @@ from engine.mixture import Mixture
 EMIT_INTERVAL = 1 / 60
 CHUNK_SECONDS = 0.010  # longest stretch of stepping before the worker looks at its event loop again
 IDLE_POLL_MS = 15
+PIXEL_INTERVAL = 1 / 30  # seconds between steps of the pixel-space fit
 SHUTDOWN_WAIT_MS = 5000  # longer than torch's first import, which the worker may be in the middle of
 TORCH_THREADS = 1  # tiny tensors gain nothing from more, and extra threads starve the GUI
 
@@ -30,12 +31,19 @@ class FitWorker(QObject):
     """Lives in the fit thread. Never touches a widget."""
 
     snapshotReady = Signal(object)
+    pixelReady = Signal(object)  # the pixel-space answer (H, W, 3), or None for a loss without one
     failed = Signal(str)
 
-    def __init__(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings) -> None:
+    def __init__(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings, decoder: str = "cars") -> None:
         super().__init__()
         self.control = FitControl()
         self._initial = (np.array(samples), mixture, settings)
+        self._decoder = decoder
+        self._next_decoder = decoder
+        self._pixel = None
+        self._pixel_key = None
+        self._pixel_dirty = False
+        self._pixel_last = 0.0
         self._lock = threading.Lock()
         self._running = False
         self._single_steps = 0
@@ -62,6 +70,10 @@ class FitWorker(QObject):
         with self._lock:
             self._steps_per_second = rate
 
+    def set_decoder(self, name: str) -> None:
+        with self._lock:
+            self._next_decoder = name
+
     def request_shutdown(self) -> None:
         with self._lock:
             self._shutdown = True
@@ -80,6 +92,7 @@ class FitWorker(QObject):
             samples, mixture, settings = self._initial
             self._fit = Fit(samples, mixture, settings)
             self._stream = self._steps()
+            self._sync_pixel_fit()
             self._emit(self._fit.snapshot())
         except Exception as exc:  # report, never leave the thread hanging
             self.failed.emit(f"The fit could not start: {exc}")
@@ -115,9 +128,11 @@ class FitWorker(QObject):
         try:
             if self.control.pending():
                 self.control.apply(self._fit)
+                self._sync_pixel_fit()
                 self._unsent = self._fit.snapshot()
             if single:
                 self._advance(single, deadline=now + 0.5)
+                self._step_pixel_fit(force=True)
             if running:
                 self._budget = min(self._budget + elapsed * rate, max(rate * 0.1, 1.0))
                 want = math.inf if math.isinf(rate) else int(self._budget)
@@ -126,6 +141,7 @@ class FitWorker(QObject):
                     deadline = min(now + CHUNK_SECONDS, self._last_emit + EMIT_INTERVAL)
                     done = self._advance(want, deadline=deadline)
                     self._budget = 0.0 if math.isinf(rate) else self._budget - done
+                self._step_pixel_fit()
             self._timer.setInterval(self._interval_ms(running, rate))
             due = time.perf_counter() - self._last_emit >= EMIT_INTERVAL - 0.001
             if self._unsent is not None and (not running or due):
@@ -160,9 +176,49 @@ class FitWorker(QObject):
                 break
         return done
 
+    # -- the pixel-space fit, alongside the main one ------------------------------------------------
+    def _sync_pixel_fit(self) -> None:
+        """Follow the main fit: new data images after a data change, a fresh grey image after a reset
+        or a new loss, none for a loss without a pixel-space fit."""
+        from engine.pixel_fit import PIXEL_LOSSES, PixelFit, data_images_for
+
+        fit = self._fit
+        with self._lock:
+            decoder = self._next_decoder
+        if decoder != self._decoder:
+            self._decoder, self._pixel, self._pixel_key = decoder, None, None
+        key = (fit.data_version, fit.settings.loss, fit.resets)
+        if key == self._pixel_key:
+            return
+        old, self._pixel_key = self._pixel_key, key
+        if fit.settings.loss not in PIXEL_LOSSES:
+            self._pixel = None
+        else:
+            images = data_images_for(fit.samples, self._decoder)
+            if self._pixel is not None and old is not None and old[1:] == key[1:]:
+                self._pixel.set_images(images)  # only the data moved: go on from the current image
+            else:
+                self._pixel = PixelFit(images, fit.settings.loss)
+        self._pixel_dirty = True
+
+    def _step_pixel_fit(self, force: bool = False) -> None:
+        """A pixel step every other frame while the fit runs, until it settles (a step costs milliseconds,
+        a main step a fraction of one)."""
+        self._sync_pixel_fit()
+        if self._pixel is None or (self._pixel.settled and not force):
+            return
+        now = time.perf_counter()
+        if force or now - self._pixel_last >= PIXEL_INTERVAL:
+            self._pixel_last = now
+            self._pixel.step()
+            self._pixel_dirty = True
+
     def _emit(self, snap) -> None:
         self._unsent = None
         self._last_emit = time.perf_counter()
+        if self._pixel_dirty:
+            self._pixel_dirty = False
+            self.pixelReady.emit(None if self._pixel is None else self._pixel.result())
         self.snapshotReady.emit(snap)
 
 
@@ -170,6 +226,7 @@ class FitRunner(QObject):
     """Owns the fit thread and its worker, from the GUI thread. Forwards state to the worker."""
 
     snapshotReady = Signal(object)
+    pixelReady = Signal(object)
     failed = Signal(str)
     runningChanged = Signal(bool)
 
@@ -179,13 +236,15 @@ class FitRunner(QObject):
         self.worker: FitWorker | None = None
         self.running = False
 
-    def start(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings, steps_per_second: float) -> None:
+    def start(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings, steps_per_second: float,
+              decoder: str = "cars") -> None:
         self._thread = QThread()
         self._thread.setObjectName("fit")
-        self.worker = FitWorker(samples, mixture, settings)
+        self.worker = FitWorker(samples, mixture, settings, decoder)
         self.worker.set_steps_per_second(steps_per_second)
         self.worker.moveToThread(self._thread)
         self.worker.snapshotReady.connect(self._on_worker_snapshot)
+        self.worker.pixelReady.connect(self._on_worker_pixel)
         self.worker.failed.connect(self._on_worker_failed)
         self._thread.started.connect(self.worker.start)
         self._thread.start()
@@ -199,6 +258,10 @@ class FitRunner(QObject):
         if snap.diverged and self.running:
             self.set_running(False)
         self.snapshotReady.emit(snap)
+
+    @Slot(object)
+    def _on_worker_pixel(self, image) -> None:
+        self.pixelReady.emit(image)
 
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
@@ -231,6 +294,10 @@ class FitRunner(QObject):
         if self.worker:
             self.worker.set_steps_per_second(rate)
 
+    def set_decoder(self, name: str) -> None:
+        if self.worker:
+            self.worker.set_decoder(name)
+
     def shutdown(self) -> None:
         """Stop the thread and wait for it; safe to call twice."""
         if self._thread is None:
@@ -242,6 +309,7 @@ class FitRunner(QObject):
             self._thread.quit()
             self._thread.wait()
         self.worker.snapshotReady.disconnect(self._on_worker_snapshot)
+        self.worker.pixelReady.disconnect(self._on_worker_pixel)
         self.worker.failed.disconnect(self._on_worker_failed)
         self._thread = None
         self.worker = None
