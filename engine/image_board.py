@@ -15,7 +15,7 @@ from engine.decoders import decode
 from engine.estimate import FIXED_VARIANCE, Estimate
 from engine.mixture import Mixture
 from engine.pixel_fit import PIXEL_LOSSES
-from engine.sharpness import blur_crete_batch, gradient_energy
+from engine.sharpness import blur_crete_batch, gradient_energies
 
 STRIP = 9
 FIGURE_IMAGES = 48  # data images the squared-error figures compare against
@@ -82,18 +82,16 @@ class ImageBoardMaker:
             self._data_flat = self._data_images.reshape(len(self._data_images), -1)
             self._data_norms = np.einsum("ij,ij->i", self._data_flat, self._data_flat)
         modes = mixture.modes()
-        mode_images = decode(self.decoder, modes)
-        self._energy_ref = float(np.mean([gradient_energy(m) for m in mode_images]))
-        self._crete_ref = float(np.mean(1.0 - blur_crete_batch(mode_images)))
-        labels = mode_labels(mixture, modes)
-        mode_pics = tuple(self._pictures(mode_images, labels))
         if len(modes) >= 2:
             a, b = pair if pair and max(pair) < len(modes) and pair[0] != pair[1] else (0, len(modes) - 1)
         else:
             a = b = 0
         t = np.linspace(0.0, 1.0, STRIP)
         line = modes[a][None, :] * (1 - t)[:, None] + modes[b][None, :] * t[:, None]
-        latent = decode(self.decoder, line)
+        mode_images, latent = self._decode_groups(modes, line)
+        self._energy_ref = float(np.mean(gradient_energies(mode_images)))
+        self._crete_ref = float(np.mean(1.0 - blur_crete_batch(mode_images)))
+        mode_pics = tuple(self._pictures(mode_images, mode_labels(mixture, modes)))
         pixel = mode_images[a][None] * (1 - t)[:, None, None, None] + mode_images[b][None] * t[:, None, None, None]
         pixel = np.ascontiguousarray(pixel, dtype=np.float32)
         captions = [f"{round(100 * x)}%" for x in t]
@@ -106,32 +104,39 @@ class ImageBoardMaker:
         )
 
     # -- the fit part ---------------------------------------------------------------------------
-    def fit_board(self, loss_id: str, loss_title: str, estimate: Estimate, pixel_image: np.ndarray | None,
-                  component_labels: list[str] | None = None) -> FitBoard:
-        est_pic = self._pictures(decode(self.decoder, estimate.mean[None]), ["decoded estimate"])[0]
+    def fit_board(self, loss_id: str, loss_title: str, estimate: Estimate, pixel_image: np.ndarray | None) -> FitBoard:
+        # What the answer shows: the pixel-space fit, or decoded points with captions.
         if loss_id in PIXEL_LOSSES:
-            title = f"{loss_title} in pixel space"
-            image = pixel_image if pixel_image is not None else np.full_like(est_pic.image, 0.5)
-            answers = self._pictures(image[None], ["pixel-space answer"])
+            title, points, captions = f"{loss_title} in pixel space", None, ["pixel-space answer"]
         elif estimate.kind == "mixture":
-            title = "the mixture's components"
             order = np.argsort(-estimate.weights)[:MAX_ANSWERS]
-            answers = self._pictures(decode(self.decoder, estimate.means[order]),
-                                     [f"weight {estimate.weights[k]:.2f}" for k in order])
+            title, points = "the mixture's components", estimate.means[order]
+            captions = [f"weight {estimate.weights[k]:.2f}" for k in order]
         elif estimate.kind == "points":
-            title = "the K guesses"
-            pts = estimate.points[:MAX_ANSWERS]
-            answers = self._pictures(decode(self.decoder, pts), [f"guess {k + 1}" for k in range(len(pts))])
+            title, points = "the K guesses", estimate.points[:MAX_ANSWERS]
+            captions = [f"guess {k + 1}" for k in range(len(points))]
         elif estimate.kind == "samples":
-            title = "generated samples"
-            answers = self._pictures(decode(self.decoder, estimate.samples[:MAX_ANSWERS]),
-                                     [f"sample {k + 1}" for k in range(MAX_ANSWERS)])
+            title, points = "generated samples", estimate.samples[:MAX_ANSWERS]
+            captions = [f"sample {k + 1}" for k in range(len(points))]
         else:  # reverse_kl: the Gaussian it settled on
-            title = "the chosen mode"
-            answers = self._pictures(decode(self.decoder, estimate.mean[None]), ["its mean"])
+            title, points, captions = "the chosen mode", estimate.mean[None], ["its mean"]
         draws = self.model_samples(estimate)
-        samples = self._pictures(decode(self.decoder, draws), [""] * len(draws), "sharpness")
+        groups = [estimate.mean[None], draws] + ([] if points is None else [points])
+        decoded = self._decode_groups(*groups)
+        est_pic = self._pictures(decoded[0], ["decoded estimate"])[0]
+        if points is None:
+            image = pixel_image if pixel_image is not None else np.full_like(est_pic.image, 0.5)
+            answers = self._pictures(image[None], captions)
+        else:
+            answers = self._pictures(decoded[2], captions)
+        samples = self._pictures(decoded[1], [""] * len(draws), "sharpness")
         return FitBoard(est_pic, title, tuple(answers), tuple(samples))
+
+    def _decode_groups(self, *groups: np.ndarray) -> list[np.ndarray]:
+        """Decode several sets of points in one call (one call renders a batch far cheaper per image)."""
+        sizes = [len(g) for g in groups]
+        images = decode(self.decoder, np.concatenate(groups))
+        return np.split(images, np.cumsum(sizes)[:-1])
 
     def model_samples(self, est: Estimate) -> np.ndarray:
         """SAMPLE_GRID draws from the fitted model, from fixed noise (smooth from frame to frame)."""
@@ -158,7 +163,7 @@ class ImageBoardMaker:
         nan = np.full(n, np.nan)
         energy = crete = mean_mse = nearest = nan
         if figures != "none":
-            energy = np.array([gradient_energy(img) for img in images]) / max(self._energy_ref, 1e-12)
+            energy = gradient_energies(images) / max(self._energy_ref, 1e-12)
         if figures == "all":
             crete = (1.0 - blur_crete_batch(images)) / max(self._crete_ref, 1e-9)
             if len(self._data_flat):

@@ -19,9 +19,12 @@ FILES = ("modes.png", "strip_latent.png", "strip_pixel.png", "estimate.png", "an
 
 
 def _figures(pictures: tuple[Picture, ...]) -> list[dict[str, Any]]:
+    def number(x: float, digits: int) -> float | None:
+        return None if x != x else round(x, digits)  # nan: not computed for this picture
+
     return [
-        {"caption": p.caption, "sharpness": round(p.sharpness, 4),
-         "nearest_mse": None if p.nearest_mse != p.nearest_mse else round(p.nearest_mse, 6)}
+        {"caption": p.caption, "sharpness": number(p.sharpness, 4), "crete": number(p.crete, 4),
+         "mean_mse": number(p.mean_mse, 6), "nearest_mse": number(p.nearest_mse, 6)}
         for p in pictures
     ]
 

@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 
 from engine.catalogue import LOSS_IDS
+from engine.decoders import DECODER_NAMES as DECODERS
 from engine.mixture import Component, Mixture
 
 FORMAT = "blurlab-scene"
 VERSION = 1
-DECODERS = ("cars", "ball")
 MAX_SAMPLES = 200_000
 
 

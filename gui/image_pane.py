@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from engine.catalogue import loss_info
 from engine.estimate import Snapshot
+from engine.png import tile
 from engine.image_board import DataBoard, FitBoard, ImageBoardMaker, Picture
 from gui import palette
 from gui.state import AppState
@@ -27,6 +28,7 @@ from gui.state import AppState
 FIT_INTERVAL = 1 / 20  # seconds between redraws of the fit's pictures: smooth enough, a fraction of the cost
 DRAG_INTERVAL = 1 / 20  # the same for the data's pictures while a component is dragged
 PANE_WIDTH = 480
+MOSAIC_GAP = 0.12  # about the background colour, so the gaps between pictures vanish into it
 STRIP_SCALE = 0.46
 BLURRY = 0.8  # below this relative sharpness a figure is marked as blurry
 
@@ -111,6 +113,25 @@ class TileRow(QWidget):
                 tile.set_picture(pictures[i])
 
 
+class MosaicRow(QLabel):
+    """Many small pictures as one pixmap: one widget to lay out and paint instead of one per picture."""
+
+    def __init__(self, scale: float, columns: int, parent=None) -> None:
+        super().__init__(parent)
+        self.scale, self.columns = scale, columns
+        self.pictures: tuple[Picture, ...] = ()
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def set_pictures(self, pictures) -> None:
+        self.pictures = tuple(pictures)
+        if not self.pictures:
+            self.clear()
+            return
+        stack = np.stack([p.image for p in self.pictures])
+        columns = min(self.columns, len(stack))
+        self.setPixmap(to_pixmap(tile(stack, columns, gap=round(3 / self.scale), background=MOSAIC_GAP), self.scale))
+
+
 class ImagePane(QScrollArea):
     """Reads the state and the latest snapshot; writes nothing back but the choice of the strip's modes."""
 
@@ -150,15 +171,15 @@ class ImagePane(QScrollArea):
         strip_head.addWidget(self.pair_b)
         strip_head.addStretch(1)
         layout.addLayout(strip_head)
-        self.latent_label = QLabel("walking through the data space: every in-between is a sharp car")
+        self.latent_label = QLabel()
         self.latent_label.setObjectName("explanation")
         layout.addWidget(self.latent_label)
-        self.latent_row = TileRow(STRIP_SCALE, False)
+        self.latent_row = MosaicRow(STRIP_SCALE, 99)
         layout.addWidget(self.latent_row)
-        self.pixel_label = QLabel("averaging pixels: the in-betweens are ghosts")
+        self.pixel_label = QLabel()
         self.pixel_label.setObjectName("explanation")
         layout.addWidget(self.pixel_label)
-        self.pixel_row = TileRow(STRIP_SCALE, False)
+        self.pixel_row = MosaicRow(STRIP_SCALE, 99)
         layout.addWidget(self.pixel_row)
 
         self.prediction_heading = _heading("The prediction")
@@ -180,7 +201,7 @@ class ImagePane(QScrollArea):
 
         self.samples_heading = _heading("Samples from the fitted model")
         layout.addWidget(self.samples_heading)
-        self.samples_row = TileRow(0.7, False, columns=4)
+        self.samples_row = MosaicRow(0.75, 4)
         layout.addWidget(self.samples_row)
         layout.addStretch(1)
 
@@ -212,8 +233,7 @@ class ImagePane(QScrollArea):
                                                 refresh_data_images=finished)
         board = self.data_board
         self.modes_row.set_pictures(board.modes)
-        self.latent_row.set_pictures(board.strip_latent)
-        self.pixel_row.set_pictures(board.strip_pixel)
+        self._show_strips(board)
         labels = [p.caption for p in board.modes]
         for box, index in ((self.pair_a, board.pair[0]), (self.pair_b, board.pair[1])):
             blocked = box.blockSignals(True)
@@ -223,16 +243,23 @@ class ImagePane(QScrollArea):
             box.setCurrentIndex(index)
             box.setEnabled(len(labels) > 1)
             box.blockSignals(blocked)
-        if self._snapshot is not None:
-            self._draw_fit()
+        # the fit's pictures follow with the next snapshot, which a data change always brings
 
     def _on_pair_activated(self, _index: int) -> None:
         pair = (self.pair_a.currentIndex(), self.pair_b.currentIndex())
         if pair[0] != pair[1]:
             self.data_board = self.maker.data_board(self.state.mixture, self.state.samples, pair,
                                                     refresh_data_images=False)
-            self.latent_row.set_pictures(self.data_board.strip_latent)
-            self.pixel_row.set_pictures(self.data_board.strip_pixel)
+            self._show_strips(self.data_board)
+
+    def _show_strips(self, board: DataBoard) -> None:
+        self.latent_row.set_pictures(board.strip_latent)
+        self.pixel_row.set_pictures(board.strip_pixel)
+        middle = len(board.strip_latent) // 2
+        self.latent_label.setText(f"walking through the data space: every in-between is a sharp object "
+                                  f"(the middle one: sharpness {board.strip_latent[middle].sharpness:.2f})")
+        self.pixel_label.setText(f"averaging the pixels of the two: ghosts "
+                                 f"(the middle one: sharpness {board.strip_pixel[middle].sharpness:.2f})")
 
     # -- the fit -------------------------------------------------------------------------------
     def show_snapshot(self, snap: Snapshot, pixel_image: np.ndarray | None) -> None:
