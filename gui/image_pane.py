@@ -101,7 +101,11 @@ class TileRow(QWidget):
         self.grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.tiles: list[ImageTile] = []
 
-    def set_pictures(self, pictures) -> None:
+    def set_pictures(self, pictures, columns: int | None = None) -> None:
+        if columns is not None and columns != self.columns:
+            self.columns = columns
+            for i, tile in enumerate(self.tiles):  # lay the existing tiles out again
+                self.grid.addWidget(tile, i // columns, i % columns)
         while len(self.tiles) < len(pictures):
             tile = ImageTile(self.scale, self.figures)
             i = len(self.tiles)
@@ -172,11 +176,13 @@ class ImagePane(QScrollArea):
         strip_head.addStretch(1)
         layout.addLayout(strip_head)
         self.latent_label = QLabel()
+        self.latent_label.setWordWrap(True)
         self.latent_label.setObjectName("explanation")
         layout.addWidget(self.latent_label)
         self.latent_row = MosaicRow(STRIP_SCALE, 99)
         layout.addWidget(self.latent_row)
         self.pixel_label = QLabel()
+        self.pixel_label.setWordWrap(True)
         self.pixel_label.setObjectName("explanation")
         layout.addWidget(self.pixel_label)
         self.pixel_row = MosaicRow(STRIP_SCALE, 99)
@@ -232,7 +238,7 @@ class ImagePane(QScrollArea):
         self.data_board = self.maker.data_board(self.state.mixture, self.state.samples, pair,
                                                 refresh_data_images=finished)
         board = self.data_board
-        self.modes_row.set_pictures(board.modes)
+        self.modes_row.set_pictures(board.modes, columns=3 if len(board.modes) == 3 else 2)
         self._show_strips(board)
         labels = [p.caption for p in board.modes]
         for box, index in ((self.pair_a, board.pair[0]), (self.pair_b, board.pair[1])):
@@ -285,4 +291,4 @@ class ImagePane(QScrollArea):
         self.answer_row.set_pictures(board.answers)
         self.samples_row.set_pictures(board.samples)
         mean_sharp = float(np.mean([p.sharpness for p in board.samples]))
-        self.samples_heading.setText(f"Samples from the fitted model  ·  sharp {mean_sharp:.2f} on average")
+        self.samples_heading.setText(f"Samples from the fitted model  ·  sharpness {mean_sharp:.2f} on average")
