@@ -84,6 +84,10 @@ LOSSES: tuple[LossInfo, ...] = (
 
 LOSS_IDS: tuple[str, ...] = tuple(info.id for info in LOSSES)
 
+# Losses of a single image that can be fitted directly in pixel space (the others answer with
+# decoded components, guesses or samples).
+PIXEL_LOSSES: tuple[str, ...] = ("l2", "l1", "huber", "gaussian_nll")
+
 
 def loss_info(loss_id: str) -> LossInfo:
     for info in LOSSES:

@@ -14,7 +14,7 @@ import numpy as np
 from engine.decoders import decode
 from engine.estimate import FIXED_VARIANCE, Estimate
 from engine.mixture import Mixture
-from engine.pixel_fit import PIXEL_LOSSES
+from engine.catalogue import PIXEL_LOSSES
 from engine.sharpness import blur_crete_batch, gradient_energies
 
 STRIP = 9

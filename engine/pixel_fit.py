@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-PIXEL_LOSSES = ("l2", "l1", "huber", "gaussian_nll")
+from engine.catalogue import PIXEL_LOSSES
+
 DATA_IMAGES = 48  # decoded data images the pixel fit trains on: a stable enough mean, ~3 ms a step
 DEFAULT_LR = 0.03
 START_GREY = 0.5
