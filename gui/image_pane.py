@@ -216,7 +216,12 @@ class ImagePane(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.setFixedWidth(PANE_WIDTH)
-        self.refresh_data(True)
+        # Decoding waits until the window has painted once: it is not on the way to the first frame.
+        QTimer.singleShot(0, self._first_refresh)
+
+    def _first_refresh(self) -> None:
+        if self.data_board is None:
+            self.refresh_data(True)
 
     # -- data --------------------------------------------------------------------------------
     def rebuild(self) -> None:
