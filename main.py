@@ -88,6 +88,9 @@ def _run_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from engine.threads import limit_native_threads
+
+    limit_native_threads()  # before numpy loads
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in COMMANDS:
         return _run_command(_command_parser().parse_args(argv))

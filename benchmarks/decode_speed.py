@@ -14,6 +14,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from engine.threads import limit_native_threads  # noqa: E402
+
+limit_native_threads()  # as the app does
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from engine.estimate import FIXED_VARIANCE, Estimate, Snapshot
@@ -54,7 +54,7 @@ class DistributionPane(pg.PlotWidget):
     selectionChanged = Signal(int)
 
     def __init__(self, state: AppState, parent=None) -> None:
-        super().__init__(parent=parent, background=palette.BACKGROUND)
+        super().__init__(parent=parent, background=palette.BACKGROUND, enableMenu=False)
         self.state = state
         self.selected = -1
         self._handles: list[ComponentHandle] = []
@@ -94,7 +94,9 @@ class DistributionPane(pg.PlotWidget):
             self._build_2d()
         self._build_overlay(dim)
         self._fit_view()
-        self.refresh_data(True)
+        self.refresh_data(True, ghosts=False)
+        # The mean, median and modes follow right after the first paint, which need not wait for them.
+        QTimer.singleShot(0, self._refresh_ghosts)
 
     def _build_1d(self) -> None:
         self.hist = pg.PlotDataItem(stepMode="center", fillLevel=0, pen=None,
@@ -186,7 +188,7 @@ class DistributionPane(pg.PlotWidget):
         return [w / math.sqrt(2 * math.pi * c.cov[0, 0]) for w, c in zip(m.weights, m.components)]
 
     # -- data -------------------------------------------------------------------------------
-    def refresh_data(self, finished: bool) -> None:
+    def refresh_data(self, finished: bool, ghosts: bool = True) -> None:
         """Redraw the data and handles from the state (cheap; runs on every drag move)."""
         m = self.state.mixture
         if len(self._handles) != self._handles_wanted():
@@ -213,7 +215,7 @@ class DistributionPane(pg.PlotWidget):
                     self.ellipses[2 * i + j].setData(*_ellipse(comp.mean, comp.cov, n_std))
                 self._handles[2 * i].place(*comp.mean)
                 self._handles[2 * i + 1].place(*self._shape_handle_pos(comp.mean, comp.cov))
-        if finished or self.state.dim == 1:
+        if ghosts and (finished or self.state.dim == 1):
             self._refresh_ghosts()
 
     def _handles_wanted(self) -> int:

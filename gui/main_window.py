@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.state = AppState(scene, self)
         self.runner = FitRunner(self)
         self._latest: Snapshot | None = None
+        self._closed = False
         self._draw_pending = False
 
         choices = [(sid, self._scene_title(bundled_scene(sid))) for sid in bundled_scene_ids()]
@@ -97,8 +98,14 @@ class MainWindow(QMainWindow):
         self.runner.runningChanged.connect(self.controls.set_running)
         self._update_headline()
         if start_fit:
-            # After the first paint: torch loads in the fit thread, not on the way to the window.
+            # The fit process starts once the window has painted: nothing of it is on the way there.
+            self.pane.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.pane.viewport():
+            watched.removeEventFilter(self)
             QTimer.singleShot(0, self.start_fit)
+        return False
 
     @staticmethod
     def _scene_title(scene: Scene) -> str:
@@ -138,7 +145,7 @@ class MainWindow(QMainWindow):
     # -- the fit ------------------------------------------------------------------------------
     @Slot()
     def start_fit(self) -> None:
-        if not self.runner.started:
+        if not self.runner.started and not self._closed:
             self.runner.start(self.state.samples, self.state.mixture, self.state.settings,
                               self.state.steps_per_second(), self.state.scene.decoder)
 
@@ -268,5 +275,6 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
+        self._closed = True  # a start still queued must not outlive the window
         self.runner.shutdown()
         super().closeEvent(event)

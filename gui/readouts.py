@@ -47,7 +47,7 @@ class ReadoutPanel(QGroupBox):
             grid.addWidget(label, i // 2 * 2, i % 2)
             grid.addWidget(value, i // 2 * 2 + 1, i % 2)
         layout.addLayout(grid)
-        self.curve_plot = pg.PlotWidget(background=palette.BACKGROUND)
+        self.curve_plot = pg.PlotWidget(background=palette.BACKGROUND, enableMenu=False)
         self.curve_plot.setMinimumHeight(110)
         self.curve_plot.setMouseEnabled(x=False, y=False)
         self.curve_plot.setMenuEnabled(False)

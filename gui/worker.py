@@ -1,225 +1,153 @@
-"""The fit in a background thread: one FitWorker on one QThread, steered by FitRunner.
+"""The fit in the background: one FitWorker on one QThread, steered by FitRunner from the GUI thread.
 
-The worker steps the engine's `run` generator a chunk per timer tick (so the thread's event
-loop keeps turning) and emits the newest snapshot at most ~60 times a second. The GUI talks to
-it only through the engine's lock-guarded FitControl and a few thread-safe flags.
+The worker starts the engine's fit service in a child process (engine/fit_service.py says why a
+process) and relays: the GUI's commands go to it through a lock-guarded outbox and a pipe; its
+events come back through another pipe, read by a small reader thread into a lock-guarded inbox
+(so neither side can block the other on a full pipe), and leave the worker as queued signals,
+newest snapshot only, so a slow frame never makes the GUI draw stale ones. The worker never
+touches a widget.
 """
 
 from __future__ import annotations
 
-import math
+import multiprocessing
 import threading
-import time
-import traceback
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from engine.control import FitControl
-from engine.settings import FitSettings
+from engine.fit_service import serve
 from engine.mixture import Mixture
+from engine.settings import FitSettings
 
-EMIT_INTERVAL = 1 / 60
-CHUNK_SECONDS = 0.010  # longest stretch of stepping before the worker looks at its event loop again
-IDLE_POLL_MS = 15
-PIXEL_INTERVAL = 1 / 30  # seconds between steps of the pixel-space fit
-SHUTDOWN_WAIT_MS = 5000  # longer than torch's first import, which the worker may be in the middle of
-TORCH_THREADS = 1  # tiny tensors gain nothing from more, and extra threads starve the GUI
+POLL_MS = 2  # how often the worker looks for events from the fit process
+SHUTDOWN_WAIT_MS = 10000  # the worker waits for the fit process to finish its current tick
+PROCESS_EXIT_S = 3.0  # after this the fit process is terminated rather than waited for
 
 
 class FitWorker(QObject):
-    """Lives in the fit thread. Never touches a widget."""
+    """Lives in the fit thread; owns the fit process and its two pipes."""
 
     snapshotReady = Signal(object)
     pixelReady = Signal(object)  # the pixel-space answer (H, W, 3), or None for a loss without one
     failed = Signal(str)
 
-    def __init__(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings, decoder: str = "cars") -> None:
+    def __init__(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings, decoder: str = "cars",
+                 pace: dict | None = None) -> None:
         super().__init__()
-        self.control = FitControl()
-        self._initial = (np.array(samples), mixture, settings)
-        self._decoder = decoder
-        self._next_decoder = decoder
-        self._pixel = None
-        self._pixel_key = None
-        self._pixel_dirty = False
-        self._pixel_last = 0.0
+        self._initial = (np.array(samples), mixture, settings, decoder, pace)
         self._lock = threading.Lock()
-        self._running = False
-        self._single_steps = 0
-        self._steps_per_second = math.inf
+        self._outbox: list[tuple] = []
+        self._inbox: dict[str, object] = {}  # newest "snapshot" and "pixel", filled by the reader thread
+        self._errors: list[str] = []
+        self._reader: threading.Thread | None = None
         self._shutdown = False
         self._timer: QTimer | None = None
-        self._fit = None
-        self._stream = None
-        self._budget = 0.0
-        self._last_tick = 0.0
-        self._last_emit = 0.0
-        self._unsent = None
+        self._process = None
+        self._commands = None
+        self._events = None
 
-    # -- called from the GUI thread (thread-safe) -------------------------------------------
-    def set_running(self, running: bool) -> None:
+    # -- called from the GUI thread (thread-safe) -------------------------------------------------
+    def post(self, message: tuple) -> None:
+        """Queue a command for the fit process (see engine/fit_service.py for the commands)."""
         with self._lock:
-            self._running = running
-
-    def request_step(self, n: int = 1) -> None:
-        with self._lock:
-            self._single_steps += n
-
-    def set_steps_per_second(self, rate: float) -> None:
-        with self._lock:
-            self._steps_per_second = rate
-
-    def set_decoder(self, name: str) -> None:
-        with self._lock:
-            self._next_decoder = name
+            if message[0] in ("data", "settings", "rate", "decoder"):
+                # only the newest of these matters: drop a queued older one
+                self._outbox = [m for m in self._outbox if m[0] != message[0]]
+            self._outbox.append(message)
 
     def request_shutdown(self) -> None:
         with self._lock:
             self._shutdown = True
-        self.control.stop()
 
-    # -- the worker thread ------------------------------------------------------------------
+    # -- the worker thread --------------------------------------------------------------------------
     @Slot()
     def start(self) -> None:
-        """Runs in the fit thread once it starts: build the fit (torch loads here) and tick."""
+        """Runs in the fit thread once it starts: launch the fit process, then poll."""
+        samples, mixture, settings, decoder, pace = self._initial
+        context = multiprocessing.get_context("spawn")  # a fork would copy the GUI's threads and Qt state
+        command_out, command_in = context.Pipe(duplex=False)
+        event_out, event_in = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=serve, args=(command_out, event_in, samples, mixture, settings, decoder, pace),
+            name="blurlab-fit", daemon=True,
+        )
         try:
-            import torch
-
-            torch.set_num_threads(TORCH_THREADS)
-            from engine.fit import Fit
-
-            samples, mixture, settings = self._initial
-            self._fit = Fit(samples, mixture, settings)
-            self._stream = self._steps()
-            self._sync_pixel_fit()
-            self._emit(self._fit.snapshot())
+            self._process.start()
         except Exception as exc:  # report, never leave the thread hanging
             self.failed.emit(f"The fit could not start: {exc}")
+            self._process = None
+        command_out.close()
+        event_in.close()
+        self._commands, self._events = command_in, event_out
+        if self._process is not None:
+            self._reader = threading.Thread(target=self._read_events, name="blurlab-fit-events", daemon=True)
+            self._reader.start()
         self._timer = QTimer()
-        self._timer.setSingleShot(False)
         self._timer.timeout.connect(self._tick)
-        self._timer.start(0)
-        self._last_tick = time.perf_counter()
+        self._timer.start(POLL_MS)
 
-    def _steps(self):
-        """Snapshots, one per step; a fresh generator after a divergence or an error."""
-        from engine.fit import run
-
+    def _read_events(self) -> None:
+        """The reader thread: keep the event pipe drained, so the fit process never waits on it."""
         while True:
-            yield from run(self._fit, self.control)
-            if self.control.stopped:
+            try:
+                kind, payload = self._events.recv()
+            except (EOFError, OSError):
+                with self._lock:
+                    if not self._shutdown:
+                        self._errors.append("The fit process ended unexpectedly; reopen the scene to start again.")
                 return
-            # Otherwise the fit diverged and its last snapshot said so; a later Run starts a new stream.
+            with self._lock:
+                if kind == "error":
+                    self._errors.append(payload)
+                else:
+                    self._inbox[kind] = payload
 
     def _tick(self) -> None:
         with self._lock:
-            shutdown, running, single, rate = self._shutdown, self._running, self._single_steps, self._steps_per_second
-            self._single_steps = 0
+            shutdown, outbox, self._outbox = self._shutdown, self._outbox, []
+            inbox, self._inbox = self._inbox, {}
+            errors, self._errors = self._errors, []
         if shutdown:
-            self._timer.stop()
-            QThread.currentThread().quit()
+            self._stop()
             return
-        now = time.perf_counter()
-        elapsed, self._last_tick = now - self._last_tick, now
-        if self._fit is None:
-            self._timer.setInterval(IDLE_POLL_MS)
+        if self._process is None:
             return
         try:
-            if self.control.pending():
-                self.control.apply(self._fit)
-                self._sync_pixel_fit()
-                self._unsent = self._fit.snapshot()
-            if single:
-                self._advance(single, deadline=now + 0.5)
-                self._step_pixel_fit(force=True)
-            if running:
-                self._budget = min(self._budget + elapsed * rate, max(rate * 0.1, 1.0))
-                want = math.inf if math.isinf(rate) else int(self._budget)
-                if want >= 1:
-                    # stop stepping when the next frame is due, so frames leave on time
-                    deadline = min(now + CHUNK_SECONDS, self._last_emit + EMIT_INTERVAL)
-                    done = self._advance(want, deadline=deadline)
-                    self._budget = 0.0 if math.isinf(rate) else self._budget - done
-                self._step_pixel_fit()
-            self._timer.setInterval(self._interval_ms(running, rate))
-            due = time.perf_counter() - self._last_emit >= EMIT_INTERVAL - 0.001
-            if self._unsent is not None and (not running or due):
-                self._emit(self._unsent)
-        except Exception as exc:
-            self.set_running(False)
-            self._stream = self._steps()  # the old generator died with the exception
-            self.failed.emit(f"The fit stopped with an error: {exc}")
-            traceback.print_exc()
+            for message in outbox:
+                self._commands.send(message)
+        except (BrokenPipeError, OSError):
+            errors.append("The fit process ended unexpectedly; reopen the scene to start again.")
+            self._process = None
+        for message in errors:
+            self.failed.emit(message)
+        if "pixel" in inbox:
+            self.pixelReady.emit(inbox["pixel"])
+        if "snapshot" in inbox:
+            self.snapshotReady.emit(inbox["snapshot"])
 
-    @staticmethod
-    def _interval_ms(running: bool, rate: float) -> int:
-        if not running:
-            return IDLE_POLL_MS
-        if math.isinf(rate):
-            return 0
-        return int(min(max(1000.0 / rate, 1.0), 16.0))
+    def _stop(self) -> None:
+        """Stop the fit process and this thread's loop, from this thread (timers belong to it)."""
+        self._timer.stop()
+        if self._process is not None:
+            try:
+                self._commands.send(("stop",))
+            except (BrokenPipeError, OSError):
+                pass
+            self._process.join(PROCESS_EXIT_S)
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join(PROCESS_EXIT_S)
+        if self._reader is not None:
+            self._reader.join(PROCESS_EXIT_S)  # the process has gone: its pipe ends, and so does the reader
+        for pipe in (self._commands, self._events):
+            if pipe is not None:
+                pipe.close()
+        QThread.currentThread().quit()
 
-    def _advance(self, n: float, deadline: float) -> int:
-        """Take up to n steps, at least one, stopping at the deadline; returns how many were taken."""
-        done = 0
-        while done < n:
-            snap = next(self._stream, None)
-            if snap is None:  # shutting down
-                break
-            self._unsent = snap
-            if snap.diverged:
-                self.set_running(False)
-                break
-            done += 1
-            if time.perf_counter() >= deadline:
-                break
-        return done
-
-    # -- the pixel-space fit, alongside the main one ------------------------------------------------
-    def _sync_pixel_fit(self) -> None:
-        """Follow the main fit: new data images after a data change, a fresh grey image after a reset
-        or a new loss, none for a loss without a pixel-space fit."""
-        from engine.pixel_fit import PIXEL_LOSSES, PixelFit, data_images_for
-
-        fit = self._fit
-        with self._lock:
-            decoder = self._next_decoder
-        if decoder != self._decoder:
-            self._decoder, self._pixel, self._pixel_key = decoder, None, None
-        key = (fit.data_version, fit.settings.loss, fit.resets)
-        if key == self._pixel_key:
-            return
-        old, self._pixel_key = self._pixel_key, key
-        if fit.settings.loss not in PIXEL_LOSSES:
-            self._pixel = None
-        else:
-            images = data_images_for(fit.samples, self._decoder)
-            if self._pixel is not None and old is not None and old[1:] == key[1:]:
-                self._pixel.set_images(images)  # only the data moved: go on from the current image
-            else:
-                self._pixel = PixelFit(images, fit.settings.loss)
-        self._pixel_dirty = True
-
-    def _step_pixel_fit(self, force: bool = False) -> None:
-        """A pixel step every other frame while the fit runs, until it settles (a step costs milliseconds,
-        a main step a fraction of one)."""
-        self._sync_pixel_fit()
-        if self._pixel is None or (self._pixel.settled and not force):
-            return
-        now = time.perf_counter()
-        if force or now - self._pixel_last >= PIXEL_INTERVAL:
-            self._pixel_last = now
-            self._pixel.step()
-            self._pixel_dirty = True
-
-    def _emit(self, snap) -> None:
-        self._unsent = None
-        self._last_emit = time.perf_counter()
-        if self._pixel_dirty:
-            self._pixel_dirty = False
-            self.pixelReady.emit(None if self._pixel is None else self._pixel.result())
-        self.snapshotReady.emit(snap)
+    @property
+    def process_alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
 
 
 class FitRunner(QObject):
@@ -237,11 +165,12 @@ class FitRunner(QObject):
         self.running = False
 
     def start(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings, steps_per_second: float,
-              decoder: str = "cars") -> None:
+              decoder: str = "cars", pace: dict | None = None) -> None:
+        """Start the fit thread and process. `pace` overrides the service's timing (tests use it)."""
         self._thread = QThread()
         self._thread.setObjectName("fit")
-        self.worker = FitWorker(samples, mixture, settings, decoder)
-        self.worker.set_steps_per_second(steps_per_second)
+        self.worker = FitWorker(samples, mixture, settings, decoder, pace)
+        self.worker.post(("rate", steps_per_second))
         self.worker.moveToThread(self._thread)
         self.worker.snapshotReady.connect(self._on_worker_snapshot)
         self.worker.pixelReady.connect(self._on_worker_pixel)
@@ -268,38 +197,35 @@ class FitRunner(QObject):
         self.set_running(False)
         self.failed.emit(message)
 
+    def _post(self, message: tuple) -> None:
+        if self.worker:
+            self.worker.post(message)
+
     def set_running(self, running: bool) -> None:
         self.running = running
-        if self.worker:
-            self.worker.set_running(running)
+        self._post(("run", running))
         self.runningChanged.emit(running)
 
     def step(self) -> None:
-        if self.worker:
-            self.worker.request_step()
+        self._post(("step", 1))
 
     def reset(self) -> None:
-        if self.worker:
-            self.worker.control.reset()
+        self._post(("reset",))
 
     def set_data(self, samples: np.ndarray, mixture: Mixture) -> None:
-        if self.worker:
-            self.worker.control.set_data(samples, mixture)
+        self._post(("data", np.array(samples), mixture))
 
     def set_settings(self, settings: FitSettings) -> None:
-        if self.worker:
-            self.worker.control.set_settings(settings)
+        self._post(("settings", settings))
 
     def set_steps_per_second(self, rate: float) -> None:
-        if self.worker:
-            self.worker.set_steps_per_second(rate)
+        self._post(("rate", rate))
 
     def set_decoder(self, name: str) -> None:
-        if self.worker:
-            self.worker.set_decoder(name)
+        self._post(("decoder", name))
 
     def shutdown(self) -> None:
-        """Stop the thread and wait for it; safe to call twice."""
+        """Stop the process and the thread and wait for both; safe to call twice."""
         if self._thread is None:
             return
         self.worker.request_shutdown()

@@ -2,7 +2,10 @@
 
 import os
 
+from engine.threads import limit_native_threads
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+limit_native_threads()  # as the app does, before numpy loads
 
 import pyqtgraph as pg
 import pytest

@@ -55,10 +55,10 @@ def test_l2_turns_the_grey_pixel_answer_into_a_blurry_average(make_window, qtbot
     pane = window.image_pane
     window.controls.speed.setValue(window.controls.speed.maximum())
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: window.runner.worker is not None and window.runner.worker._pixel is not None
-                    and window.runner.worker._pixel.settled, timeout=30000)
+    # from grey (no edges at all) the answer gains the edges of both modes, half-strength: a ghost
+    qtbot.waitUntil(lambda: pane.fit_board is not None and pane.fit_board.answers[0].sharpness > 0.3
+                    and pane.fit_board.answers[0].mean_mse < pane.fit_board.estimate.mean_mse, timeout=30000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: pane.fit_board is not None and pane.fit_board.answers[0].sharpness > 0.1, timeout=5000)
     answer = pane.fit_board.answers[0]
     estimate = pane.fit_board.estimate
     assert answer.sharpness < 0.6 < estimate.sharpness  # blurry, while a decoded point is sharp

@@ -1,0 +1,115 @@
+"""The fit service that runs in the fit process, driven synchronously with a fake clock."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.fit_service import FitService
+from engine.scene import bundled_scene
+from engine.settings import FitSettings
+from engine_helpers import torch_on_one_thread  # noqa: F401  (an autouse fixture)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 1e-5  # every reading takes a moment, as real stepping does
+        return self.now
+
+
+def _service(loss: str = "l2", **kw) -> tuple[FitService, Clock]:
+    scene = bundled_scene("sedan_or_suv")
+    clock = Clock()
+    return FitService(scene.draw(), scene.mixture, FitSettings(loss=loss, **kw), scene.decoder, clock=clock), clock
+
+
+def _snapshots(events):
+    return [payload for kind, payload in events if kind == "snapshot"]
+
+
+def test_a_paused_service_reports_its_start_and_takes_no_steps():
+    service, clock = _service()
+    first = _snapshots(service.tick())
+    assert [s.step for s in first] == [0]
+    clock.now += 1.0
+    assert _snapshots(service.tick()) == []
+
+
+def test_single_steps_are_taken_one_by_one():
+    service, _ = _service()
+    service.tick()
+    service.handle(("step", 3))
+    snaps = _snapshots(service.tick())
+    assert snaps[-1].step == 3
+
+
+def test_running_follows_the_pace_and_sends_at_most_sixty_snapshots_a_second():
+    service, clock = _service()
+    service.tick()
+    service.handle(("rate", 100.0))
+    service.handle(("run", True))
+    sent = []
+    for _ in range(200):  # two seconds of 10 ms ticks
+        clock.now += 0.01
+        sent += _snapshots(service.tick())
+    assert 170 <= sent[-1].step <= 230  # about 100 steps a second
+    assert len(sent) <= 2 * 60 + 2
+
+
+def test_new_data_moves_the_l2_fit_to_the_new_mean():
+    service, clock = _service()
+    scene = bundled_scene("sedan_or_suv")
+    moved = scene.mixture.with_component(1, scene.mixture.components[1].moved(mean=[4.0]))
+    samples = moved.sample(4000, 0)
+    service.handle(("data", samples, moved))
+    service.handle(("step", 3000))
+    snap = _snapshots(service.tick())[-1]
+    assert snap.data_version == 1
+    assert snap.estimate.mean[0] == pytest.approx(samples.mean(), abs=0.02)
+
+
+def test_a_diverging_fit_stops_running_and_says_why():
+    service, clock = _service(lr=1e9)
+    service.handle(("run", True))
+    snaps = []
+    for _ in range(5):
+        clock.now += 0.02
+        snaps += _snapshots(service.tick())
+    assert snaps[-1].diverged and "learning rate" in snaps[-1].message
+    assert not service.running
+    assert all(np.all(np.isfinite(s.estimate.mean)) for s in snaps)
+
+
+def test_bad_data_is_an_error_event_and_the_fit_goes_on():
+    service, _ = _service()
+    service.tick()
+    bad = bundled_scene("sedan_or_suv").draw()
+    bad[3, 0] = np.nan
+    service.handle(("data", bad, bundled_scene("sedan_or_suv").mixture))
+    events = service.tick()
+    assert [kind for kind, _ in events] == ["error"]
+    assert "NaN" in events[0][1]
+    service.handle(("step", 1))
+    assert _snapshots(service.tick())[-1].step == 1
+
+
+def test_the_pixel_fit_follows_the_loss():
+    service, _ = _service()
+    events = service.tick()
+    pixel = [p for kind, p in events if kind == "pixel"]
+    assert pixel and pixel[0].shape == (64, 96, 3) and np.allclose(pixel[0], 0.5)  # grey at the start
+    service.handle(("settings", FitSettings(loss="mixture_nll")))
+    service.handle(("step", 1))
+    events = service.tick()
+    assert ("pixel", None) in [(k, p) for k, p in events if k == "pixel"]  # no pixel form for a mixture
+
+
+def test_stop_ends_the_service_and_unknown_commands_are_refused():
+    service, _ = _service()
+    assert service.handle(("run", False))
+    assert not service.handle(("stop",))
+    with pytest.raises(ValueError, match="unknown command"):
+        service.handle(("dance",))
