@@ -538,15 +538,14 @@ def _render_cars(pts: np.ndarray) -> np.ndarray:
     du *= du
     r = np.add(du, (v - R) ** 2)
     np.sqrt(r, out=r)
-    # Back to front: [cladding,] well, tyre, rim, hub: discs around the axle, all in one array.
-    # (The cladding layer is drawn for the whole batch as soon as one car has cladding; over a
-    # car without, its zero-width ring still darkens the well's soft edge a little.)
-    radii = [R + 1.4, R, 0.58 * R, 0.22 * R]
-    if hi["clad"] > 0:
-        radii.insert(0, R + 1.4 + P["clad"])
+    # Back to front: cladding, well, tyre, rim, hub: discs around the axle, all in one array.
+    # The cladding fades in with its width, so a car without any draws none: every car's picture
+    # is the same whatever else is decoded in the same batch.
+    radii = [R + 1.4 + P["clad"], R + 1.4, R, 0.58 * R, 0.22 * R]
     alphas = _cover_below(r, np.array(radii)[:, None])  # (layers, 2, n, rows, cols)
+    alphas[0] *= np.clip(P["clad"] / _F(0.3), 0.0, 1.0)
     alphas[:-3] *= np.array([band(body_band, rows, cols) for rows, cols in boxes_w])  # well, cladding: on the body
-    _paint_layers([band(img, rows, cols) for rows, cols in boxes_w], alphas, _WHEEL_COLOURS[:, -len(radii):])
+    _paint_layers([band(img, rows, cols) for rows, cols in boxes_w], alphas, _WHEEL_COLOURS)
     del du, r, alphas, body_band
 
     out = np.empty((n, _H, _W, 3), dtype=_F)

@@ -352,3 +352,11 @@ def test_a_thousand_images_decode_in_well_under_a_few_seconds():
         started = time.perf_counter()
         decode(name, points)
         assert time.perf_counter() - started < 3.0
+
+
+@pytest.mark.parametrize("name", ["cars", "ball"])
+def test_a_point_decodes_the_same_alone_and_in_any_batch(name):
+    points = np.array([[-2.0], [2.0], [-3.5], [0.3]])
+    together = decode(name, points)
+    for i, p in enumerate(points):
+        np.testing.assert_array_equal(decode(name, p[None]), together[i : i + 1])
