@@ -71,16 +71,17 @@ def main() -> None:
         app.processEvents()
         snap = fit.snapshot()
 
+        pane._snapshot, pane._pixel_image = snap, pixel
+
         def whole() -> None:
-            pane._data_drawn = 0.0
-            pane.refresh_data(False)
-            pane._fit_drawn = 0.0
-            pane.show_snapshot(snap, pixel)
+            pane._draw_data(False)  # the strip, as mid-drag: the data images stay
+            pane._fit_signature = None  # as if the fit had moved
+            pane._draw_fit()
             app.processEvents()
 
         def frame() -> None:
-            pane._fit_drawn = 0.0
-            pane.show_snapshot(snap, pixel)
+            pane._fit_signature = None
+            pane._draw_fit()
             app.processEvents()
 
         whole_ms = _median_ms(whole, args.repeats)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
@@ -24,6 +23,7 @@ from engine.png import tile
 from engine.image_board import DataBoard, FitBoard, ImageBoardMaker, Picture
 from gui import palette
 from gui.state import AppState
+from gui.throttle import Throttle
 
 FIT_INTERVAL = 1 / 15  # seconds between redraws of the fit's pictures: smooth enough, a fraction of the cost
 DRAG_INTERVAL = 1 / 20  # the same for the data's pictures while a component is dragged
@@ -147,16 +147,10 @@ class ImagePane(QScrollArea):
         self.fit_board: FitBoard | None = None
         self._snapshot: Snapshot | None = None
         self._pixel_image: np.ndarray | None = None
-        self._fit_drawn = 0.0
         self._fit_signature: tuple | None = None
         self._fit_data_board: DataBoard | None = None
-        self._trailing = QTimer(self)
-        self._trailing.setSingleShot(True)
-        self._trailing.timeout.connect(self._draw_fit)
-        self._data_drawn = 0.0
-        self._data_trailing = QTimer(self)
-        self._data_trailing.setSingleShot(True)
-        self._data_trailing.timeout.connect(lambda: self.refresh_data(False))
+        self._fit_throttle = Throttle(FIT_INTERVAL, self._draw_fit, self)
+        self._drag_throttle = Throttle(DRAG_INTERVAL, self._draw_data_moving, self)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -233,14 +227,16 @@ class ImagePane(QScrollArea):
 
     def refresh_data(self, finished: bool) -> None:
         """Redraw the data's pictures; while dragging at most DRAG_INTERVAL apart, the newest last."""
-        if not finished:
-            wait = DRAG_INTERVAL - (time.perf_counter() - self._data_drawn)
-            if wait > 0:
-                if not self._data_trailing.isActive():
-                    self._data_trailing.start(max(1, int(1000 * wait)))
-                return
-        self._data_trailing.stop()
-        self._data_drawn = time.perf_counter()
+        if finished:
+            self._drag_throttle.cancel()  # the full redraw, with fresh data images, replaces it
+            self._draw_data(True)
+        else:
+            self._drag_throttle.request()
+
+    def _draw_data_moving(self) -> None:
+        self._draw_data(False)
+
+    def _draw_data(self, finished: bool) -> None:
         pair = self.data_board.pair if self.data_board else None
         self.data_board = self.maker.data_board(self.state.mixture, self.state.samples, pair,
                                                 refresh_data_images=finished)
@@ -278,12 +274,7 @@ class ImagePane(QScrollArea):
     def show_snapshot(self, snap: Snapshot, pixel_image: np.ndarray | None) -> None:
         """Take the newest snapshot; redraw at most FIT_INTERVAL apart, the newest always last."""
         self._snapshot, self._pixel_image = snap, pixel_image
-        wait = FIT_INTERVAL - (time.perf_counter() - self._fit_drawn)
-        if wait > 0:
-            if not self._trailing.isActive():
-                self._trailing.start(max(1, int(1000 * wait)))
-            return
-        self._draw_fit()
+        self._fit_throttle.request()
 
     @staticmethod
     def _signature(snap: Snapshot, pixel_image: np.ndarray | None) -> tuple:
@@ -302,7 +293,6 @@ class ImagePane(QScrollArea):
         if signature == self._fit_signature and self.data_board is self._fit_data_board:
             return
         self._fit_signature, self._fit_data_board = signature, self.data_board
-        self._fit_drawn = time.perf_counter()
         info = loss_info(snap.loss_id)
         self.fit_board = self.maker.fit_board(snap.loss_id, info.title, snap.estimate, self._pixel_image)
         board = self.fit_board

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout
 
 from engine.estimate import Snapshot
 from engine.mixture import Mixture
 from engine.theory import typicality
 from gui import palette
+from gui.throttle import Throttle
 
 NUMBERS_INTERVAL = 1 / 15  # seconds between updates of the numbers: readable, and cheap
 
@@ -59,11 +58,8 @@ class ReadoutPanel(QGroupBox):
             axis.setTextPen(pg.mkPen(palette.MUTED))
             axis.enableAutoSIPrefix(False)
         self.curve = self.curve_plot.plot(pen=pg.mkPen(palette.ESTIMATE, width=2))
-        self._numbers_shown = 0.0
         self._pending: tuple[Snapshot, Mixture] | None = None
-        self._trailing = QTimer(self)
-        self._trailing.setSingleShot(True)
-        self._trailing.timeout.connect(self._show_pending)
+        self._throttle = Throttle(NUMBERS_INTERVAL, self._show_pending, self)
         self._atypical = False
         layout.addWidget(self.curve_plot)
 
@@ -78,19 +74,13 @@ class ReadoutPanel(QGroupBox):
         """Show a snapshot. While the fit streams, the numbers change at most 15 times a second; the
         newest snapshot is always shown in the end (a trailing update), so a pause shows where it stopped."""
         self._pending = (snap, mixture)
-        wait = NUMBERS_INTERVAL - (time.perf_counter() - self._numbers_shown)
-        if wait > 0:
-            if not self._trailing.isActive():
-                self._trailing.start(max(1, int(1000 * wait)))
-            return
-        self._show_pending()
+        self._throttle.request()
 
     def _show_pending(self) -> None:
         if self._pending is None:
             return
         snap, mixture = self._pending
         self._pending = None
-        self._numbers_shown = time.perf_counter()
         self.step.setText(f"{snap.step:,}")
         self.loss.setText("–" if math.isnan(snap.loss) else f"{snap.loss:.4g}")
         share, distance = typicality(mixture, snap.estimate)

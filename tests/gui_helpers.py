@@ -20,14 +20,8 @@ def _send(view, kind, pos: QPoint, button, buttons) -> None:
 
 def drag(view, start: QPoint, end: QPoint, steps: int = 10) -> None:
     """Press at start, move in steps, release at end: what a hand on a mouse does."""
-    _send(view, QEvent.Type.MouseMove, start, NONE, NONE)
-    _send(view, QEvent.Type.MouseButtonPress, start, LEFT, LEFT)
-    for i in range(1, steps + 1):
-        p = start + (end - start) * (i / steps)
-        _send(view, QEvent.Type.MouseMove, QPoint(round(p.x()), round(p.y())), NONE, LEFT)
-        QApplication.processEvents()
-    _send(view, QEvent.Type.MouseButtonRelease, end, LEFT, NONE)
-    QApplication.processEvents()
+    press_and_move(view, start, end, steps)
+    release(view, end)
 
 
 def press_and_move(view, start: QPoint, end: QPoint, steps: int = 5) -> None:
