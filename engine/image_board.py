@@ -89,9 +89,9 @@ class ImageBoardMaker:
         t = np.linspace(0.0, 1.0, STRIP)
         line = modes[a][None, :] * (1 - t)[:, None] + modes[b][None, :] * t[:, None]
         mode_images, latent = self._decode_groups(modes, line)
-        self._energy_ref = float(np.mean(gradient_energies(mode_images)))
-        self._crete_ref = float(np.mean(1.0 - blur_crete_batch(mode_images)))
-        mode_pics = tuple(self._pictures(mode_images, mode_labels(mixture, modes)))
+        energy, crete = gradient_energies(mode_images), 1.0 - blur_crete_batch(mode_images)
+        self._energy_ref, self._crete_ref = float(np.mean(energy)), float(np.mean(crete))
+        mode_pics = tuple(self._pictures(mode_images, mode_labels(mixture, modes), measured=(energy, crete)))
         pixel = mode_images[a][None] * (1 - t)[:, None, None, None] + mode_images[b][None] * t[:, None, None, None]
         pixel = np.ascontiguousarray(pixel, dtype=np.float32)
         captions = [f"{round(100 * x)}%" for x in t]
@@ -156,16 +156,19 @@ class ImageBoardMaker:
         return est.samples[:SAMPLE_GRID]
 
     # -- figures ----------------------------------------------------------------------------------
-    def _pictures(self, images: np.ndarray, captions: list[str], figures: str = "all") -> list[Picture]:
+    def _pictures(self, images: np.ndarray, captions: list[str], figures: str = "all",
+                  measured: tuple[np.ndarray, np.ndarray] | None = None) -> list[Picture]:
         """Pictures with their figures: "all", "sharpness" only, or "none" (nan); each costs, so only
-        what the pane shows is computed."""
+        what the pane shows is computed. `measured`: gradient energies and Crete sharpness already known."""
         n = len(images)
         nan = np.full(n, np.nan)
         energy = crete = mean_mse = nearest = nan
         if figures != "none":
-            energy = gradient_energies(images) / max(self._energy_ref, 1e-12)
+            raw = measured[0] if measured else gradient_energies(images)
+            energy = raw / max(self._energy_ref, 1e-12)
         if figures == "all":
-            crete = (1.0 - blur_crete_batch(images)) / max(self._crete_ref, 1e-9)
+            raw = measured[1] if measured else 1.0 - blur_crete_batch(images)
+            crete = raw / max(self._crete_ref, 1e-9)
             if len(self._data_flat):
                 mean_mse, nearest = self._mse_to_data(images)
         return [
