@@ -65,10 +65,6 @@ def density_fraction(mixture: Mixture, point: np.ndarray) -> float:
     return float(mixture.pdf(np.atleast_2d(point))[0] / mixture.peak_density())
 
 
-def nearest_mode_distance(mixture: Mixture, point: np.ndarray) -> float:
-    return float(np.linalg.norm(mixture.modes() - np.asarray(point), axis=1).min())
-
-
 def predictions(estimate: Estimate) -> tuple[np.ndarray, np.ndarray]:
     """What the model predicts, as weighted points: its mean for a point or a Gaussian; each
     component, hypothesis or generated sample for the others (what one would decode to an image)."""

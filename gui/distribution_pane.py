@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
+from engine.decoders import axis_names
 from engine.estimate import FIXED_VARIANCE, Estimate, Snapshot
 from engine.theory import markers
 from gui import palette
@@ -21,10 +22,6 @@ BINS = 90
 TRAIL_FRAMES = 48  # frames of the fading trail
 TRAIL_PIECES = 4  # the trail is drawn as this many pieces, older ones fainter and thinner
 SHOWN_SAMPLES_2D = 2500  # more points than this only slow the scatter down
-AXIS_NAMES = {
-    "cars": ("body style  (sedan ← → SUV)", "colour  (red ← → blue)"),
-    "ball": ("ball position, left ← → right", "ball position, down ← → up"),
-}
 
 
 def _gauss_1d(x: np.ndarray, mean: float, var: float) -> np.ndarray:
@@ -82,7 +79,7 @@ class DistributionPane(pg.PlotWidget):
         self._trail = []
         self.selected = -1
         dim = self.state.dim
-        names = AXIS_NAMES.get(self.state.scene.decoder, ("x", "y"))
+        names = axis_names(self.state.scene.decoder, 2)
         self.plotItem.setLabel("bottom", names[0], color=palette.MUTED)
         if dim == 1:
             self.plotItem.setLabel("left", "density", color=palette.MUTED)
