@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.runner.snapshotReady.connect(self._on_runner_snapshot)
         self.runner.pixelReady.connect(self._on_runner_pixel)
         self.runner.failed.connect(self._on_runner_failed)
+        self.runner.processEnded.connect(self._on_runner_process_ended)
         self.runner.runningChanged.connect(self.controls.set_running)
         self._update_headline()
         if start_fit:
@@ -188,6 +189,16 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_runner_pixel(self, image) -> None:
         self._pixel_image = image
+
+    @Slot()
+    def _on_runner_process_ended(self) -> None:
+        """The fit process died under us: start a fresh one on the current data, say so, go on."""
+        self.runner.shutdown()
+        if self._closed:
+            return
+        self.pane.clear_trail()
+        self.start_fit()
+        self.statusBar().showMessage("The fit process stopped unexpectedly and was restarted from step 0.", 8000)
 
     @Slot(str)
     def _on_runner_failed(self, message: str) -> None:

@@ -31,6 +31,7 @@ class FitWorker(QObject):
     snapshotReady = Signal(object)
     pixelReady = Signal(object)  # the pixel-space answer (H, W, 3), or None for a loss without one
     failed = Signal(str)
+    processEnded = Signal()  # the fit process died (killed, out of memory): the runner starts another
 
     def __init__(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings, decoder: str = "cars",
                  pace: dict | None = None) -> None:
@@ -42,6 +43,7 @@ class FitWorker(QObject):
         self._errors: list[str] = []
         self._reader: threading.Thread | None = None
         self._shutdown = False
+        self._ended = False  # the fit process went away without being asked to
         self._timer: QTimer | None = None
         self._process = None
         self._commands = None
@@ -94,8 +96,7 @@ class FitWorker(QObject):
                 kind, payload = self._events.recv()
             except (EOFError, OSError):
                 with self._lock:
-                    if not self._shutdown:
-                        self._errors.append("The fit process ended unexpectedly; reopen the scene to start again.")
+                    self._ended = not self._shutdown
                 return
             with self._lock:
                 if kind == "error":
@@ -108,6 +109,7 @@ class FitWorker(QObject):
             shutdown, outbox, self._outbox = self._shutdown, self._outbox, []
             inbox, self._inbox = self._inbox, {}
             errors, self._errors = self._errors, []
+            ended, self._ended = self._ended, False
         if shutdown:
             self._stop()
             return
@@ -117,10 +119,13 @@ class FitWorker(QObject):
             for message in outbox:
                 self._commands.send(message)
         except (BrokenPipeError, OSError):
-            errors.append("The fit process ended unexpectedly; reopen the scene to start again.")
-            self._process = None
+            ended = True
         for message in errors:
             self.failed.emit(message)
+        if ended:
+            self._process = None
+            self.processEnded.emit()
+            return
         if "pixel" in inbox:
             self.pixelReady.emit(inbox["pixel"])
         if "snapshot" in inbox:
@@ -157,6 +162,7 @@ class FitRunner(QObject):
     pixelReady = Signal(object)
     failed = Signal(str)
     runningChanged = Signal(bool)
+    processEnded = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -175,6 +181,7 @@ class FitRunner(QObject):
         self.worker.snapshotReady.connect(self._on_worker_snapshot)
         self.worker.pixelReady.connect(self._on_worker_pixel)
         self.worker.failed.connect(self._on_worker_failed)
+        self.worker.processEnded.connect(self._on_worker_process_ended)
         self._thread.started.connect(self.worker.start)
         self._thread.start()
 
@@ -191,6 +198,11 @@ class FitRunner(QObject):
     @Slot(object)
     def _on_worker_pixel(self, image) -> None:
         self.pixelReady.emit(image)
+
+    @Slot()
+    def _on_worker_process_ended(self) -> None:
+        self.set_running(False)
+        self.processEnded.emit()
 
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
@@ -237,5 +249,6 @@ class FitRunner(QObject):
         self.worker.snapshotReady.disconnect(self._on_worker_snapshot)
         self.worker.pixelReady.disconnect(self._on_worker_pixel)
         self.worker.failed.disconnect(self._on_worker_failed)
+        self.worker.processEnded.disconnect(self._on_worker_process_ended)
         self._thread = None
         self.worker = None

@@ -110,3 +110,14 @@ def test_a_failing_fit_shows_in_the_status_bar_and_the_app_keeps_running(make_wi
     qtbot.keyClick(window, Qt.Key.Key_S)
     qtbot.waitUntil(lambda: window.pane._last_snapshot.step == 1, timeout=5000)
     assert np.isfinite(window.pane.fit_line.value())
+
+
+def test_a_killed_fit_process_is_restarted_and_the_app_goes_on(make_window, qtbot):
+    window = make_window()
+    first = window.runner.worker._process
+    first.kill()
+    qtbot.waitUntil(lambda: "restarted" in window.statusBar().currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: window.runner.worker is not None and window.runner.worker.process_alive, timeout=30000)
+    assert window.runner.worker._process.pid != first.pid
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.pane._last_snapshot.step == 1, timeout=30000)
