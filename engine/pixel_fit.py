@@ -31,7 +31,6 @@ class PixelFit:
         self.loss_id = loss_id
         self.huber_delta = huber_delta
         self.lr = lr
-        self.steps = 0
         self.settled = False  # the last step moved no pixel by more than SETTLED
         shape = np.asarray(images).shape[1:]
         self.image = torch.full(shape, START_GREY, dtype=torch.float32, requires_grad=True)
@@ -70,7 +69,6 @@ class PixelFit:
             with torch.no_grad():
                 self.image.clamp_(0.0, 1.0)
                 moved = float((self.image - before).abs().max())
-            self.steps += 1
             self._since_change += 1
             self.settled = moved < SETTLED or self._since_change >= MAX_STEPS
         return float(loss.detach())

@@ -34,12 +34,6 @@ def geometric_median(x: np.ndarray, tol: float = 1e-9, max_iter: int = 2000) -> 
     return y
 
 
-def huber_rho(r: np.ndarray, delta: float) -> np.ndarray:
-    """Huber's loss of a residual length r: quadratic inside delta, linear outside."""
-    a = np.abs(r)
-    return np.where(a <= delta, 0.5 * a**2, delta * (a - 0.5 * delta))
-
-
 def huber_location(x: np.ndarray, delta: float, tol: float = 1e-10, max_iter: int = 1000) -> np.ndarray:
     """The Huber M-estimate of location (iteratively reweighted least squares on residual lengths)."""
     x = np.asarray(x, dtype=float)

@@ -57,7 +57,6 @@ class DistributionPane(pg.PlotWidget):
         self._handles: list[ComponentHandle] = []
         self._trail: list[np.ndarray] = []
         self._last_snapshot: Snapshot | None = None
-        self.plotItem.setMenuEnabled(False)
         self.plotItem.hideButtons()
         for name in ("bottom", "left"):
             axis = self.plotItem.getAxis(name)

@@ -171,18 +171,8 @@ class ImagePane(QScrollArea):
         strip_head.addWidget(self.pair_b)
         strip_head.addStretch(1)
         layout.addLayout(strip_head)
-        self.latent_label = QLabel()
-        self.latent_label.setWordWrap(True)
-        self.latent_label.setObjectName("explanation")
-        layout.addWidget(self.latent_label)
-        self.latent_row = MosaicRow(STRIP_SCALE, 99)
-        layout.addWidget(self.latent_row)
-        self.pixel_label = QLabel()
-        self.pixel_label.setWordWrap(True)
-        self.pixel_label.setObjectName("explanation")
-        layout.addWidget(self.pixel_label)
-        self.pixel_row = MosaicRow(STRIP_SCALE, 99)
-        layout.addWidget(self.pixel_row)
+        self.latent_label, self.latent_row = self._add_strip(layout)
+        self.pixel_label, self.pixel_row = self._add_strip(layout)
 
         self.prediction_heading = _heading("The prediction")
         layout.addWidget(self.prediction_heading)
@@ -218,6 +208,17 @@ class ImagePane(QScrollArea):
     def _first_refresh(self) -> None:
         if self.data_board is None:
             self.refresh_data(True)
+
+    @staticmethod
+    def _add_strip(layout: QVBoxLayout) -> tuple[QLabel, MosaicRow]:
+        """A caption and, under it, a strip of pictures in one row."""
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setObjectName("explanation")
+        row = MosaicRow(STRIP_SCALE, 99)
+        layout.addWidget(label)
+        layout.addWidget(row)
+        return label, row
 
     # -- data --------------------------------------------------------------------------------
     def rebuild(self) -> None:

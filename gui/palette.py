@@ -24,7 +24,6 @@ ESTIMATE = ORANGE  # the fit
 MEAN = YELLOW
 MEDIAN = GREEN
 MODE = PURPLE
-DIVERGED = VERMILLION
 
 
 def qcolor(hex_colour: str, alpha: int = 255) -> QColor:

@@ -52,3 +52,15 @@ def point(pane, x: float, y: float) -> QPoint:
     """Widget pixel of a data point on a pyqtgraph plot."""
     p = pane.data_to_widget(x, y)
     return QPoint(round(p.x()), round(p.y()))
+
+
+def choose_with_keys(qtbot, box, data) -> None:
+    """Pick a combo box entry with the arrow keys, as a user without a mouse would."""
+    from PySide6.QtCore import Qt
+
+    box.setFocus()
+    index = box.findData(data)
+    assert index >= 0, data
+    key = Qt.Key.Key_Down if box.currentIndex() < index else Qt.Key.Key_Up
+    while box.currentIndex() != index:
+        qtbot.keyClick(box, key)

@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from engine.image_board import SAMPLE_GRID, STRIP
-from gui_helpers import drag, point
+from gui_helpers import choose_with_keys, drag, point
 
 
 def _visible(row) -> list:
@@ -68,10 +68,7 @@ def test_l2_turns_the_grey_pixel_answer_into_a_blurry_average(make_window, qtbot
 def test_switching_to_a_mixture_makes_the_answer_sharp_components(make_window, qtbot):
     window = make_window()
     pane = window.image_pane
-    box = window.controls.loss_box
-    box.setFocus()
-    while box.currentData() != "mixture_nll":
-        qtbot.keyClick(box, Qt.Key.Key_Down)
+    choose_with_keys(qtbot, window.controls.loss_box, "mixture_nll")
     window.controls.speed.setValue(window.controls.speed.maximum())
     window.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_Space)

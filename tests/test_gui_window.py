@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from gui_helpers import double_click, drag, point, press_and_move, release
+from gui_helpers import choose_with_keys, double_click, drag, point, press_and_move, release
 
 
 def _peak_handle(window, index):
@@ -128,12 +128,7 @@ def test_the_last_component_cannot_be_removed(make_window, qtbot):
 
 def test_the_loss_selector_changes_the_fitted_model(make_window, qtbot):
     window = make_window()
-    box = window.controls.loss_box
-    box.setFocus()
-    index = box.findData("mixture_nll")
-    # choose it with the keyboard, as a user without a mouse would
-    while box.currentIndex() < index:
-        qtbot.keyClick(box, Qt.Key.Key_Down)
+    choose_with_keys(qtbot, window.controls.loss_box, "mixture_nll")
     assert window.state.settings.loss == "mixture_nll"
     assert "K Gaussians" in window.controls.explanation.text()
     qtbot.keyClick(window, Qt.Key.Key_S)
@@ -227,11 +222,7 @@ def test_a_diverging_learning_rate_is_reported_and_the_app_keeps_running(make_wi
 
 def test_choosing_a_2d_scene_rebuilds_the_pane_and_resets(make_window, qtbot):
     window = make_window()
-    box = window.controls.scene_box
-    box.setFocus()
-    index = box.findData("style_and_colour")
-    while box.currentIndex() < index:
-        qtbot.keyClick(box, Qt.Key.Key_Down)
+    choose_with_keys(qtbot, window.controls.scene_box, "style_and_colour")
     assert window.state.dim == 2
     assert len(window.pane._handles) == 8
     qtbot.waitUntil(lambda: window.pane._last_snapshot.estimate.mean.shape == (2,), timeout=5000)
