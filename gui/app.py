@@ -41,8 +41,13 @@ def run_app(scene: str | None = None, loss: str | None = None, present: bool = F
         # A bad --scene still opens the app, on the default scene, after saying what was wrong.
         QMessageBox.warning(None, "BlurLab: the scene could not be opened", str(exc))
         window = make_window(None, loss)
+    from gui import preferences
+
+    geometry = preferences.store().value("window/geometry")
+    if geometry:
+        window.restoreGeometry(geometry)  # where the user left it; talk mode goes full screen anyway
     app.aboutToQuit.connect(window.runner.shutdown)  # however the app ends, the fit thread ends first
     window.show()
     if present:
-        window.showFullScreen()
+        window.set_talk_mode(True)
     return app.exec()

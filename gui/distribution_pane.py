@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from engine.decoders import axis_names
@@ -54,6 +55,7 @@ class DistributionPane(pg.PlotWidget):
         super().__init__(parent=parent, background=palette.BACKGROUND, enableMenu=False)
         self.state = state
         self.selected = -1
+        self.line_scale = 1.0  # talk mode draws every line thicker, to read from the back of a room
         self._handles: list[ComponentHandle] = []
         self._trail: list[np.ndarray] = []
         self._last_snapshot: Snapshot | None = None
@@ -97,7 +99,7 @@ class DistributionPane(pg.PlotWidget):
     def _build_1d(self) -> None:
         self.hist = pg.PlotDataItem(stepMode="center", fillLevel=0, pen=None,
                                     brush=pg.mkBrush(palette.qcolor(palette.DATA, 60)), name="samples")
-        self.density = pg.PlotDataItem(pen=pg.mkPen(palette.DATA, width=3), name="data density")
+        self.density = pg.PlotDataItem(pen=self._pen(palette.DATA, 3), name="data density")
         self.addItem(self.hist)
         self.addItem(self.density)
         self._cache_while_still(self.hist.curve, self.density.curve)
@@ -117,14 +119,14 @@ class DistributionPane(pg.PlotWidget):
 
     def _build_overlay(self, dim: int) -> None:
         dash = Qt.PenStyle.DashLine
-        self.fit_curve = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=3))
+        self.fit_curve = pg.PlotDataItem(pen=self._pen(palette.ESTIMATE, 3))
         self.fit_samples = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(palette.qcolor(palette.ESTIMATE, 150)))
-        self.fit_dots = pg.ScatterPlotItem(size=14, symbol="d", pen=pg.mkPen("#111", width=1),
+        self.fit_dots = pg.ScatterPlotItem(size=14 * self.line_scale, symbol="d", pen=pg.mkPen("#111", width=1),
                                            brush=pg.mkBrush(palette.ESTIMATE))
         # A few plain lines instead of a scatter with a brush per point: a fraction of the cost per frame.
         self.trail_pieces = [
-            pg.PlotCurveItem(pen=pg.mkPen(palette.qcolor(palette.ESTIMATE, int(50 + 190 * (i + 1) / TRAIL_PIECES)),
-                                          width=2 + 4 * (i + 1) / TRAIL_PIECES))
+            pg.PlotCurveItem(pen=self._pen(palette.qcolor(palette.ESTIMATE, int(50 + 190 * (i + 1) / TRAIL_PIECES)),
+                                          2 + 4 * (i + 1) / TRAIL_PIECES))
             for i in range(TRAIL_PIECES)
         ]
         for item in (self.fit_curve, self.fit_samples, *self.trail_pieces):
@@ -136,31 +138,56 @@ class DistributionPane(pg.PlotWidget):
         if dim == 1:
             self.mean_line = self._ghost_line(palette.MEAN, "mean", 0.93, dash)
             self.median_line = self._ghost_line(palette.MEDIAN, "median", 0.83, Qt.PenStyle.DotLine)
-            self.fit_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.ESTIMATE, width=2))
+            self.fit_line = pg.InfiniteLine(angle=90, pen=self._pen(palette.ESTIMATE, 2))
             self.fit_line.setZValue(9)
             self.addItem(self.fit_line)
         else:
             self.mean_dot = self._ghost_dot(palette.MEAN, "+", "mean")
             self.median_dot = self._ghost_dot(palette.MEDIAN, "x", "median", anchor=(1.2, -0.1))
-        self.mode_dots = pg.ScatterPlotItem(size=13, symbol="t", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.MODE))
+        self.mode_dots = pg.ScatterPlotItem(size=13 * self.line_scale, symbol="t", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.MODE))
         self.mode_dots.setZValue(8)
         self.addItem(self.mode_dots)
         self.mode_labels: list[pg.TextItem] = []
         self.legend.addItem(self.fit_dots, "fit")
         self.legend.addItem(self.mode_dots, "modes")
 
+    def _pen(self, colour, width: float, **kwargs):
+        return pg.mkPen(colour, width=width * self.line_scale, **kwargs)
+
+    def _label_font(self) -> QFont:
+        font = QFont()
+        font.setPointSizeF(9 * self.line_scale)
+        return font
+
+    def set_line_scale(self, scale: float) -> None:
+        """Thicker lines, bigger markers and type (talk mode); the view is rebuilt and the fit redrawn."""
+        if scale == self.line_scale:
+            return
+        self.line_scale = scale
+        font = self._label_font()
+        for name in ("bottom", "left"):
+            self.plotItem.getAxis(name).setStyle(tickFont=font)
+            self.plotItem.getAxis(name).label.setFont(font)
+        self.legend.opts["labelTextSize"] = f"{9 * scale:.0f}pt"
+        snap = self._last_snapshot
+        self.rebuild()
+        if snap is not None:
+            self.show_snapshot(snap)
+
     def _ghost_line(self, colour: str, text: str, at: float, style) -> pg.InfiniteLine:
-        line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour, width=2, style=style), label=text,
+        line = pg.InfiniteLine(angle=90, pen=self._pen(colour, 2, style=style), label=text,
                                labelOpts={"position": at, "color": colour, "fill": palette.qcolor(palette.BACKGROUND, 200),
                                           "anchors": [(0.5, 0), (0.5, 0)]})
+        line.label.setFont(self._label_font())
         line.setZValue(5)
         self.addItem(line)
         return line
 
     def _ghost_dot(self, colour: str, symbol: str, text: str,
                    anchor=(-0.2, 1.1)) -> tuple[pg.ScatterPlotItem, pg.TextItem]:
-        dot = pg.ScatterPlotItem(size=18, symbol=symbol, pen=pg.mkPen("#111", width=1), brush=pg.mkBrush(colour))
+        dot = pg.ScatterPlotItem(size=18 * self.line_scale, symbol=symbol, pen=pg.mkPen("#111", width=1), brush=pg.mkBrush(colour))
         label = pg.TextItem(text, color=colour, anchor=anchor)
+        label.setFont(self._label_font())
         for item in (dot, label):
             item.setZValue(12)
             self.addItem(item)
@@ -228,20 +255,20 @@ class DistributionPane(pg.PlotWidget):
         for i, comp in enumerate(self.state.mixture.components):
             name = comp.label or f"component {i + 1}"
             if self.state.dim == 1:
-                main = ComponentHandle(i, "peak", symbol="o", size=16,
+                main = ComponentHandle(i, "peak", symbol="o", size=16 * self.line_scale,
                                        tooltip=f"{name}: drag sideways to move, up or down to change its weight. "
                                                "Right-click to remove.")
-                side = ComponentHandle(i, "width", symbol="s", size=10,
+                side = ComponentHandle(i, "width", symbol="s", size=10 * self.line_scale,
                                        tooltip=f"{name}: drag sideways to change its width.")
             else:
                 for n_std in (1.0, 2.0):
-                    e = pg.PlotDataItem(pen=pg.mkPen(palette.qcolor(palette.DATA, 230 if n_std == 1 else 120), width=2))
+                    e = pg.PlotDataItem(pen=self._pen(palette.qcolor(palette.DATA, 230 if n_std == 1 else 120), 2))
                     e.setZValue(6)
                     self.addItem(e)
                     self.ellipses.append(e)
-                main = ComponentHandle(i, "centre", symbol="o", size=16,
+                main = ComponentHandle(i, "centre", symbol="o", size=16 * self.line_scale,
                                        tooltip=f"{name}: drag to move it. Right-click to remove.")
-                side = ComponentHandle(i, "shape", symbol="s", size=10,
+                side = ComponentHandle(i, "shape", symbol="s", size=10 * self.line_scale,
                                        tooltip=f"{name}: drag to stretch and turn it.")
             for h in (main, side):
                 h.sigDragStarted.connect(self._on_handle_drag_started)
@@ -275,6 +302,7 @@ class DistributionPane(pg.PlotWidget):
             positions = [(float(a), float(b)) for a, b in marks.modes]
         while len(self.mode_labels) < len(positions):
             label = pg.TextItem("mode", color=palette.MODE, anchor=(0.5, 1.4))
+            label.setFont(self._label_font())
             label.setZValue(8)
             self.addItem(label)
             self.mode_labels.append(label)
@@ -355,7 +383,7 @@ class DistributionPane(pg.PlotWidget):
             dots = est.mean[None]
         self.fit_dots.setData(dots[:, 0], dots[:, 1])
         while len(self.fit_ellipses) < len(shapes):
-            item = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=2.5))
+            item = pg.PlotDataItem(pen=self._pen(palette.ESTIMATE, 2.5))
             item.setZValue(9)
             self.addItem(item)
             self.fit_ellipses.append(item)

@@ -205,6 +205,14 @@ class ImagePane(QScrollArea):
         # Decoding waits until the window has painted once: it is not on the way to the first frame.
         QTimer.singleShot(0, self._first_refresh)
 
+    def flush(self) -> None:
+        """Show the newest snapshot now rather than when the throttle allows."""
+        self._fit_throttle.flush()
+
+    def set_scale(self, scale: float) -> None:
+        """Wider for the larger type of talk mode, so no caption is cut off."""
+        self.setFixedWidth(int(PANE_WIDTH * (1 + 0.45 * (scale - 1))))
+
     def _first_refresh(self) -> None:
         if self.data_board is None:
             self.refresh_data(True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -17,18 +18,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.catalogue import loss_info
+from engine.catalogue import LOSS_IDS, loss_info
 from engine.estimate import Snapshot
 from engine.scene import Scene, SceneError, bundled_scene, bundled_scene_ids
-from engine.scene import load as load_scene
-from engine.scene import save as save_scene
-from gui import palette
+from engine.session import Session, load_session, save_session, session_from_scene
+from engine.tour import TOUR
+from gui import palette, preferences
 from gui.controls import ControlPanel
 from gui.distribution_pane import DistributionPane
 from gui.image_pane import ImagePane
 from gui.readouts import ReadoutPanel
 from gui.state import AppState
+from gui.talk import KEY_HINTS, IdleCursorHider
 from gui.worker import FitRunner
+
+
+SIDE_WIDTH = 340
+TALK_SCALE = 1.6  # type in talk mode, against the desk's
+TALK_LINES = 2.0  # line widths and markers in talk mode
+
+
+def screenshot_folder() -> Path:
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    return Path(pictures or Path.home()) / "BlurLab"
 
 
 class MainWindow(QMainWindow):
@@ -42,6 +54,12 @@ class MainWindow(QMainWindow):
         self._latest: Snapshot | None = None
         self._closed = False
         self._draw_pending = False
+        self.scene_id = scene_id  # the bundled scene shown, while the user has not edited it
+        self._pristine = True
+        self.tour_index = -1  # -1: not on the tour
+        self.session_path: str | None = None  # the file the session was opened from or saved to
+        self.talk = False
+        self.cursor_hider = IdleCursorHider(self)
 
         choices = [(sid, self._scene_title(bundled_scene(sid))) for sid in bundled_scene_ids()]
         self.pane = DistributionPane(self.state)
@@ -56,15 +74,24 @@ class MainWindow(QMainWindow):
         side_layout.setContentsMargins(8, 8, 8, 8)
         side_layout.addWidget(self.controls)
         side_layout.addWidget(self.readouts, 1)
-        side.setFixedWidth(340)
+        self.key_hints = QLabel(KEY_HINTS.replace("  ·  ", "\n"))
+        self.key_hints.setObjectName("keyHints")
+        self.key_hints.setVisible(False)
+        side_layout.addWidget(self.key_hints)
+        side.setFixedWidth(SIDE_WIDTH)
+        self.side = side
         self.headline = QLabel()
         self.headline.setObjectName("headline")
-        self.headline.setStyleSheet(f"font-size: 13pt; color: {palette.TEXT}; padding: 6px 10px;")
         self.headline.setWordWrap(True)
+        self.caption = QLabel()
+        self.caption.setObjectName("tourCaption")
+        self.caption.setWordWrap(True)
+        self.caption.setVisible(False)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.addWidget(self.headline)
+        centre_layout.addWidget(self.caption)
         centre_layout.addWidget(self.pane, 1)
         body = QWidget()
         body_layout = QHBoxLayout(body)
@@ -123,10 +150,14 @@ class MainWindow(QMainWindow):
             return a
 
         file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(action("Open scene…", QKeySequence.StandardKey.Open, self.open_scene_dialog,
-                                   "Open a BlurLab scene file (JSON)"))
-        file_menu.addAction(action("Save scene as…", QKeySequence.StandardKey.SaveAs, self.save_scene_dialog,
-                                   "Save the data as you edited it to a scene file"))
+        file_menu.addAction(action("Open…", QKeySequence.StandardKey.Open, self.open_dialog,
+                                   "Open a BlurLab session or scene file (JSON)"))
+        self.recent_menu = file_menu.addMenu("Open recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(action("Save session", QKeySequence.StandardKey.Save, self.save,
+                                   "Save the scene as edited, the loss, its settings, the speed and the view"))
+        file_menu.addAction(action("Save session as…", QKeySequence.StandardKey.SaveAs, self.save_dialog,
+                                   "Save the session to a new file (it is also a scene file)"))
         file_menu.addSeparator()
         file_menu.addAction(action("Quit", QKeySequence.StandardKey.Quit, self.close, "Quit BlurLab"))
         fit_menu = self.menuBar().addMenu("&Fit")
@@ -142,6 +173,39 @@ class MainWindow(QMainWindow):
                                     "Remove the component whose handle was clicked last")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.remove_action)
+
+        loss_menu = fit_menu.addMenu("Loss")
+        self.loss_actions = []
+        for i, loss_id in enumerate(LOSS_IDS):
+            a = action(loss_info(loss_id).title, Qt.Key.Key_1 + i, lambda _=False, i=i: self.choose_loss(i),
+                       loss_info(loss_id).explanation)
+            loss_menu.addAction(a)
+            self.loss_actions.append(a)
+
+        view_menu = self.menuBar().addMenu("&View")
+        self.talk_action = action("Talk mode", Qt.Key.Key_T, self.toggle_talk_mode,
+                                  "Full screen, large type, controls behind keys")
+        self.talk_action.setCheckable(True)
+        self.full_screen_action = action("Full screen", Qt.Key.Key_F, self.toggle_full_screen, "Full screen on or off")
+        self.leave_action = action("Leave full screen", Qt.Key.Key_Escape, self.leave_full_screen,
+                                   "Leave talk mode and full screen")
+        self.screenshot_action = action("Screenshot", Qt.Key.Key_P, self.take_screenshot,
+                                        "Save a PNG of the window in your Pictures folder")
+        for a in (self.talk_action, self.full_screen_action, self.screenshot_action):
+            view_menu.addAction(a)
+
+        tour_menu = self.menuBar().addMenu("&Tour")
+        self.next_action = action("Next step", Qt.Key.Key_Right, self.next_tour_step,
+                                  "The next step of the narrated tour (→ or Page Down)")
+        self.next_action.setShortcuts([QKeySequence(Qt.Key.Key_Right), QKeySequence(Qt.Key.Key_PageDown)])
+        self.previous_action = action("Previous step", Qt.Key.Key_Left, self.previous_tour_step,
+                                      "The step before (← or Page Up)")
+        self.previous_action.setShortcuts([QKeySequence(Qt.Key.Key_Left), QKeySequence(Qt.Key.Key_PageUp)])
+        self.end_tour_action = action("End the tour", QKeySequence(), self.end_tour, "Hide the tour's caption")
+        tour_menu.addAction(action("Start the tour", QKeySequence(), lambda: self.go_to_tour_step(0),
+                                   "A narrated walk through the argument, a step per key press"))
+        for a in (self.next_action, self.previous_action, self.end_tour_action):
+            tour_menu.addAction(a)
 
     # -- the fit ------------------------------------------------------------------------------
     @Slot()
@@ -186,6 +250,16 @@ class MainWindow(QMainWindow):
         if snap.diverged:
             self.statusBar().showMessage(snap.message)
 
+    def draw_now(self, snap: Snapshot | None, pixel_image=None) -> None:
+        """Draw a snapshot at once, every pane (export draws frame by frame, with no time between)."""
+        if pixel_image is not None:
+            self._pixel_image = pixel_image
+        if snap is not None:
+            self._latest = snap
+        self._draw_latest()
+        self.readouts.flush()
+        self.image_pane.flush()
+
     @Slot(object)
     def _on_runner_pixel(self, image) -> None:
         self._pixel_image = image
@@ -210,6 +284,7 @@ class MainWindow(QMainWindow):
         self.pane.refresh_data(finished)
         self.image_pane.refresh_data(finished)
         self.runner.set_data(self.state.samples, self.state.mixture)
+        self._pristine = False
         if finished:
             self.controls.sync()
 
@@ -236,43 +311,83 @@ class MainWindow(QMainWindow):
         self._update_headline()
 
     @Slot(str)
-    def load_bundled_scene(self, scene_id: str) -> None:
-        scene = bundled_scene(scene_id).with_(loss=self.state.settings.loss)
+    def load_bundled_scene(self, scene_id: str, loss: str | None = None) -> None:
+        scene = bundled_scene(scene_id).with_(loss=loss or self.state.settings.loss)
         self.state.load_scene(scene)
+        self.scene_id, self._pristine = scene_id, True
         self.controls.select_scene(scene_id)
         self.statusBar().showMessage(f"Loaded “{scene.name}”.", 3000)
 
-    def open_scene(self, path: str) -> bool:
-        """Load a scene file; a bad one is refused with a message and the current scene stays."""
+    # -- sessions -----------------------------------------------------------------------------
+    def session(self) -> Session:
+        """Everything a session file holds: the scene as edited, the fit's settings, the speed, the view."""
+        (x0, x1), (y0, y1) = self.pane.viewRange()
+        view = {"x_range": [x0, x1], "y_range": [y0, y1], "talk": self.talk,
+                "tour_step": self.tour_index if self.tour_index >= 0 else None}
+        return session_from_scene(self.state.scene, self.state.settings, self.state.speed, view)
+
+    def open_file(self, path: str) -> bool:
+        """Open a session (or plain scene) file; a bad one is refused with a message naming the problem,
+        and the current session stays as it was."""
         try:
-            scene = load_scene(path)
+            session = load_session(path)
         except SceneError as exc:
-            QMessageBox.warning(self, "BlurLab: the scene could not be opened", str(exc))
+            QMessageBox.warning(self, "BlurLab: the file could not be opened", str(exc))
             return False
-        self.state.load_scene(scene)
+        self.runner.set_running(False)
+        self.state.load_session(session)
+        self.scene_id, self.session_path = None, path
         self.controls.select_scene(None)
-        self.statusBar().showMessage(f"Opened “{scene.name}” from {Path(path).name}.", 4000)
+        view = session.view
+        if "x_range" in view and "y_range" in view:
+            self.pane.setRange(xRange=view["x_range"], yRange=view["y_range"], padding=0)
+        self._remember(path)
+        self.statusBar().showMessage(f"Opened “{session.scene.name}” from {Path(path).name}.", 4000)
         return True
 
-    def save_scene(self, path: str) -> bool:
+    def save_file(self, path: str) -> bool:
         try:
-            save_scene(self.state.scene, path)
+            save_session(self.session(), path)
         except OSError as exc:
-            QMessageBox.warning(self, "BlurLab: the scene could not be saved", f"{path}: {exc.strerror}")
+            QMessageBox.warning(self, "BlurLab: the session could not be saved", f"{path}: {exc.strerror}")
             return False
-        self.statusBar().showMessage(f"Saved the scene to {Path(path).name}.", 4000)
+        self.session_path = path
+        self._remember(path)
+        self.statusBar().showMessage(f"Saved the session to {Path(path).name}.", 4000)
         return True
 
-    def open_scene_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a scene", "", "BlurLab scenes (*.json);;All files (*)")
-        if path:
-            self.open_scene(path)
+    def _remember(self, path: str) -> None:
+        preferences.add_recent_file(path)
+        preferences.set_last_folder(path)
+        self.setWindowTitle(f"BlurLab — {Path(path).name}")
 
-    def save_scene_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the scene", f"{self.state.scene.name}.json",
-                                              "BlurLab scenes (*.json)")
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = preferences.recent_files()
+        for path in files:
+            a = self.recent_menu.addAction(Path(path).name)
+            a.setStatusTip(path)
+            a.triggered.connect(lambda _=False, path=path: self.open_file(path))
+        if not files:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a session or scene", preferences.last_folder(),
+                                              "BlurLab sessions and scenes (*.json);;All files (*)")
         if path:
-            self.save_scene(path)
+            self.open_file(path)
+
+    def save(self) -> None:
+        if self.session_path:
+            self.save_file(self.session_path)
+        else:
+            self.save_dialog()
+
+    def save_dialog(self) -> None:
+        start = str(Path(preferences.last_folder() or Path.home()) / f"{self.state.scene.name}.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save the session", start, "BlurLab sessions (*.json)")
+        if path:
+            self.save_file(path)
 
     def _remove_selected(self) -> None:
         if not self.pane.remove_selected():
@@ -284,8 +399,106 @@ class MainWindow(QMainWindow):
         self.headline.setText(f"<b>{self.state.scene.name}</b> &nbsp;·&nbsp; {info.title} "
                               f"<span style='color:{palette.MUTED}'>ends at {ends_at}</span>")
 
+    # -- talk mode and the tour -------------------------------------------------------------------
+    @Slot()
+    def toggle_talk_mode(self) -> None:
+        self.set_talk_mode(not self.talk)
+
+    def set_talk_mode(self, on: bool, full_screen: bool = True) -> None:
+        """Full screen, large type, thick lines, the controls hidden behind keys, the pointer hidden at rest."""
+        self.talk = on
+        self.talk_action.setChecked(on)
+        self.setStyleSheet(palette.style_sheet(TALK_SCALE if on else 1.0))
+        self.menuBar().setVisible(not on)
+        self.controls.setVisible(not on)
+        self.key_hints.setVisible(on)
+        self.image_pane.set_scale(TALK_SCALE if on else 1.0)
+        self.readouts.set_scale(TALK_SCALE if on else 1.0)
+        self.pane.set_line_scale(TALK_LINES if on else 1.0)
+        self.cursor_hider.set_enabled(on)
+        if on and full_screen and not self.isFullScreen():
+            self.showFullScreen()
+        elif not on and self.isFullScreen():
+            self.showNormal()
+        self.statusBar().showMessage("Talk mode: T or Esc to leave." if on else "Talk mode off.", 6000)
+
+    @Slot()
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    @Slot()
+    def leave_full_screen(self) -> None:
+        if self.talk:
+            self.set_talk_mode(False)
+        elif self.isFullScreen():
+            self.showNormal()
+
+    @Slot()
+    def take_screenshot(self) -> Path | None:
+        """A PNG of the window in the Pictures folder, named by the time."""
+        folder = screenshot_folder()
+        stamp = time.strftime("blurlab-%Y%m%d-%H%M%S")
+        path, n = folder / f"{stamp}.png", 1
+        while path.exists():
+            n += 1
+            path = folder / f"{stamp}-{n}.png"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not self.grab().save(str(path)):
+                raise OSError(f"could not write {path}")
+        except OSError as exc:
+            self.statusBar().showMessage(f"The screenshot could not be saved: {exc}", 8000)
+            return None
+        self.statusBar().showMessage(f"Screenshot saved: {path}", 6000)
+        return path
+
+    def choose_loss(self, index: int) -> None:
+        self.state.set_loss(LOSS_IDS[index])
+        self.statusBar().showMessage(f"Loss: {loss_info(LOSS_IDS[index]).title}", 3000)
+
+    @Slot()
+    def next_tour_step(self) -> None:
+        self.go_to_tour_step(self.tour_index + 1)
+
+    @Slot()
+    def previous_tour_step(self) -> None:
+        self.go_to_tour_step(max(self.tour_index - 1, 0))
+
+    def go_to_tour_step(self, index: int) -> None:
+        """Show one step of the tour: its scene (fresh, if edited), loss, speed and caption; maybe run it."""
+        if index >= len(TOUR):
+            self.statusBar().showMessage("That was the last step of the tour. ← goes back.", 5000)
+            return
+        step = TOUR[index]
+        self.tour_index = index
+        self.runner.set_running(False)
+        if step.scene != self.scene_id or not self._pristine:
+            self.load_bundled_scene(step.scene, loss=step.loss)
+        else:
+            self.state.set_loss(step.loss)
+            if step.fresh:
+                self.reset_fit()
+        self.state.set_speed(step.speed)
+        self.caption.setText(f"<span style='color:{palette.ORANGE}'>{index + 1} / {len(TOUR)}</span>&nbsp; "
+                             f"<b>{step.title}</b><br>{step.caption}")
+        self.caption.setVisible(True)
+        if step.autorun:
+            self.runner.set_running(True)
+
+    @Slot()
+    def end_tour(self) -> None:
+        self.tour_index = -1
+        self.caption.setVisible(False)
+
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         self._closed = True  # a start still queued must not outlive the window
+        self.cursor_hider.set_enabled(False)
+        store = preferences.store()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/speed", self.state.speed_index)
         self.runner.shutdown()
         super().closeEvent(event)

@@ -32,8 +32,10 @@ def qcolor(hex_colour: str, alpha: int = 255) -> QColor:
     return c
 
 
-STYLE_SHEET = f"""
-QMainWindow, QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: 10pt; }}
+def style_sheet(scale: float = 1.0) -> str:
+    """The app's look; `scale` enlarges the type (talk mode reads from the back of a room)."""
+    return f"""
+QMainWindow, QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: {10 * scale:.0f}pt; }}
 QGroupBox {{ border: 1px solid {GRID}; border-radius: 6px; margin-top: 14px; padding: 8px 6px 6px 6px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; color: {MUTED}; }}
 QPushButton {{ background: {PANEL}; border: 1px solid {GRID}; border-radius: 5px; padding: 5px 10px; }}
@@ -48,5 +50,11 @@ QSlider::handle:horizontal {{ background: {SKY}; width: 14px; margin: -6px 0; bo
 QStatusBar {{ color: {MUTED}; }}
 QToolTip {{ background: {PANEL}; color: {TEXT}; border: 1px solid {GRID}; }}
 QLabel#explanation {{ color: {MUTED}; }}
-QLabel#bigNumber {{ font-size: 16pt; font-weight: 600; }}
+QLabel#bigNumber {{ font-size: {16 * scale:.0f}pt; font-weight: 600; }}
+QLabel#headline {{ font-size: {13 * scale:.0f}pt; padding: 6px 10px; }}
+QLabel#tourCaption {{ font-size: {12 * scale:.0f}pt; background: {PANEL}; border-left: 4px solid {ORANGE}; padding: 8px 12px; }}
+QLabel#keyHints {{ color: {MUTED}; font-size: {9 * scale:.0f}pt; }}
 """
+
+
+STYLE_SHEET = style_sheet()

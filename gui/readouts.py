@@ -14,6 +14,7 @@ from engine.theory import typicality
 from gui import palette
 from gui.throttle import Throttle
 
+BIG_WIDTH = 140
 NUMBERS_INTERVAL = 1 / 15  # seconds between updates of the numbers: readable, and cheap
 
 
@@ -63,11 +64,21 @@ class ReadoutPanel(QGroupBox):
         self._atypical = False
         layout.addWidget(self.curve_plot)
 
+    def flush(self) -> None:
+        """Show the newest snapshot now rather than when the throttle allows."""
+        self._throttle.flush()
+
+    def set_scale(self, scale: float) -> None:
+        """Room for the larger numbers of talk mode, and a thicker loss curve."""
+        for label in (self.step, self.loss, self.density, self.distance):
+            label.setFixedWidth(int(BIG_WIDTH * min(scale, 1.1)))  # the side panel keeps its width
+        self.curve.setPen(pg.mkPen(palette.ESTIMATE, width=2 * scale))
+
     @staticmethod
     def _big(text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName("bigNumber")
-        label.setFixedWidth(140)  # a changing number must not re-lay out the panel every frame
+        label.setFixedWidth(BIG_WIDTH)  # a changing number must not re-lay out the panel every frame
         return label
 
     def show_snapshot(self, snap: Snapshot, mixture: Mixture) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from engine.settings import FitSettings
 from engine.mixture import Component, Mixture
 from engine.scene import Scene, SceneError, check_covariance
+from engine.session import Session
 
 MIN_STD = 0.05  # narrower than this, a component is a spike that nobody can grab
 MIN_WEIGHT = 0.02
@@ -72,10 +73,19 @@ class AppState(QObject):
         self._set_scene(scene)
         self.sceneReplaced.emit()
 
-    def _set_scene(self, scene: Scene) -> None:
+    def load_session(self, session: Session) -> None:
+        """A whole saved state: the scene as it was edited, the fit's settings and the speed."""
+        self._push_undo()
+        self._set_scene(session.scene, session.settings)
+        self.sceneReplaced.emit()
+        self.settingsChanged.emit()
+        self.set_speed(session.speed)
+        self.speedChanged.emit()
+
+    def _set_scene(self, scene: Scene, settings: FitSettings | None = None) -> None:
         self.scene = scene
         self.samples = scene.draw()
-        self.settings = FitSettings(loss=scene.loss, seed=scene.seed)
+        self.settings = settings or FitSettings(loss=scene.loss, seed=scene.seed)
 
     # -- components ---------------------------------------------------------------------
     def begin_edit(self) -> None:
@@ -155,6 +165,14 @@ class AppState(QObject):
         if lr != self.settings.learning_rate:
             self.settings = replace(self.settings, lr=float(lr))
             self.settingsChanged.emit()
+
+    def set_speed(self, speed: float) -> None:
+        """The speed closest to a multiple of the pace (math.inf: as fast as it goes)."""
+        finite = [s for s in SPEEDS if np.isfinite(s)]
+        if np.isinf(speed):
+            self.set_speed_index(len(SPEEDS) - 1)
+        else:
+            self.set_speed_index(int(np.argmin([abs(np.log(s / speed)) for s in finite])))
 
     def set_speed_index(self, index: int) -> None:
         index = int(np.clip(index, 0, len(SPEEDS) - 1))

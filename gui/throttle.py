@@ -29,6 +29,11 @@ class Throttle(QObject):
             return
         self._run()
 
+    def flush(self) -> None:
+        """Run a pending trailing call now."""
+        if self._timer.isActive():
+            self._run()
+
     def cancel(self) -> None:
         """Drop a pending trailing call (the caller is about to show something newer itself)."""
         self._timer.stop()

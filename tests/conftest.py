@@ -1,10 +1,13 @@
 """Test configuration: Qt runs offscreen, and pyqtgraph accepts simulated drags."""
 
 import os
+import tempfile
 
 from engine.threads import limit_native_threads
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Preferences and recent files go to a folder of the test run's own, never the user's.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="blurlab-test-config-")
 limit_native_threads()  # as the app does, before numpy loads
 
 import pyqtgraph as pg

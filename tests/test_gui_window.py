@@ -237,7 +237,7 @@ def test_a_malformed_scene_file_is_refused_and_the_current_scene_kept(make_windo
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "blurlab-scene", "version": 1, "dim": 1, "components": []}')
     before = window.state.scene
-    assert not window.open_scene(str(bad))
+    assert not window.open_file(str(bad))
     assert "components" in shown[0] and "empty" in shown[0]
     assert window.state.scene is before
 
@@ -250,10 +250,10 @@ def test_an_edited_scene_saved_and_opened_again_is_the_same(make_window, qtbot, 
          point(pane, handle.pos().x() + 0.7, handle.pos().y()))
     edited = window.state.mixture
     path = tmp_path / "edited.json"
-    assert window.save_scene(str(path))
+    assert window.save_file(str(path))
     window.load_bundled_scene("three_modes")
     assert len(window.state.mixture.components) == 3
-    assert window.open_scene(str(path))
+    assert window.open_file(str(path))
     reopened = window.state.mixture
     assert len(reopened.components) == 2
     np.testing.assert_allclose(reopened.means, edited.means)

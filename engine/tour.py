@@ -1,0 +1,104 @@
+"""The narrated tour: the argument of the app in steps, each a scene, a loss, a speed and a caption."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TourStep:
+    title: str
+    caption: str  # what the speaker can read out, in plain words, about what is on screen
+    scene: str  # a bundled scene id
+    loss: str
+    speed: float = 1.0  # multiple of the loss's pace (math.inf: as fast as it goes)
+    autorun: bool = True
+    fresh: bool = True  # start the fit from step 0; False carries on from the step before
+
+
+TOUR: tuple[TourStep, ...] = (
+    TourStep(
+        "L2 is a Gaussian likelihood",
+        "Squared error is what you get from a bell curve of fixed width: minimising it is fitting "
+        "that orange bell to the blue data by likelihood. Its centre is the model's prediction.",
+        "sedan_or_suv", "l2", autorun=False,
+    ),
+    TourStep(
+        "The best L2 guess is the mean",
+        "Run it: the bell slides to the average of all the cars. Here the cars are sedans or SUVs, "
+        "two bumps, so the average lands in the empty valley between them.",
+        "sedan_or_suv", "l2",
+    ),
+    TourStep(
+        "Nobody looks like the mean",
+        "Look at the density where the prediction sits: a fraction of a percent of the peak. "
+        "In pixels, the L2 answer is every car overlaid: a ghost, blurry where they disagree.",
+        "sedan_or_suv", "l2", speed=4.0, fresh=False,
+    ),
+    TourStep(
+        "Blur is the average, not the in-between",
+        "The strip on the right walks from sedan to SUV: every car on the way is sharp. "
+        "Only averaging pixels makes ghosts, and averaging is what L2 asks for.",
+        "sedan_or_suv", "l2", speed=4.0, fresh=False,
+    ),
+    TourStep(
+        "More sedans: the mean moves, the blur stays",
+        "With seven sedans in ten, the mean drifts towards the sedans but still sits where "
+        "hardly any car is.",
+        "unequal_weights", "l2",
+    ),
+    TourStep(
+        "L1 lands on the median",
+        "Absolute error ends at the median. With more sedans it snaps onto the sedan mode: "
+        "sharp, but the SUVs are never predicted.",
+        "unequal_weights", "l1",
+    ),
+    TourStep(
+        "A mixture keeps every mode",
+        "Let the model predict several bells and train it by likelihood: one settles on each mode. "
+        "Its samples are sharp sedans and sharp SUVs.",
+        "sedan_or_suv", "mixture_nll",
+    ),
+    TourStep(
+        "Mode seeking picks one",
+        "Reverse KL punishes putting mass where there is no data, so the bell commits to a single "
+        "kind of car and stays sharp, ignoring the others.",
+        "three_modes", "reverse_kl",
+    ),
+    TourStep(
+        "An adversary wants sharp samples",
+        "A critic learns to tell generated cars from real ones. A blurry average is easy to catch, "
+        "so the generator's samples move onto the modes.",
+        "sedan_or_suv", "adversarial", speed=2.0,
+    ),
+    TourStep(
+        "In two dimensions, a purple half-SUV",
+        "Body style and colour: four kinds of car at the corners. The L2 mean sits in the middle, "
+        "a car nobody makes, and its pixels are four cars overlaid.",
+        "style_and_colour", "l2",
+    ),
+    TourStep(
+        "Predicting the next frame",
+        "The ball may bounce left or roll right. Trained with L2, a video model draws a faint ball "
+        "in both places at once: this is the blur of video prediction.",
+        "ball_next_frame", "l2",
+    ),
+    TourStep(
+        "The control: one mode, no blur",
+        "With only one kind of car the mean is the mode, and the L2 prediction is sharp. The blur "
+        "comes from averaging over several answers, not from squared error itself.",
+        "unimodal", "l2",
+    ),
+)
+
+
+def check_tour(steps: tuple[TourStep, ...], scene_ids: list[str], loss_ids: tuple[str, ...]) -> None:
+    """Raise ValueError if a step names a scene or loss that does not exist, or a bad speed."""
+    for i, step in enumerate(steps):
+        if step.scene not in scene_ids:
+            raise ValueError(f"tour step {i + 1}: unknown scene {step.scene!r}")
+        if step.loss not in loss_ids:
+            raise ValueError(f"tour step {i + 1}: unknown loss {step.loss!r}")
+        if not (step.speed > 0 or math.isinf(step.speed)):
+            raise ValueError(f"tour step {i + 1}: speed must be positive")
