@@ -124,7 +124,6 @@ def _export(args: argparse.Namespace) -> int:
         suffix_of(args.out)
     except MediaError as exc:
         return _fail(f"--out: {exc}")
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from gui.app import configure_pyqtgraph
@@ -155,8 +154,6 @@ def _export(args: argparse.Namespace) -> int:
     window.resize(width, height)
     if args.talk:
         window.set_talk_mode(True, full_screen=False)
-    # Laid out as if shown, but never painted to a screen: each frame is painted once, by grab().
-    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     window.show()
     progress, bar = None, None
     if args.progress == "bar":

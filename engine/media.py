@@ -208,8 +208,10 @@ class _GifStream:
     def _start(self, image: Any) -> None:
         from PIL import Image
 
-        self._global = image.quantize(_PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         width, height = image.size
+        if max(width, height) > 0xFFFF:
+            raise MediaError(f"A GIF is at most 65535 pixels wide and high, not {width}x{height}.")
+        self._global = image.quantize(_PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         self._file.write(
             b"GIF89a" + width.to_bytes(2, "little") + height.to_bytes(2, "little")
             + bytes([0xF7, 0, 0])  # global colour table of 256 entries, 8 bits per primary; background 0
@@ -258,6 +260,8 @@ class _GifStream:
             # Padded to 256 entries, so the transparent index lies inside the table.
             indexed.putpalette(_palette_bytes(indexed))
             params["include_color_table"] = True
+        # getdata encodes one frame (control block, descriptor, LZW data); Image.save(save_all=True)
+        # would do it too, but keeps every frame in memory until the last one is added.
         for chunk in GifImagePlugin.getdata(indexed, offset, **params):
             self._file.write(chunk)
 
@@ -325,7 +329,7 @@ class _Mp4Stream:
     def close(self) -> None:
         self.abort()  # closing ffmpeg's input ends the video, and waits for ffmpeg to finish the file
         if not self._path.exists() or self._path.stat().st_size == 0:
-            raise MediaError("ffmpeg did not write the video (see the messages above).")
+            raise MediaError("ffmpeg stopped without writing the video.")
 
     def abort(self) -> None:
         if self._writer is not None:

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -60,8 +59,9 @@ def export(window, out: str | Path, steps: int, fps: int = 25, view: str = "wind
                 service.handle(("step", target - done))
                 done = target
             window.draw_now(*_latest(service.tick()))
-            # Layout requests only: no event-loop turn, whose paint would be thrown away (grab paints).
-            app.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            # A whole event-loop turn: with fewer (layout requests only), grab() showed faint traces of
+            # earlier frames' curves.
+            app.processEvents()
             if progress:
                 progress(i + 1, len(plan))
             yield widget_image(widget)

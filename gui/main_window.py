@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QStandardPaths, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -158,6 +159,13 @@ class MainWindow(QMainWindow):
                                    "Save the scene as edited, the loss, its settings, the speed and the view"))
         file_menu.addAction(action("Save session as…", QKeySequence.StandardKey.SaveAs, self.save_dialog,
                                    "Save the session to a new file (it is also a scene file)"))
+        export_menu = file_menu.addMenu("Export")
+        for text, view in (("Window as PNG…", "window"), ("Distribution pane as PNG…", "distribution"),
+                           ("Image pane as PNG…", "images")):
+            export_menu.addAction(action(text, QKeySequence(), lambda _=False, view=view: self.export_png_dialog(view),
+                                         "A picture of what is on screen now"))
+        export_menu.addAction(action("Animation of the fit (GIF, MP4)…", QKeySequence(), self.export_animation_dialog,
+                                     "The fit from step 0, at its true speed, drawn as this window draws it"))
         file_menu.addSeparator()
         file_menu.addAction(action("Quit", QKeySequence.StandardKey.Quit, self.close, "Quit BlurLab"))
         fit_menu = self.menuBar().addMenu("&Fit")
@@ -398,6 +406,56 @@ class MainWindow(QMainWindow):
         ends_at = info.ends_at if self.state.dim == 2 else info.ends_at.split(" (")[0]
         self.headline.setText(f"<b>{self.state.scene.name}</b> &nbsp;·&nbsp; {info.title} "
                               f"<span style='color:{palette.MUTED}'>ends at {ends_at}</span>")
+
+    # -- export -------------------------------------------------------------------------------
+    def export_png(self, view: str, path: str) -> bool:
+        widget = {"window": self, "distribution": self.pane, "images": self.image_pane}[view]
+        if not widget.grab().save(path, "PNG"):
+            QMessageBox.warning(self, "BlurLab: the picture could not be saved", f"{path} cannot be written.")
+            return False
+        preferences.set_last_folder(path)
+        self.statusBar().showMessage(f"Saved {Path(path).name}.", 4000)
+        return True
+
+    def export_png_dialog(self, view: str) -> None:
+        start = str(Path(preferences.last_folder() or Path.home()) / f"blurlab-{view}.png")
+        path, _ = QFileDialog.getSaveFileName(self, "Export a PNG", start, "PNG pictures (*.png)")
+        if path:
+            self.export_png(view, path if path.lower().endswith(".png") else path + ".png")
+
+    def export_animation_dialog(self) -> None:
+        from engine.media import video_available
+
+        steps, ok = QInputDialog.getInt(self, "Export an animation", "Optimiser steps, from step 0:", 300, 1, 100_000)
+        if not ok:
+            return
+        kinds = "GIF animations (*.gif)" + (";;MP4 videos (*.mp4)" if video_available() else "")
+        start = str(Path(preferences.last_folder() or Path.home()) / "blurlab-fit.gif")
+        path, chosen = QFileDialog.getSaveFileName(self, "Export an animation", start, kinds)
+        if not path:
+            return
+        if not path.lower().endswith((".gif", ".mp4")):
+            path += ".mp4" if "mp4" in chosen else ".gif"
+        self.export_animation(path, steps)
+
+    def export_animation(self, path: str, steps: int, fps: int = 25):
+        from gui.export_job import AnimationExport
+
+        job = AnimationExport(self.session(), path, steps, fps, self)
+        job.finished.connect(self._on_export_finished)
+        preferences.set_last_folder(path)
+        job.start()
+        self._export_job = job
+        return job
+
+    @Slot(bool, str)
+    def _on_export_finished(self, ok: bool, message: str) -> None:
+        if ok:
+            self.statusBar().showMessage(message, 6000)
+        elif message == "Export cancelled.":
+            self.statusBar().showMessage(message, 4000)
+        else:
+            QMessageBox.warning(self, "BlurLab: the export failed", message)
 
     # -- talk mode and the tour -------------------------------------------------------------------
     @Slot()
