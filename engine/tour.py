@@ -52,7 +52,7 @@ TOUR: tuple[TourStep, ...] = (
         "L1 lands on the median",
         "Absolute error ends at the median. With more sedans it snaps onto the sedan mode: "
         "sharp, but the SUVs are never predicted.",
-        "unequal_weights", "l1",
+        "unequal_weights", "l1", speed=4.0,
     ),
     TourStep(
         "A mixture keeps every mode",

@@ -43,9 +43,13 @@ def run_app(scene: str | None = None, loss: str | None = None, present: bool = F
         window = make_window(None, loss)
     from gui import preferences
 
-    geometry = preferences.store().value("window/geometry")
+    store = preferences.store()
+    geometry = store.value("window/geometry")
     if geometry:
         window.restoreGeometry(geometry)  # where the user left it; talk mode goes full screen anyway
+    speed = store.value("window/speed")
+    if speed is not None and str(speed).isdigit():
+        window.state.set_speed_index(int(speed))  # the pace the user last chose
     app.aboutToQuit.connect(window.runner.shutdown)  # however the app ends, the fit thread ends first
     window.show()
     if present:

@@ -136,8 +136,8 @@ class DistributionPane(pg.PlotWidget):
         self.addItem(self.fit_dots)
         self.fit_ellipses: list[pg.PlotDataItem] = []
         if dim == 1:
-            self.mean_line = self._ghost_line(palette.MEAN, "mean", 0.93, dash)
-            self.median_line = self._ghost_line(palette.MEDIAN, "median", 0.83, Qt.PenStyle.DotLine)
+            self.mean_line = self._ghost_line(palette.MEAN, "mean", 0.86, dash)  # below the legend, in talk mode too
+            self.median_line = self._ghost_line(palette.MEDIAN, "median", 0.76, Qt.PenStyle.DotLine)
             self.fit_line = pg.InfiniteLine(angle=90, pen=self._pen(palette.ESTIMATE, 2))
             self.fit_line.setZValue(9)
             self.addItem(self.fit_line)

@@ -95,7 +95,11 @@ class ReadoutPanel(QGroupBox):
         self.step.setText(f"{snap.step:,}")
         self.loss.setText("–" if math.isnan(snap.loss) else f"{snap.loss:.4g}")
         share, distance = typicality(mixture, snap.estimate)
-        self.density.setText(f"{100 * share:.1f}%" if share >= 0.001 else ("< 0.1%" if share > 0 else "0%"))
+        if share >= 0.1:
+            text = f"{100 * share:.0f}%"  # "100.0%" would not fit beside its neighbour in talk mode's type
+        else:
+            text = f"{100 * share:.1f}%" if share >= 0.001 else ("< 0.1%" if share > 0 else "0%")
+        self.density.setText(text)
         atypical = share < 0.1
         if atypical != self._atypical:  # restyling is costly: only when it changes
             self._atypical = atypical
