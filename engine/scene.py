@@ -197,8 +197,12 @@ def save(scene: Scene, path: str | Path) -> None:
     """Write atomically, so a failed save never leaves a half-written file over a good one."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(dumps(scene) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(dumps(scene) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # no stray half-written file beside the good one
+        raise
 
 
 # -- bundled scenes ---------------------------------------------------------------

@@ -41,7 +41,8 @@ def test_the_import_check_sees_nested_imports(tmp_path):
 
 
 # What the GUI imports to paint its first window, before torch (seconds to import) is loaded.
-LIGHT_MODULES = ["engine.scene", "engine.mixture", "engine.catalogue", "engine.settings", "engine.control"]
+LIGHT_MODULES = ["engine.scene", "engine.mixture", "engine.catalogue", "engine.settings", "engine.control",
+                 "engine.session", "engine.tour", "engine.media"]
 
 
 @pytest.mark.parametrize("module", LIGHT_MODULES)
