@@ -129,17 +129,13 @@ def _export(args: argparse.Namespace) -> int:
     from gui.app import configure_pyqtgraph
     from gui.export import export
     from gui.main_window import MainWindow
-    from engine.session import load_session, session_from_scene
-    from engine.scene import DEFAULT_SCENE, bundled_scene_ids, resolve_scene
+    from engine.session import resolve_session, session_from_scene
+    from engine.scene import DEFAULT_SCENE, bundled_scene_ids
 
     app = QApplication.instance() or QApplication([])
     configure_pyqtgraph()
     try:
-        key = (args.scene or "").strip().lower()
-        if args.scene and key not in bundled_scene_ids() and Path(args.scene).exists():
-            session = load_session(args.scene)
-        else:
-            session = session_from_scene(resolve_scene(args.scene))
+        session = resolve_session(args.scene)
         scene = session.scene.with_(loss=args.loss or session.scene.loss,
                                     seed=session.scene.seed if args.seed is None else args.seed)
         settings = session.settings if scene.loss == session.settings.loss else None
@@ -147,7 +143,7 @@ def _export(args: argparse.Namespace) -> int:
                                      session.view)
     except (SceneError, ValueError) as exc:
         return _fail(str(exc))
-    scene_id = key or DEFAULT_SCENE
+    scene_id = (args.scene or DEFAULT_SCENE).strip().lower()
     window = MainWindow(session.scene, scene_id=scene_id if scene_id in bundled_scene_ids() else None,
                         start_fit=False)
     window.state.load_session(session)

@@ -19,7 +19,8 @@ import math
 import numbers
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -148,6 +149,19 @@ class _Staged:
             pass  # nothing more can be done; the name is hidden and marked .part
 
 
+@contextmanager
+def _undone_on_failure(path: str | os.PathLike[str], undo: Callable[[], None]) -> Iterator[None]:
+    """Run a write; if it fails, undo() and re-raise (an OSError as a MediaError naming `path`)."""
+    try:
+        yield
+    except OSError as err:
+        undo()
+        raise MediaError(f"Cannot write {path}: {err.strerror or err}.") from err
+    except BaseException:
+        undo()
+        raise
+
+
 # ----- PNG
 
 
@@ -159,14 +173,8 @@ def write_png(frame: np.ndarray, path: str | os.PathLike[str]) -> None:
         raise MediaError(f"write_png writes PNG files; {Path(path).name!r} does not end in .png.")
     image = Image.fromarray(_check_frame(frame))
     staged = _Staged(path)
-    try:
+    with _undone_on_failure(path, staged.discard):
         image.save(staged.path, "PNG")
-    except OSError as err:
-        staged.discard()
-        raise MediaError(f"Cannot write {path}: {err.strerror or err}.") from err
-    except BaseException:
-        staged.discard()
-        raise
     staged.commit()
 
 
@@ -359,12 +367,9 @@ class AnimationWriter:
         self.frames = 0
         self._size: tuple[int, int] | None = None
         self._staged: _Staged | None = _Staged(path)
-        try:
+        with _undone_on_failure(self.path, self._staged.discard):
             stream = _GifStream if suffix == ".gif" else _Mp4Stream
             self._stream: _GifStream | _Mp4Stream = stream(self._staged.path, self.fps)
-        except OSError as err:
-            self._staged.discard()
-            raise MediaError(f"Cannot write {self.path}: {err.strerror or err}.") from err
 
     def add(self, frame: np.ndarray) -> None:
         """Append one (H, W, 3) uint8 frame; every frame must have the size of the first."""
@@ -390,14 +395,8 @@ class AnimationWriter:
         if self.frames == 0:
             self.abort()
             raise MediaError("No frames were added, so there is nothing to write.")
-        try:
+        with _undone_on_failure(self.path, self.abort):
             self._stream.close()
-        except OSError as err:
-            self.abort()
-            raise MediaError(f"Cannot write {self.path}: {err.strerror or err}.") from err
-        except BaseException:
-            self.abort()
-            raise
         staged, self._staged = self._staged, None
         staged.commit()
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from engine.scene import Scene, SceneError, _kind, _reject_non_finite, dumps, load, loads, parse_scene, save
+from engine.scene import (Scene, SceneError, _kind, _reject_non_finite, dumps, load, loads, parse_scene,
+                          resolve_scene, save)
 from engine.settings import FitSettings
 
 MAX_SPEED = "max"  # how an unbounded speed (math.inf) is written: JSON has no infinity
@@ -191,6 +192,15 @@ def load_session(path: str | Path) -> Session:
         return _from_scene_file(scene)
     except SceneError as exc:
         raise SceneError(f"{Path(path).name}: {exc}") from None
+
+
+def resolve_session(name_or_path: str | None) -> Session:
+    """A bundled scene (by id or name) or a session or scene file, as a session; as resolve_scene finds it."""
+    scene = resolve_scene(name_or_path)
+    try:
+        return _from_scene_file(scene)
+    except SceneError as exc:
+        raise SceneError(f"{Path(name_or_path).name}: {exc}") from None
 
 
 def dumps_session(session: Session) -> str:

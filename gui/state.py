@@ -79,8 +79,7 @@ class AppState(QObject):
         self._set_scene(session.scene, session.settings)
         self.sceneReplaced.emit()
         self.settingsChanged.emit()
-        self.set_speed(session.speed)
-        self.speedChanged.emit()
+        self.set_speed(session.speed)  # announces itself if the speed changed
 
     def _set_scene(self, scene: Scene, settings: FitSettings | None = None) -> None:
         self.scene = scene
