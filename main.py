@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -11,7 +10,7 @@ COMMANDS = ("fit", "export", "losses", "scenes")
 
 
 def _loss_ids() -> tuple[str, ...]:
-    from engine.catalogue import LOSS_IDS
+    from engine.model.losses import LOSS_IDS
 
     return LOSS_IDS
 
@@ -60,125 +59,31 @@ def _command_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _fail(message: str) -> int:
-    print(f"blurlab: error: {message}", file=sys.stderr)
-    return 2
-
-
 def _run_command(args: argparse.Namespace) -> int:
-    from engine import headless
-    from engine.scene import SceneError, resolve_scene
-
     if args.command == "losses":
-        print(headless.loss_table())
+        from engine.commands.tables import loss_table
+
+        print(loss_table())
         return 0
     if args.command == "scenes":
-        print(headless.scene_table())
+        from engine.commands.tables import scene_table
+
+        print(scene_table())
         return 0
     if args.command == "export":
-        return _export(args)
-    from engine.fit import FitSettings
+        from gui.export_command import export_command  # Qt, offscreen: the window draws the pictures
 
-    if args.steps < 0:
-        return _fail("--steps: must be 0 or more")
-    try:
-        scene = resolve_scene(args.scene)
-        seed = scene.seed if args.seed is None else args.seed
-        scene = scene.with_(seed=seed)
-        settings = FitSettings(loss=args.loss or scene.loss, lr=args.lr, seed=seed)
-    except (SceneError, ValueError) as exc:
-        return _fail(str(exc))
-    try:
-        report = headless.fit_report(scene, settings, args.steps, images=args.images)
-    except OSError as exc:
-        return _fail(f"--images: cannot write to {args.images}: {exc.strerror}")
-    text = json.dumps(report, indent=1)
-    if args.json:
-        try:
-            args.json.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            return _fail(f"--json: cannot write {args.json}: {exc.strerror}")
-        print(headless.summary(report), file=sys.stderr)
-    else:
-        print(text)
-    return 1 if report["diverged"] else 0
+        return export_command(scene=args.scene, loss=args.loss, steps=args.steps, seed=args.seed, speed=args.speed,
+                              fps=args.fps, view=args.view, size=args.size, talk=args.talk, out=args.out,
+                              progress=args.progress)
+    from engine.commands.fit_report import fit_command
 
-
-def _export(args: argparse.Namespace) -> int:
-    """Render headless: Qt draws offscreen, the real window composes the picture."""
-    import os
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from engine.media import MediaError, suffix_of
-    from engine.scene import SceneError
-
-    try:
-        width, height = (int(v) for v in args.size.lower().split("x"))
-        if not (320 <= width <= 7680 and 240 <= height <= 4320):
-            raise ValueError
-    except ValueError:
-        return _fail(f"--size: expected WIDTHxHEIGHT between 320x240 and 7680x4320, got {args.size!r}")
-    if args.steps < 0:
-        return _fail("--steps: must be 0 or more")
-    try:
-        suffix_of(args.out)
-    except MediaError as exc:
-        return _fail(f"--out: {exc}")
-    from PySide6.QtWidgets import QApplication
-
-    from gui.app import configure_pyqtgraph
-    from gui.export import export
-    from gui.main_window import MainWindow
-    from engine.session import resolve_session, session_from_scene
-    from engine.scene import DEFAULT_SCENE, bundled_scene_ids
-
-    app = QApplication.instance() or QApplication([])
-    configure_pyqtgraph()
-    try:
-        session = resolve_session(args.scene)
-        scene = session.scene.with_(loss=args.loss or session.scene.loss,
-                                    seed=session.scene.seed if args.seed is None else args.seed)
-        settings = session.settings if scene.loss == session.settings.loss else None
-        session = session_from_scene(scene, settings, session.speed if args.speed is None else args.speed,
-                                     session.view)
-    except (SceneError, ValueError) as exc:
-        return _fail(str(exc))
-    scene_id = (args.scene or DEFAULT_SCENE).strip().lower()
-    window = MainWindow(session.scene, scene_id=scene_id if scene_id in bundled_scene_ids() else None,
-                        start_fit=False)
-    window.state.load_session(session)
-    window.resize(width, height)
-    if args.talk:
-        window.set_talk_mode(True, full_screen=False)
-    window.show()
-    progress, bar = None, None
-    if args.progress == "bar":
-        from tqdm import tqdm
-
-        bar = tqdm(total=1, unit="frame", desc=f"blurlab: {args.out.name}", file=sys.stderr, leave=True)
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-    elif args.progress == "lines":
-        def progress(done: int, total: int) -> None:
-            print(f"frame {done} {total}", flush=True)
-    try:
-        frames = export(window, args.out, args.steps, args.fps, args.view, progress)
-    except MediaError as exc:
-        return _fail(str(exc))
-    except OSError as exc:
-        return _fail(f"--out: cannot write {args.out}: {exc.strerror or exc}")
-    finally:
-        if bar is not None:
-            bar.close()
-        window.close()
-    print(f"blurlab: wrote {args.out} ({frames} frame{'s' if frames != 1 else ''})", file=sys.stderr)
-    return 0
+    return fit_command(scene=args.scene, loss=args.loss, steps=args.steps, seed=args.seed, lr=args.lr,
+                       json_path=args.json, images=args.images)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from engine.threads import limit_native_threads
+    from engine.maths.threads import limit_native_threads
 
     limit_native_threads()  # before numpy loads
     argv = sys.argv[1:] if argv is None else argv

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from engine.threads import limit_native_threads  # noqa: E402
+from engine.maths.threads import limit_native_threads  # noqa: E402
 
 limit_native_threads()  # as the app does
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -36,11 +36,12 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from engine.fit import Fit, FitSettings, run
-    from engine.image_board import ImageBoardMaker
-    from engine.pixel_fit import PixelFit, data_images_for
-    from engine.scene import bundled_scene
-    from gui.image_pane import ImagePane
+    from engine.fit.fit import Fit, FitSettings, run
+    from engine.images.board import ImageBoardMaker
+    from engine.fit.pixel import PixelFit, data_images_for
+    from engine.model.losses import loss_info
+    from engine.model.scene import bundled_scene
+    from gui.panes.images import ImagePane
     from gui.state import AppState
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -55,23 +56,21 @@ def main() -> None:
         for _ in run(fit, steps=300):
             pass
         pixel = None
-        if loss in ("l2", "l1", "huber", "gaussian_nll"):
+        if loss_info(loss).pixel is not None:
             pf = PixelFit(data_images_for(samples, scene.decoder), loss)
             pf.step(100)
             pixel = pf.result()
         maker = ImageBoardMaker(scene.decoder)
         maker.data_board(scene.mixture, samples)  # the data images, once (they change only on a drop)
         strip = _median_ms(lambda: maker.data_board(scene.mixture, samples, refresh_data_images=False), args.repeats)
-        fit_part = _median_ms(lambda: maker.fit_board(loss, loss, fit.estimate, pixel), args.repeats)
+        fit_part = _median_ms(lambda: maker.fit_board(loss, fit.estimate, pixel), args.repeats)
 
         state = AppState(scene.with_(loss=loss))
         pane = ImagePane(state)
         pane.resize(480, 900)
         pane.show()
         app.processEvents()
-        snap = fit.snapshot()
-
-        pane._snapshot, pane._pixel_image = snap, pixel
+        pane._snapshot = fit.snapshot(pixel=pixel)
 
         def whole() -> None:
             pane._draw_data(False)  # the strip, as mid-drag: the data images stay

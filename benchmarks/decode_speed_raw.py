@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from engine.decoders import DECODER_NAMES, decode  # noqa: E402
-from engine.sharpness import blur_crete, blur_crete_batch  # noqa: E402
+from engine.maths.sharpness import blur_crete, blur_crete_batch  # noqa: E402
 
 BATCH_SIZES = (1, 16, 100, 1000)
 

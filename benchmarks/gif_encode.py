@@ -1,4 +1,4 @@
-"""How fast engine.media writes an animation of the app: ms per frame, file size and peak memory for
+"""How fast engine.io.media writes an animation of the app: ms per frame, file size and peak memory for
 170 synthetic frames like the app's window (dark background, moving orange and blue curves, small
 car pictures whose colour changes). Prints figures; asserts nothing.
 
@@ -126,7 +126,7 @@ def _error(path: Path, frames: AppLikeFrames) -> tuple[float, float]:
 
 
 def run_one(width: int, height: int, count: int, kind: str) -> dict:
-    from engine.media import AnimationWriter
+    from engine.io.media import AnimationWriter
 
     frames = AppLikeFrames(width, height, count)
     frames.frame(0)  # warm up numpy before the baseline
@@ -204,7 +204,7 @@ def main() -> None:
                 print(f"{kind:22s} {width}x{height}: failed\n{done.stderr}")
                 continue
             r = json.loads(done.stdout.strip().splitlines()[-1])
-            name = {"gif": "engine.media GIF", "mp4": "engine.media MP4", "pillow": "Pillow save_all GIF"}[kind]
+            name = {"gif": "engine.io.media GIF", "mp4": "engine.io.media MP4", "pillow": "Pillow save_all GIF"}[kind]
             err = f"{r['mean_err']:9.3f} {100 * r['bad_share']:10.3f}%" if "mean_err" in r else ""
             print(f"{name:22s} {width:4d}x{height:<4d} {r['median_ms']:9.1f} {r['total_s']:8.2f} {r['size_mb']:8.2f} "
                   f"{r['peak_mb']:12.0f} {r['extra_mb']:11.0f} {err}")

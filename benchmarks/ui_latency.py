@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from engine.threads import limit_native_threads  # noqa: E402
+from engine.maths.threads import limit_native_threads  # noqa: E402
 
 limit_native_threads()  # as the app does
 if not os.environ.get("DISPLAY"):
@@ -97,29 +97,24 @@ def fit_in_window(seconds: float, loss: str) -> dict[str, float]:
     window.show()
     frames: list[float] = []
     beats: list[float] = []
-    draw = window._draw_latest
-
-    def timed_draw():
-        draw()
-        frames.append(time.perf_counter())
-
-    window._draw_latest = timed_draw
+    # Connected after the panes, so it runs once they have drawn the frame.
+    window.fit.snapshotChanged.connect(lambda snap: frames.append(time.perf_counter()))
     heartbeat = QTimer()
     heartbeat.setInterval(16)
     heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
 
     deadline = time.perf_counter() + 30
-    while window.pane._last_snapshot is None and time.perf_counter() < deadline:  # torch loads in the thread
+    while window.fit.latest is None and time.perf_counter() < deadline:  # torch loads in the fit process
         app.processEvents()
         time.sleep(0.005)
     window.controls.speed.setValue(window.controls.speed.maximum())
-    window.runner.set_running(True)
+    window.fit.set_running(True)
     marks: dict[str, float] = {}
 
     def begin() -> None:
         frames.clear()
         heartbeat.start()
-        marks["step"] = window.pane._last_snapshot.step
+        marks["step"] = window.fit.latest.step
         marks["time"] = time.perf_counter()
 
     # The event loop runs as in the app (app.exec), after half a second to settle.
@@ -129,9 +124,9 @@ def fit_in_window(seconds: float, loss: str) -> dict[str, float]:
     started = marks["time"]
     first_step = marks["step"]
     elapsed = time.perf_counter() - started
-    steps = window.pane._last_snapshot.step - first_step
+    steps = window.fit.latest.step - first_step
     heartbeat.stop()
-    window.runner.set_running(False)
+    window.fit.set_running(False)
     window.close()
     intervals = [1000 * (b - a) for a, b in zip(frames, frames[1:])]
     beat_intervals = [1000 * (b - a) for a, b in zip(beats, beats[1:])]
@@ -149,9 +144,9 @@ def bare_engine_steps_per_second(seconds: float, loss: str) -> float:
     """The same fit, same thread count as the worker, without Qt: the baseline for the app's rate."""
     import torch
 
-    from engine.fit import Fit, FitSettings, run
-    from engine.scene import bundled_scene
-    from engine.fit_service import TORCH_THREADS
+    from engine.fit.fit import Fit, FitSettings, run
+    from engine.model.scene import bundled_scene
+    from engine.fit.child import TORCH_THREADS
 
     previous = torch.get_num_threads()
     torch.set_num_threads(TORCH_THREADS)

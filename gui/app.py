@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import sys
 
-import pyqtgraph as pg
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from engine.catalogue import LOSS_IDS
-from engine.scene import DEFAULT_SCENE, SceneError, bundled_scene_ids, resolve_scene
+from engine.model.losses import LOSS_IDS
+from engine.model.scene import DEFAULT_SCENE, SceneError, bundled_scene_ids, resolve_scene
+from gui.support.palette import configure_pyqtgraph
 
 
-def configure_pyqtgraph() -> None:
-    # Antialiasing is switched on per curve where it shows; the scatter of samples stays fast.
-    pg.setConfigOptions(antialias=False, foreground="#e6e9ef", background="#1b1f27")
-
-
-def make_window(scene: str | None = None, loss: str | None = None, start_fit: bool = True):
-    """The main window on a scene (bundled id, name or path) and loss. Raises SceneError for a bad scene."""
+def make_window(scene: str | None = None, loss: str | None = None, start_fit: bool = True, **options):
+    """The main window on a scene (bundled id, name or path) and loss. Raises SceneError for a bad scene.
+    `options` go to MainWindow (a fake fit process, the fit's pace, for tests)."""
     from gui.main_window import MainWindow
 
     configure_pyqtgraph()
@@ -28,7 +24,7 @@ def make_window(scene: str | None = None, loss: str | None = None, start_fit: bo
         loaded = loaded.with_(loss=loss)
     key = (scene or DEFAULT_SCENE).strip().lower()
     scene_id = key if key in bundled_scene_ids() else None
-    return MainWindow(loaded, scene_id=scene_id, start_fit=start_fit)
+    return MainWindow(loaded, scene_id=scene_id, start_fit=start_fit, **options)
 
 
 def run_app(scene: str | None = None, loss: str | None = None, present: bool = False) -> int:
@@ -41,7 +37,7 @@ def run_app(scene: str | None = None, loss: str | None = None, present: bool = F
         # A bad --scene still opens the app, on the default scene, after saying what was wrong.
         QMessageBox.warning(None, "BlurLab: the scene could not be opened", str(exc))
         window = make_window(None, loss)
-    from gui import preferences
+    from gui.support import preferences
 
     store = preferences.store()
     geometry = store.value("window/geometry")
@@ -50,8 +46,8 @@ def run_app(scene: str | None = None, loss: str | None = None, present: bool = F
     speed = store.value("window/speed")
     if speed is not None and str(speed).isdigit():
         window.state.set_speed_index(int(speed))  # the pace the user last chose
-    app.aboutToQuit.connect(window.runner.shutdown)  # however the app ends, the fit thread ends first
+    app.aboutToQuit.connect(window.fit.close)  # however the app ends, the fit process ends first
     window.show()
     if present:
-        window.set_talk_mode(True)
+        window.talk_mode.set_talk_mode(True)
     return app.exec()

@@ -1,4 +1,5 @@
-"""The app's state: the scene being edited, its samples and the fit settings; views follow it."""
+"""The app's state: the scene being edited, its samples, the fit settings, the speed and the display
+mode; panes and controllers subscribe to it, widgets write to it what the user does."""
 
 from __future__ import annotations
 
@@ -7,28 +8,16 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from engine.settings import FitSettings
-from engine.mixture import Component, Mixture
-from engine.scene import Scene, SceneError, check_covariance
-from engine.session import Session
+from engine.model.losses import loss_info
+from engine.model.mixture import Component, Mixture
+from engine.model.scene import Scene, SceneError, bundled_scene, check_covariance
+from engine.model.session import Session
+from engine.model.settings import FitSettings
 
 MIN_STD = 0.05  # narrower than this, a component is a spike that nobody can grab
 MIN_WEIGHT = 0.02
 UNDO_DEPTH = 100
-
-# Pace of the show at speed 1x, in optimiser steps per second: slow losses get more steps so that
-# every fit takes a few seconds to watch.
-PACE = {
-    "l2": 45,
-    "l1": 45,
-    "huber": 45,
-    "gaussian_nll": 90,
-    "mixture_nll": 200,
-    "reverse_kl": 60,
-    "adversarial": 400,
-    "min_of_k": 90,
-}
-SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 16.0, float("inf"))  # multiples of PACE; inf: as fast as it goes
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 16.0, float("inf"))  # multiples of each loss's pace; inf: as fast as it goes
 
 
 class AppState(QObject):
@@ -36,19 +25,22 @@ class AppState(QObject):
 
     `dataChanged(finished)` fires while a component is dragged (finished False) and once more on
     release (True); `settingsChanged` when the loss or a hyper-parameter changes; `sceneReplaced`
-    when a whole new scene is loaded.
+    when a whole new scene is loaded; `speedChanged`; `talkChanged` when talk mode goes on or off.
     """
 
     dataChanged = Signal(bool)
     settingsChanged = Signal()
     sceneReplaced = Signal()
     speedChanged = Signal()
+    talkChanged = Signal(bool)
     undoAvailable = Signal(bool)
 
-    def __init__(self, scene: Scene, parent: QObject | None = None) -> None:
+    def __init__(self, scene: Scene, scene_id: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._undo: list[Scene] = []
         self.speed_index = SPEEDS.index(1.0)
+        self.talk = False
+        self.scene_id = scene_id  # the bundled scene on show, while the user has not edited it
         self._set_scene(scene)
 
     # -- reading --------------------------------------------------------------------
@@ -65,17 +57,25 @@ class AppState(QObject):
         return SPEEDS[self.speed_index]
 
     def steps_per_second(self) -> float:
-        return PACE[self.settings.loss] * self.speed
+        return loss_info(self.settings.loss).steps_per_second(self.speed)
 
     # -- whole scenes --------------------------------------------------------------------
-    def load_scene(self, scene: Scene) -> None:
+    def load_scene(self, scene: Scene, scene_id: str | None = None) -> None:
         self._push_undo()
+        self.scene_id = scene_id
         self._set_scene(scene)
         self.sceneReplaced.emit()
+
+    def load_bundled(self, scene_id: str, loss: str | None = None) -> Scene:
+        """A bundled scene, fresh, with `loss` (default: the loss now chosen)."""
+        scene = bundled_scene(scene_id).with_(loss=loss or self.settings.loss)
+        self.load_scene(scene, scene_id)
+        return scene
 
     def load_session(self, session: Session) -> None:
         """A whole saved state: the scene as it was edited, the fit's settings and the speed."""
         self._push_undo()
+        self.scene_id = None
         self._set_scene(session.scene, session.settings)
         self.sceneReplaced.emit()
         self.settingsChanged.emit()
@@ -134,6 +134,7 @@ class AppState(QObject):
 
     def _set_mixture(self, mixture: Mixture, finished: bool) -> None:
         self.scene = self.scene.with_(mixture=mixture)
+        self.scene_id = None  # edited: no longer the bundled scene
         self.samples = self.scene.draw()
         self.dataChanged.emit(finished)
 
@@ -141,12 +142,14 @@ class AppState(QObject):
     def set_sample_count(self, n: int) -> None:
         if n != self.scene.samples:
             self.scene = self.scene.with_(samples=int(n))
+            self.scene_id = None
             self.samples = self.scene.draw()
             self.dataChanged.emit(True)
 
     def set_seed(self, seed: int) -> None:
         if seed != self.scene.seed:
             self.scene = self.scene.with_(seed=int(seed))
+            self.scene_id = None
             self.samples = self.scene.draw()
             self.settings = replace(self.settings, seed=int(seed))
             self.dataChanged.emit(True)
@@ -179,6 +182,13 @@ class AppState(QObject):
             self.speed_index = index
             self.speedChanged.emit()
 
+    # -- display -------------------------------------------------------------------------
+    def set_talk(self, on: bool) -> None:
+        """Talk mode: large type and thick lines for the back of a room."""
+        if on != self.talk:
+            self.talk = on
+            self.talkChanged.emit(on)
+
     # -- undo ------------------------------------------------------------------------------
     def _push_undo(self) -> None:
         self._undo.append(self.scene)
@@ -191,6 +201,7 @@ class AppState(QObject):
         scene = self._undo.pop()
         same_dim = scene.dim == self.scene.dim
         self.scene = scene.with_(loss=self.settings.loss)
+        self.scene_id = None
         self.samples = self.scene.draw()
         if same_dim:
             self.dataChanged.emit(True)

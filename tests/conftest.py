@@ -1,42 +1,67 @@
-"""Test configuration: Qt runs offscreen, and pyqtgraph accepts simulated drags."""
+"""Test configuration: Qt runs offscreen, pyqtgraph accepts simulated drags, and no test leaves a
+top-level widget behind."""
 
+import gc
 import os
 import tempfile
 
-from engine.threads import limit_native_threads
+from engine.maths.threads import limit_native_threads
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Preferences and recent files go to a folder of the test run's own, never the user's.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="blurlab-test-config-")
 limit_native_threads()  # as the app does, before numpy loads
 
-import pyqtgraph as pg
-import pytest
+import pyqtgraph as pg  # noqa: E402
+import pytest  # noqa: E402
 
 # Simulated drags are swallowed by pyqtgraph's rate limit and minimum drag time otherwise.
 pg.setConfigOption("mouseRateLimit", -1)
 
 
+@pytest.fixture(autouse=True)
+def no_leaked_widgets(request):
+    """After a test that used Qt, every top-level widget it made is gone (as napari and ndv check): a
+    window that survives its close holds a reference it should not, or a child process."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    before = set(QApplication.topLevelWidgets()) if app else set()
+    yield
+    app = QApplication.instance()
+    app.processEvents()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    leaked = [w for w in QApplication.topLevelWidgets() if w not in before and type(w).__name__ != "QTipLabel"]
+    assert not leaked, f"top-level widgets left after the test: {leaked}"
+
+
 @pytest.fixture
 def make_window(qtbot):
-    """Open the real main window on a scene; it is closed (and its fit thread stopped) after the test."""
+    """Open the real main window on a scene; it is closed (and its fit process stopped) after the test."""
     from gui.app import make_window as _make
 
     opened = []  # strong references: qtbot keeps only weak ones, and a window collected mid-test
-    # would take its running fit thread with it
+    # would take its running fit process with it
 
-    def make(scene="sedan_or_suv", loss=None, start_fit=True):
-        window = _make(scene, loss, start_fit=start_fit)
+    def make(scene="sedan_or_suv", loss=None, start_fit=True, **options):
+        window = _make(scene, loss, start_fit=start_fit, **options)
         opened.append(window)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
         window.pane.scene().minDragTime = 0
         if start_fit:
-            qtbot.waitUntil(lambda: window.readouts.step.text() == "0" and window.pane._last_snapshot is not None,
+            qtbot.waitUntil(lambda: window.readouts.step.text() == "0" and window.fit.latest is not None,
                             timeout=15000)
         return window
 
     yield make
     for window in opened:
         window.close()
+        window.deleteLater()
+    opened.clear()

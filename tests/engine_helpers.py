@@ -1,6 +1,6 @@
 """Shared helpers of the engine tests: running a fit, and independent reference computations to check it against.
 
-The references here deliberately share no code with `engine.stats` or `engine.theory`: each
+The references here deliberately share no code with `engine.maths.stats` or `engine.model.theory`: each
 is the textbook algorithm (EM, Lloyd, a direct minimisation of the objective) written anew,
 so a wrong answer in the engine cannot be confirmed by the same wrong answer.
 """
@@ -16,10 +16,10 @@ from scipy import optimize
 from scipy.cluster.vq import kmeans2
 from scipy.special import logsumexp
 
-from engine.estimate import Estimate
-from engine.fit import Fit, FitSettings, run
-from engine.mixture import Mixture
-from engine.scene import Scene, bundled_scene
+from engine.model.estimate import Estimate
+from engine.fit.fit import Fit, FitSettings, run
+from engine.model.mixture import Mixture
+from engine.model.scene import Scene, bundled_scene
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.catalogue import LOSS_IDS
-from engine.fit import FitSettings
-from engine.headless import fit_report
-from engine.scene import bundled_scene, bundled_scene_ids
+from engine.model.losses import LOSS_IDS
+from engine.fit.fit import FitSettings
+from engine.commands.fit_report import fit_report
+from engine.model.scene import bundled_scene, bundled_scene_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,8 +12,8 @@ import pytest
 from scipy import ndimage
 
 from engine.decoders import DECODER_NAMES, IMAGE_SHAPE, axis_names, decode
-from engine.scene import bundled_scene
-from engine.sharpness import (
+from engine.model.scene import bundled_scene
+from engine.maths.sharpness import (
     blur_crete,
     blur_crete_batch,
     gradient_energy,
@@ -280,7 +280,7 @@ def test_relative_sharpness_is_one_for_the_modes_themselves():
 
 
 def test_the_sharpness_modules_need_only_numpy():
-    code = ("import sys\nimport engine.decoders, engine.sharpness\n"
+    code = ("import sys\nimport engine.decoders, engine.maths.sharpness\n"
             "print(','.join(sorted(m for m in ('scipy', 'torch', 'PySide6', 'pyqtgraph') if m in sys.modules)))\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from engine.media import MediaError
-from gui.export import export
-from gui.state import PACE
+from engine.io.media import MediaError
+from gui.export_command import export
+from engine.model.losses import loss_info
 
 MAIN = str(Path(__file__).resolve().parent.parent / "main.py")
 
@@ -32,7 +32,7 @@ def test_a_png_of_the_window_and_of_each_pane_has_their_size(make_window, tmp_pa
 def test_a_gif_has_the_frames_and_delays_of_the_true_speed(make_window, tmp_path, fps, speed, frames):
     window = make_window(start_fit=False)
     window.state.set_speed(speed)
-    steps = int(PACE["l2"] * speed)  # one second of the fit
+    steps = int(loss_info("l2").pace * speed)  # one second of the fit
     out = tmp_path / "fit.gif"
     assert export(window, out, steps=steps, fps=fps) == frames
     with Image.open(out) as gif:
@@ -73,7 +73,7 @@ def test_the_command_line_names_a_bad_output_file(tmp_path):
 def test_the_window_exports_an_animation_in_a_child_process_and_stays_live(make_window, qtbot, tmp_path):
     window = make_window(loss="l1")
     out = tmp_path / "from-window.gif"
-    job = window.export_animation(str(out), steps=45)
+    job = window.exports.export_animation(str(out), steps=45)
     with qtbot.waitSignal(job.finished, timeout=120000) as done:
         qtbot.keyClick(window, Qt.Key.Key_S)  # the window answers while the export runs
     assert done.args[0], done.args[1]
@@ -84,6 +84,6 @@ def test_the_window_exports_an_animation_in_a_child_process_and_stays_live(make_
 def test_a_png_of_the_image_pane_from_the_window(make_window, tmp_path):
     window = make_window(start_fit=False)
     out = tmp_path / "images.png"
-    assert window.export_png("images", str(out))
+    assert window.exports.export_png("images", str(out))
     with Image.open(out) as image:
         assert image.size == (window.image_pane.width(), window.image_pane.height())

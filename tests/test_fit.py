@@ -5,9 +5,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from engine.catalogue import LOSS_IDS, loss_info
-from engine.fit import CURVE, TRAIL, Fit, FitControl, FitSettings, run
-from engine.models import FULL_BATCH
+from engine.model.losses import LOSS_IDS, loss_info
+from engine.fit.fit import CURVE, TRAIL, Fit, FitControl, FitSettings, run
+from engine.fit.models import FULL_BATCH
 from engine_helpers import scene, torch_on_one_thread  # noqa: F401  (an autouse fixture)
 
 # Losses whose every step is random (Monte Carlo draws, noise, random starts), whatever the sample count.

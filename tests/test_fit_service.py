@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.fit_service import FitService
-from engine.scene import bundled_scene
-from engine.settings import FitSettings
+from engine.fit.protocol import Data, Frame, Pace, Problem, Run, Settings, Step, Stop
+from engine.fit.service import FitService
+from engine.model.scene import bundled_scene
+from engine.model.settings import FitSettings
 from engine_helpers import torch_on_one_thread  # noqa: F401  (an autouse fixture)
 
 
@@ -27,7 +28,7 @@ def _service(loss: str = "l2", **kw) -> tuple[FitService, Clock]:
 
 
 def _snapshots(events):
-    return [payload for kind, payload in events if kind == "snapshot"]
+    return [event.snapshot for event in events if isinstance(event, Frame)]
 
 
 def test_a_paused_service_reports_its_start_and_takes_no_steps():
@@ -41,7 +42,7 @@ def test_a_paused_service_reports_its_start_and_takes_no_steps():
 def test_single_steps_are_taken_one_by_one():
     service, _ = _service()
     service.tick()
-    service.handle(("step", 3))
+    service.handle(Step(3))
     snaps = _snapshots(service.tick())
     assert snaps[-1].step == 3
 
@@ -49,8 +50,8 @@ def test_single_steps_are_taken_one_by_one():
 def test_running_follows_the_pace_and_sends_at_most_sixty_snapshots_a_second():
     service, clock = _service()
     service.tick()
-    service.handle(("rate", 100.0))
-    service.handle(("run", True))
+    service.handle(Pace(100.0))
+    service.handle(Run(True))
     sent = []
     for _ in range(200):  # two seconds of 10 ms ticks
         clock.now += 0.01
@@ -64,8 +65,8 @@ def test_new_data_moves_the_l2_fit_to_the_new_mean():
     scene = bundled_scene("sedan_or_suv")
     moved = scene.mixture.with_component(1, scene.mixture.components[1].moved(mean=[4.0]))
     samples = moved.sample(4000, 0)
-    service.handle(("data", samples, moved))
-    service.handle(("step", 3000))
+    service.handle(Data(samples, moved))
+    service.handle(Step(3000))
     snap = _snapshots(service.tick())[-1]
     assert snap.data_version == 1
     assert snap.estimate.mean[0] == pytest.approx(samples.mean(), abs=0.02)
@@ -73,7 +74,7 @@ def test_new_data_moves_the_l2_fit_to_the_new_mean():
 
 def test_a_diverging_fit_stops_running_and_says_why():
     service, clock = _service(lr=1e9)
-    service.handle(("run", True))
+    service.handle(Run(True))
     snaps = []
     for _ in range(5):
         clock.now += 0.02
@@ -88,28 +89,27 @@ def test_bad_data_is_an_error_event_and_the_fit_goes_on():
     service.tick()
     bad = bundled_scene("sedan_or_suv").draw()
     bad[3, 0] = np.nan
-    service.handle(("data", bad, bundled_scene("sedan_or_suv").mixture))
+    service.handle(Data(bad, bundled_scene("sedan_or_suv").mixture))
     events = service.tick()
-    assert [kind for kind, _ in events] == ["error"]
-    assert "NaN" in events[0][1]
-    service.handle(("step", 1))
+    assert [type(e) for e in events] == [Problem]
+    assert "NaN" in events[0].message
+    service.handle(Step(1))
     assert _snapshots(service.tick())[-1].step == 1
 
 
 def test_the_pixel_fit_follows_the_loss():
     service, _ = _service()
-    events = service.tick()
-    pixel = [p for kind, p in events if kind == "pixel"]
+    pixel = [s.pixel for s in _snapshots(service.tick())]
     assert pixel and pixel[0].shape == (64, 96, 3) and np.allclose(pixel[0], 0.5)  # grey at the start
-    service.handle(("settings", FitSettings(loss="mixture_nll")))
-    service.handle(("step", 1))
-    events = service.tick()
-    assert ("pixel", None) in [(k, p) for k, p in events if k == "pixel"]  # no pixel form for a mixture
+    service.handle(Settings(FitSettings(loss="mixture_nll")))
+    service.handle(Step(1))
+    pixel = [s.pixel for s in _snapshots(service.tick())]
+    assert pixel and pixel[-1] is None  # no pixel form for a mixture
 
 
 def test_stop_ends_the_service_and_unknown_commands_are_refused():
     service, _ = _service()
-    assert service.handle(("run", False))
-    assert not service.handle(("stop",))
+    assert service.handle(Run(False))
+    assert not service.handle(Stop())
     with pytest.raises(ValueError, match="unknown command"):
         service.handle(("dance",))

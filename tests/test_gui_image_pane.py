@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
-from engine.image_board import SAMPLE_GRID, STRIP
+from engine.images.board import SAMPLE_GRID, STRIP
 from gui_helpers import choose_with_keys, drag, point
 
 
@@ -43,7 +43,7 @@ def test_dragging_a_component_changes_its_mode_image(make_window, qtbot):
     window = make_window()
     pane = window.pane
     before = window.image_pane.modes_row.tiles[1].shown.image.copy()
-    handle = next(h for h in pane._handles if h.index == 1 and h.role == "peak")
+    handle = next(h for h in pane.handles() if h.index == 1 and h.role == "peak")
     x0, y0 = handle.pos().x(), handle.pos().y()
     drag(pane, point(pane, x0, y0), point(pane, x0 - 2.0, y0))  # the SUV becomes a crossover
     after = window.image_pane.modes_row.tiles[1].shown.image

@@ -7,8 +7,8 @@ import json
 import numpy as np
 from PySide6.QtCore import Qt
 
-from engine.scene import load as load_scene
-from gui import preferences
+from engine.model.scene import load as load_scene
+from gui.support import preferences
 
 K = Qt.Key
 
@@ -16,12 +16,12 @@ K = Qt.Key
 def _step_and_record(window, qtbot, steps: int) -> np.ndarray:
     """Press S `steps` times from a reset fit; the estimate's mean after each step."""
     qtbot.keyClick(window, K.Key_R)
-    qtbot.waitUntil(lambda: window.pane._last_snapshot.step == 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.fit.latest.step == 0, timeout=5000)
     means = []
     for k in range(1, steps + 1):
         qtbot.keyClick(window, K.Key_S)
-        qtbot.waitUntil(lambda: window.pane._last_snapshot.step == k, timeout=5000)
-        means.append(window.pane._last_snapshot.estimate.mean.copy())
+        qtbot.waitUntil(lambda: window.fit.latest.step == k, timeout=5000)
+        means.append(window.fit.latest.estimate.mean.copy())
     return np.array(means)
 
 
@@ -34,11 +34,11 @@ def test_a_saved_session_reopens_to_the_same_state_and_trajectory(make_window, q
     window.state.set_speed(4.0)
     before = _step_and_record(window, qtbot, 12)
     path = tmp_path / "talk.json"
-    assert window.save_file(str(path))
+    assert window.sessions.save_file(str(path))
     assert load_scene(path).name == window.state.scene.name  # still a scene file, by the contract
 
     other = make_window("three_modes")
-    assert other.open_file(str(path))
+    assert other.sessions.open_file(str(path))
     s = other.state
     assert (s.settings.loss, s.settings.learning_rate, s.scene.seed, s.speed) == ("huber", 0.05, 7, 4.0)
     assert len(s.mixture.components) == 3
@@ -58,13 +58,13 @@ def test_a_malformed_session_shows_the_problem_and_keeps_the_current_session(mak
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     bad = tmp_path / "bad.json"
-    scene = window.session().to_dict()
+    scene = window.sessions.session().to_dict()
     scene["fit"]["lr"] = -1
     bad.write_text(json.dumps(scene))
     foreign = tmp_path / "foreign.json"
     foreign.write_text(json.dumps({"type": "FeatureCollection", "features": []}))
     state_before = (window.state.scene, window.state.settings, window.state.speed_index)
-    assert not window.open_file(str(bad))
-    assert not window.open_file(str(foreign))
+    assert not window.sessions.open_file(str(bad))
+    assert not window.sessions.open_file(str(foreign))
     assert "fit.lr" in shown[0] and "format" in shown[1]
     assert (window.state.scene, window.state.settings, window.state.speed_index) == state_before

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from engine.catalogue import LOSS_IDS
-from engine.scene import bundled_scene, bundled_scene_ids
-from engine.tour import TOUR, check_tour
+from engine.model.losses import LOSS_IDS
+from engine.model.scene import bundled_scene, bundled_scene_ids
+from engine.model.tour import TOUR, check_tour
 
 K = Qt.Key
 
@@ -19,7 +19,7 @@ def test_the_tour_names_real_scenes_and_losses_and_has_8_to_12_steps():
 
 
 def _step_reached(window, loss: str, at_least: int) -> bool:
-    snap = window.pane._last_snapshot
+    snap = window.fit.latest
     return snap is not None and snap.loss_id == loss and snap.step >= at_least
 
 
@@ -27,42 +27,42 @@ def test_every_tour_step_loads_and_runs_with_the_arrow_keys(make_window, qtbot):
     window = make_window()
     for i, step in enumerate(TOUR):
         qtbot.keyClick(window, K.Key_Right)
-        assert window.tour_index == i
+        assert window.tour.index == i
         assert window.state.scene.name == bundled_scene(step.scene).name
         assert window.state.settings.loss == step.loss
         assert window.caption.isVisible() and step.title in window.caption.text()
         if not step.autorun:
-            assert not window.runner.running
+            assert not window.fit.running
             qtbot.keyClick(window, K.Key_Space)  # the speaker starts it
-        assert window.runner.running
+        assert window.fit.running
         qtbot.waitUntil(lambda: _step_reached(window, step.loss, 5), timeout=15000)
     qtbot.keyClick(window, K.Key_Right)  # past the end: stays on the last step
-    assert window.tour_index == len(TOUR) - 1
+    assert window.tour.index == len(TOUR) - 1
     qtbot.keyClick(window, K.Key_Left)
-    assert window.tour_index == len(TOUR) - 2
+    assert window.tour.index == len(TOUR) - 2
     assert window.state.scene.name == bundled_scene(TOUR[-2].scene).name
 
 
 def test_a_step_that_carries_on_keeps_the_fit_and_an_edited_scene_is_reloaded(make_window, qtbot):
     window = make_window()
-    window.go_to_tour_step(1)
+    window.tour.go_to(1)
     qtbot.waitUntil(lambda: _step_reached(window, "l2", 30), timeout=15000)
     qtbot.keyClick(window, K.Key_Right)  # "nobody looks like the mean" carries on from there
     assert not TOUR[2].fresh
     qtbot.wait(100)
-    assert window.pane._last_snapshot.step >= 30
+    assert window.fit.latest.step >= 30
     window.state.add_component([0.0])  # the speaker edits the data, then goes back a step
     qtbot.keyClick(window, K.Key_Left)
     assert len(window.state.mixture.components) == 2
 
 
 def test_talk_mode_keys_do_what_they_say(make_window, qtbot, tmp_path, monkeypatch):
-    import gui.main_window
+    import gui.controllers.export
 
-    monkeypatch.setattr(gui.main_window, "screenshot_folder", lambda: tmp_path / "shots")
+    monkeypatch.setattr(gui.controllers.export, "screenshot_folder", lambda: tmp_path / "shots")
     window = make_window()
     qtbot.keyClick(window, K.Key_T)
-    assert window.talk and window.isFullScreen()
+    assert window.state.talk and window.isFullScreen()
     assert not window.controls.isVisible() and not window.menuBar().isVisible()
     assert window.pane.line_scale > 1
     for i, loss in enumerate(LOSS_IDS):
@@ -70,12 +70,12 @@ def test_talk_mode_keys_do_what_they_say(make_window, qtbot, tmp_path, monkeypat
         assert window.state.settings.loss == loss
     qtbot.keyClick(window, K.Key_1)
     qtbot.keyClick(window, K.Key_Space)
-    assert window.runner.running
+    assert window.fit.running
     qtbot.waitUntil(lambda: _step_reached(window, "l2", 10), timeout=15000)
     qtbot.keyClick(window, K.Key_Space)
-    assert not window.runner.running
+    assert not window.fit.running
     qtbot.keyClick(window, K.Key_R)
-    qtbot.waitUntil(lambda: window.pane._last_snapshot.step == 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.fit.latest.step == 0, timeout=5000)
     qtbot.keyClick(window, K.Key_F)
     assert not window.isFullScreen()
     qtbot.keyClick(window, K.Key_F)
@@ -86,9 +86,9 @@ def test_talk_mode_keys_do_what_they_say(make_window, qtbot, tmp_path, monkeypat
     image = QImage(str(shots[0]))
     assert (image.width(), image.height()) == (window.width(), window.height())
     qtbot.keyClick(window, K.Key_Right)
-    assert window.tour_index == 0 and window.caption.isVisible()
+    assert window.tour.index == 0 and window.caption.isVisible()
     qtbot.keyClick(window, K.Key_Escape)
-    assert not window.talk and not window.isFullScreen()
+    assert not window.state.talk and not window.isFullScreen()
     assert window.controls.isVisible() and window.pane.line_scale == 1
 
 
@@ -96,12 +96,12 @@ def test_the_pointer_hides_when_idle_in_talk_mode_and_comes_back_on_a_move(make_
     from PySide6.QtWidgets import QApplication
 
     window = make_window(start_fit=False)
-    window.cursor_hider._timer.setInterval(50)
-    window.set_talk_mode(True)
-    qtbot.waitUntil(lambda: window.cursor_hider.hidden, timeout=2000)
+    window.talk_mode.cursor_hider.set_interval(50)
+    window.talk_mode.set_talk_mode(True)
+    qtbot.waitUntil(lambda: window.talk_mode.cursor_hider.hidden, timeout=2000)
     assert QApplication.overrideCursor().shape() == Qt.CursorShape.BlankCursor
     qtbot.mouseMove(window.pane.viewport())
-    assert not window.cursor_hider.hidden and QApplication.overrideCursor() is None
-    window.set_talk_mode(False)
+    assert not window.talk_mode.cursor_hider.hidden and QApplication.overrideCursor() is None
+    window.talk_mode.set_talk_mode(False)
     qtbot.wait(120)
-    assert not window.cursor_hider.hidden
+    assert not window.talk_mode.cursor_hider.hidden

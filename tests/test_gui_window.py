@@ -12,11 +12,11 @@ from gui_helpers import choose_with_keys, double_click, drag, point, press_and_m
 
 
 def _peak_handle(window, index):
-    return next(h for h in window.pane._handles if h.index == index and h.role in ("peak", "centre"))
+    return next(h for h in window.pane.handles() if h.index == index and h.role in ("peak", "centre"))
 
 
 def _side_handle(window, index):
-    return next(h for h in window.pane._handles if h.index == index and h.role in ("width", "shape"))
+    return next(h for h in window.pane.handles() if h.index == index and h.role in ("width", "shape"))
 
 
 def _step(window) -> int:
@@ -29,7 +29,7 @@ def test_window_opens_on_the_default_scene_with_l2_ready_to_run(make_window):
     assert window.state.settings.loss == "l2"
     assert window.controls.run_button.text() == "Run"
     assert _step(window) == 0
-    assert len(window.pane._handles) == 4  # a peak and a width handle per component
+    assert len(window.pane.handles()) == 4  # a peak and a width handle per component
 
 
 def test_dragging_a_1d_peak_moves_that_components_mean_and_weight(make_window, qtbot):
@@ -99,7 +99,7 @@ def test_double_click_on_empty_space_adds_a_component_there(make_window):
     comps = window.state.mixture.components
     assert len(comps) == 3
     assert comps[2].mean[0] == pytest.approx(0.0, abs=0.08)
-    assert len(pane._handles) == 6
+    assert len(pane.handles()) == 6
 
 
 def test_delete_removes_the_selected_component_and_undo_brings_it_back(make_window, qtbot):
@@ -132,8 +132,8 @@ def test_the_loss_selector_changes_the_fitted_model(make_window, qtbot):
     assert window.state.settings.loss == "mixture_nll"
     assert "K Gaussians" in window.controls.explanation.text()
     qtbot.keyClick(window, Qt.Key.Key_S)
-    qtbot.waitUntil(lambda: window.pane._last_snapshot.estimate.kind == "mixture", timeout=5000)
-    assert len(window.pane._last_snapshot.estimate.means) == 2
+    qtbot.waitUntil(lambda: window.fit.latest.estimate.kind == "mixture", timeout=5000)
+    assert len(window.fit.latest.estimate.means) == 2
 
 
 def test_run_then_pause_stops_the_step_counter(make_window, qtbot):
@@ -157,18 +157,18 @@ def test_keyboard_space_runs_s_steps_r_resets(make_window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.keyClick(window, Qt.Key.Key_R)
     qtbot.waitUntil(lambda: _step(window) == 0, timeout=3000)
-    assert window.pane._last_snapshot.step == 0
+    assert window.fit.latest.step == 0
 
 
 def test_reset_button_returns_to_step_zero_at_the_start(make_window, qtbot):
     window = make_window()
-    start = window.pane._last_snapshot.estimate.mean.copy()
+    start = window.fit.latest.estimate.mean.copy()
     for _ in range(5):
         qtbot.mouseClick(window.controls.step_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _step(window) == 5, timeout=3000)
     qtbot.mouseClick(window.controls.reset_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _step(window) == 0, timeout=3000)
-    assert window.pane._last_snapshot.estimate.mean == pytest.approx(start)
+    assert window.fit.latest.estimate.mean == pytest.approx(start)
 
 
 def test_l2_on_the_symmetric_scene_is_drawn_between_the_modes(make_window, qtbot):
@@ -224,8 +224,8 @@ def test_choosing_a_2d_scene_rebuilds_the_pane_and_resets(make_window, qtbot):
     window = make_window()
     choose_with_keys(qtbot, window.controls.scene_box, "style_and_colour")
     assert window.state.dim == 2
-    assert len(window.pane._handles) == 8
-    qtbot.waitUntil(lambda: window.pane._last_snapshot.estimate.mean.shape == (2,), timeout=5000)
+    assert len(window.pane.handles()) == 8
+    qtbot.waitUntil(lambda: window.fit.latest.estimate.mean.shape == (2,), timeout=5000)
 
 
 def test_a_malformed_scene_file_is_refused_and_the_current_scene_kept(make_window, qtbot, tmp_path, monkeypatch):
@@ -237,7 +237,7 @@ def test_a_malformed_scene_file_is_refused_and_the_current_scene_kept(make_windo
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "blurlab-scene", "version": 1, "dim": 1, "components": []}')
     before = window.state.scene
-    assert not window.open_file(str(bad))
+    assert not window.sessions.open_file(str(bad))
     assert "components" in shown[0] and "empty" in shown[0]
     assert window.state.scene is before
 
@@ -250,10 +250,10 @@ def test_an_edited_scene_saved_and_opened_again_is_the_same(make_window, qtbot, 
          point(pane, handle.pos().x() + 0.7, handle.pos().y()))
     edited = window.state.mixture
     path = tmp_path / "edited.json"
-    assert window.save_file(str(path))
+    assert window.sessions.save_file(str(path))
     window.load_bundled_scene("three_modes")
     assert len(window.state.mixture.components) == 3
-    assert window.open_file(str(path))
+    assert window.sessions.open_file(str(path))
     reopened = window.state.mixture
     assert len(reopened.components) == 2
     np.testing.assert_allclose(reopened.means, edited.means)

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from engine.decoders import decode
-from engine.fit import Fit, FitSettings, run
-from engine.image_board import SAMPLE_GRID, STRIP, ImageBoardMaker
-from engine.image_export import FILES, boards
-from engine.pixel_fit import PixelFit, data_images_for
-from engine.scene import bundled_scene
-from engine.sharpness import gradient_energy
+from engine.fit.fit import Fit, FitSettings, run
+from engine.images.board import SAMPLE_GRID, STRIP, ImageBoardMaker
+from engine.commands.pictures import FILES, boards
+from engine.fit.pixel import PixelFit, data_images_for
+from engine.model.scene import bundled_scene
+from engine.maths.sharpness import gradient_energy
 from engine_helpers import torch_on_one_thread  # noqa: F401  (an autouse fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,7 +151,7 @@ def test_fit_images_into_an_unwritable_place_is_a_clear_error(tmp_path):
 
 
 def test_batch_gradient_energy_matches_the_single_image_measure():
-    from engine.sharpness import gradient_energies
+    from engine.maths.sharpness import gradient_energies
 
     images = decode("cars", np.array([[-3.0], [0.0], [2.0]]))
     np.testing.assert_allclose(gradient_energies(images), [gradient_energy(i) for i in images], rtol=1e-9)

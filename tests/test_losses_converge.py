@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from engine.theory import density_fraction
+from engine.model.theory import density_fraction
 from engine_helpers import (
     argmin_point,
     em_mixture,

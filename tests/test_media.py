@@ -1,4 +1,4 @@
-"""engine.media: animation timing, GIF/PNG/MP4 files read back, and no partial file after a failure."""
+"""engine.io.media: animation timing, GIF/PNG/MP4 files read back, and no partial file after a failure."""
 
 import math
 import subprocess
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine import media
-from engine.media import AnimationWriter, MediaError, frame_steps, write_media, write_png
+from engine.io import media
+from engine.io.media import AnimationWriter, MediaError, frame_steps, save_picture, write_media
 
 ROOT = Path(__file__).resolve().parents[1]
 BG = (0x1B, 0x1F, 0x27)
@@ -123,7 +123,7 @@ def test_an_animation_needs_an_animation_format(tmp_path):
 
 
 def test_importing_media_loads_neither_pillow_nor_ffmpeg():
-    code = "import sys, engine.media; print(sorted(m for m in ('PIL', 'imageio_ffmpeg') if m in sys.modules))"
+    code = "import sys, engine.io.media; print(sorted(m for m in ('PIL', 'imageio_ffmpeg') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
@@ -212,9 +212,9 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(MediaError, match="Cannot write"):
         AnimationWriter(tmp_path / "missing" / "a.gif", 25)
     with pytest.raises(MediaError, match="Cannot write"):
-        write_png(ui_frame(0), tmp_path / "missing" / "a.png")
+        save_picture(ui_frame(0), tmp_path / "missing" / "a.png")
     with pytest.raises(MediaError, match="folder"):
-        write_png(ui_frame(0), tmp_path)  # a folder, not a file
+        save_picture(ui_frame(0), tmp_path)  # a folder, not a file
     assert leftovers(tmp_path) == []
 
 
@@ -224,7 +224,7 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
 def test_png_round_trip_is_exact(tmp_path):
     frame = ui_frame(3, size=(37, 53))
     frame[0, 0] = (1, 2, 3)
-    write_png(frame, tmp_path / "a.png")
+    save_picture(frame, tmp_path / "a.png")
     with Image.open(tmp_path / "a.png") as im:
         assert im.mode == "RGB"
         np.testing.assert_array_equal(np.asarray(im), frame)
@@ -240,7 +240,7 @@ def test_a_png_holds_one_frame(tmp_path):
     with pytest.raises(MediaError, match="one picture"):
         write_media([], tmp_path / "a.png", 25)
     with pytest.raises(MediaError, match=r"\.png"):
-        write_png(ui_frame(0), tmp_path / "a.gif")
+        save_picture(ui_frame(0), tmp_path / "a.gif")
     assert leftovers(tmp_path) == []
 
 

@@ -5,8 +5,8 @@ import pytest
 from scipy import integrate, optimize, signal
 from scipy.stats import norm
 
-from engine.mixture import Component, Mixture
-from engine.scene import bundled_scene, bundled_scene_ids
+from engine.model.mixture import Component, Mixture
+from engine.model.scene import bundled_scene, bundled_scene_ids
 
 ONE_D = [sid for sid in bundled_scene_ids() if bundled_scene(sid).dim == 1]
 TWO_D = [sid for sid in bundled_scene_ids() if bundled_scene(sid).dim == 2]

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from engine.catalogue import LOSS_IDS
-from engine.scene import (
+from engine.model.losses import LOSS_IDS
+from engine.model.scene import (
     DECODERS,
     DEFAULT_SCENE,
     SceneError,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.scene import SceneError, bundled_scene, bundled_scene_ids, dumps, load, parse_scene
-from engine.session import (
+from engine.model.scene import SceneError, bundled_scene, bundled_scene_ids, dumps, load, parse_scene
+from engine.model.session import (
     Session,
     dumps_session,
     load_session,
@@ -19,7 +19,7 @@ from engine.session import (
     save_session,
     session_from_scene,
 )
-from engine.settings import FitSettings
+from engine.model.settings import FitSettings
 
 SCENE = {
     "format": "blurlab-scene", "version": 1, "name": "Sedan or SUV", "dim": 1,

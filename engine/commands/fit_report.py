@@ -1,0 +1,111 @@
+"""`blurlab fit`: run a scene with a loss for N steps, headless, and report in JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from engine.fit.fit import Fit, run
+from engine.io import atomic
+from engine.model.losses import loss_info
+from engine.model.scene import Scene, SceneError, resolve_scene
+from engine.model.settings import FitSettings
+from engine.model.theory import markers, typicality
+
+
+def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Path | None = None) -> dict[str, Any]:
+    """Fit `steps` steps and return the JSON result of the command-line contract; with `images`, also
+    write the image pane's pictures there."""
+    samples = scene.draw()
+    fit = Fit(samples, scene.mixture, settings)
+    started = time.perf_counter()
+    last = fit.snapshot()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny tensors: more threads only add overhead, and collapse if a core is busy
+    try:
+        for last in run(fit, steps=steps):
+            pass
+    finally:
+        torch.set_num_threads(threads)
+    elapsed = time.perf_counter() - started
+    estimate = fit.estimate
+    marks = markers(scene.mixture, samples)
+    share, distance = typicality(scene.mixture, estimate)
+    loss = loss_info(settings.loss)
+    report = {
+        "format": "blurlab-fit",
+        "version": 1,
+        "scene": scene.name,
+        "dim": scene.dim,
+        "loss": settings.loss,
+        "loss_title": loss.title,
+        "seed": settings.seed,
+        "samples": scene.samples,
+        "learning_rate": settings.learning_rate,
+        "steps": fit.step_count,
+        "seconds": round(elapsed, 4),
+        "diverged": last.diverged,
+        "message": last.message,
+        "estimate": estimate.to_json(),
+        "optimum": loss.optimum(scene.mixture, samples, settings),
+        "markers": {"mean": marks.mean.tolist(), "median": marks.median.tolist(), "modes": marks.modes.tolist()},
+        "density_at_estimate": share,
+        "distance_to_nearest_mode": distance,
+        "loss_curve": fit.loss_history().tolist(),
+        "trajectory": fit.trajectory().tolist(),
+    }
+    if images is not None:
+        from engine.commands.pictures import write_images
+
+        report["images"] = {"directory": str(images), "figures": write_images(images, fit, scene.decoder)}
+    return report
+
+
+def summary(report: dict[str, Any]) -> str:
+    """One line for the terminal."""
+    mean = np.round(report["estimate"]["mean"], 3).tolist()
+    line = (f"{report['loss']} on {report['scene']!r}: {report['steps']} steps in {report['seconds']:.2f} s, "
+            f"mean {mean}, data density at the prediction {100 * report['density_at_estimate']:.1f}% of the peak")
+    if report["diverged"]:
+        line += f"\n{report['message']}"
+    return line
+
+
+def fail(message: str) -> int:
+    """Say what is wrong on stderr, in the command line's words; the exit code of a bad argument."""
+    print(f"blurlab: error: {message}", file=sys.stderr)
+    return 2
+
+
+def fit_command(scene: str | None, loss: str | None, steps: int, seed: int | None, lr: float | None,
+                json_path: Path | None, images: Path | None) -> int:
+    """The whole `fit` command: 0 done, 1 the fit diverged, 2 a bad scene or argument."""
+    if steps < 0:
+        return fail("--steps: must be 0 or more")
+    try:
+        loaded = resolve_scene(scene)
+        seed = loaded.seed if seed is None else seed
+        loaded = loaded.with_(seed=seed)
+        settings = FitSettings(loss=loss or loaded.loss, lr=lr, seed=seed)
+    except (SceneError, ValueError) as exc:
+        return fail(str(exc))
+    try:
+        report = fit_report(loaded, settings, steps, images=images)
+    except OSError as exc:
+        return fail(f"--images: cannot write to {images}: {exc.strerror}")
+    text = json.dumps(report, indent=1)
+    if json_path:
+        try:
+            atomic.write_text(json_path, text + "\n")
+        except OSError as exc:
+            return fail(f"--json: cannot write {json_path}: {exc.strerror}")
+        print(summary(report), file=sys.stderr)
+    else:
+        print(text)
+    return 1 if report["diverged"] else 0

@@ -1,0 +1,205 @@
+"""The fit: trains the selected loss's model on the samples and yields frozen snapshots.
+
+`Fit` holds the state; `run` is the Qt-free generator that steps it, applying what a
+`FitControl` mailbox received (new data, a new loss, new settings, stop) between steps.
+Both belong to one thread; nothing here is shared between threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import numpy as np
+import torch
+
+from engine.fit.control import FitControl
+from engine.fit.models import FitData, Model, build_model, start_point
+from engine.model.estimate import Estimate, Snapshot
+from engine.model.mixture import Mixture
+from engine.model.settings import FitSettings
+
+__all__ = ["Fit", "FitControl", "FitSettings", "run"]
+
+TRAIL = 256  # positions of the mean kept in each snapshot
+CURVE = 1024  # loss values kept in each snapshot
+CHECKPOINT_EVERY = 20  # steps between saved states to return to after a divergence
+DIVERGE_FACTOR = 50.0  # the estimate is lost once it is this many data spreads from the data
+
+
+class Fit:
+    """The state of one fit. Not thread-safe: one thread owns it."""
+
+    def __init__(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings | None = None) -> None:
+        self.settings = settings or FitSettings()
+        self._data = self._make_data(samples, mixture)
+        self.data_version = 0
+        self.resets = 0  # how many resets so far: lets an observer notice one
+        self.reset()
+
+    # -- commands ---------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to step 0: a fresh model from the seed, an empty history."""
+        self.resets += 1
+        self.step_count = 0
+        self.diverged = False
+        self.message = ""
+        self._losses = _Series(1)
+        self._trail = _Series(self._data.dim)
+        self._gen = torch.Generator().manual_seed(self.settings.seed)
+        self._model = self._build(start_point(self._data.mixture))
+        self._estimate = self._model.estimate()
+        self._trail.append(self._estimate.mean)
+        self._checkpoint = self._model.state()
+
+    def set_data(self, samples: np.ndarray, mixture: Mixture) -> None:
+        """New samples (a component was dragged, added or removed); the model keeps its place."""
+        old_k = self.settings.components_for(self._data.mixture)
+        self._data = self._make_data(samples, mixture)
+        self.data_version += 1
+        if self.settings.components_for(mixture) != old_k or not self._model.follows_new_data:
+            # A different number of components, or a model made for the old data (a standardised generator).
+            self._model = self._build(self._estimate.mean)
+            self._estimate = self._model.estimate()
+        else:
+            self._model.data = self._data
+        self._checkpoint = self._model.state()
+
+    def set_settings(self, settings: FitSettings) -> None:
+        """Apply new settings mid-fit: a new loss starts from where the old estimate is."""
+        old, self.settings = self.settings, settings
+        if settings.seed != old.seed:
+            self.reset()  # a new seed is a new run
+            return
+        rebuild = (settings.loss, settings.k, settings.huber_delta) != (old.loss, old.k, old.huber_delta)
+        if rebuild or self.diverged:
+            self._model = self._build(self._estimate.mean)
+            self._estimate = self._model.estimate()
+            self._checkpoint = self._model.state()
+            if settings.loss != old.loss:
+                self._losses = _Series(1)  # a new loss is on a new scale
+        elif settings.learning_rate != old.learning_rate:
+            self._model.set_lr(settings.learning_rate)
+        self.diverged = False
+        self.message = ""
+
+    # -- stepping -----------------------------------------------------------------
+    def step(self) -> bool:
+        """One optimiser step. Returns False (and changes nothing) once the fit has diverged."""
+        if self.diverged:
+            return False
+        loss = self._model.step()
+        estimate = self._model.estimate()
+        if not (np.isfinite(loss) and estimate.is_finite() and self._within_bounds(estimate)):
+            self._model.restore(self._checkpoint)
+            self.diverged = True
+            self.message = (
+                f"The fit diverged at step {self.step_count + 1}: the learning rate "
+                f"{self.settings.learning_rate:g} is too large; lower it and run again."
+            )
+            return False
+        self.step_count += 1
+        self._estimate = estimate
+        self._losses.append(loss)
+        self._trail.append(estimate.mean)
+        if self.step_count % CHECKPOINT_EVERY == 0:
+            self._checkpoint = self._model.state()
+        return True
+
+    def snapshot(self, pixel: np.ndarray | None = None) -> Snapshot:
+        """The fit now, frozen; `pixel` is the pixel-space answer that goes with it, if any."""
+        return Snapshot(
+            step=self.step_count,
+            loss_id=self.settings.loss,
+            loss=float(self._losses.last(1)[0, 0]) if len(self._losses) else float("nan"),
+            estimate=self._estimate,
+            trail=self._trail.last(TRAIL),
+            losses=self._losses.last(CURVE)[:, 0],
+            data_version=self.data_version,
+            diverged=self.diverged,
+            message=self.message,
+            pixel=pixel,
+        )
+
+    # -- history ------------------------------------------------------------------
+    @property
+    def data_mixture(self) -> Mixture:
+        """The mixture the samples were drawn from (its modes are what the images are measured against)."""
+        return self._data.mixture
+
+    @property
+    def samples(self) -> np.ndarray:
+        """The samples the fit trains on now (float32)."""
+        return self._data.samples.numpy()
+
+    @property
+    def estimate(self) -> Estimate:
+        return self._estimate
+
+    def loss_history(self) -> np.ndarray:
+        return self._losses.last(len(self._losses))[:, 0]
+
+    def trajectory(self) -> np.ndarray:
+        """Every position of the estimate's mean since the reset, start included (steps + 1, dim)."""
+        return self._trail.last(len(self._trail))
+
+    def sample_model(self, n: int) -> np.ndarray | None:
+        """Draws from the fitted generator (adversarial only)."""
+        sample = getattr(self._model, "sample", None)
+        return sample(n) if sample else None
+
+    # -- internals ----------------------------------------------------------------
+    @staticmethod
+    def _make_data(samples: np.ndarray, mixture: Mixture) -> FitData:
+        samples = np.asarray(samples, dtype=float)
+        if samples.ndim != 2 or samples.shape[1] != mixture.dim or len(samples) == 0:
+            raise ValueError(f"samples: expected an (n, {mixture.dim}) array, got shape {samples.shape}")
+        if not np.all(np.isfinite(samples)):
+            raise ValueError("samples: hold NaN or infinite values")
+        return FitData.make(samples, mixture)
+
+    def _build(self, start: np.ndarray) -> Model:
+        return build_model(self._data, self.settings, self._gen, start)
+
+    def _within_bounds(self, estimate: Estimate) -> bool:
+        limit = DIVERGE_FACTOR * (self._data.scale + 1.0)
+        return float(np.linalg.norm(estimate.mean - self._data.centre)) < limit
+
+
+class _Series:
+    """A growing (n, width) float array with cheap appends and cheap copies of its tail."""
+
+    def __init__(self, width: int) -> None:
+        self._data = np.empty((256, width))
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, row) -> None:
+        if self._n == len(self._data):
+            self._data = np.concatenate([self._data, np.empty_like(self._data)])
+        self._data[self._n] = row
+        self._n += 1
+
+    def last(self, n: int) -> np.ndarray:
+        """A copy of the last n rows (fewer if there are fewer)."""
+        return self._data[max(self._n - n, 0) : self._n].copy()
+
+
+def run(fit: Fit, control: FitControl | None = None, steps: int | None = None) -> Iterator[Snapshot]:
+    """Step the fit, yielding a snapshot after every step and after every applied command.
+
+    Ends when `steps` steps are done, the control says stop, or the fit diverges (the
+    last snapshot then carries the message). The snapshots share nothing with the fit.
+    """
+    done = 0
+    while steps is None or done < steps:
+        if control is not None:
+            if control.stopped:
+                return
+            if control.apply(fit):
+                yield fit.snapshot()
+        if not fit.step():
+            yield fit.snapshot()
+            return
+        done += 1
+        yield fit.snapshot()

@@ -1,0 +1,234 @@
+"""What the fit produces: the estimate, one class per kind of model, and the snapshot; frozen, numpy copies.
+
+Everything that depends on the kind of model (what it predicts, how it is drawn, how it is sampled,
+its JSON) is a method of its estimate class, so no reader switches on the kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+# The variance of the Gaussian that an L2 fit is the maximum likelihood of (the essay's sigma = 1).
+FIXED_VARIANCE = 1.0
+
+Bell = tuple[float, np.ndarray, np.ndarray]  # (weight, mean, covariance) of a Gaussian the estimate is drawn as
+
+
+def _frozen(a: Any, dtype: Any = float) -> np.ndarray | None:
+    if a is None:
+        return None
+    out = np.array(a, dtype=dtype)  # always a copy
+    out.flags.writeable = False
+    return out
+
+
+def _read_only(state: dict) -> dict:
+    """A pickled object's fields with every array read-only again (pickling drops the flag)."""
+    for value in state.values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return state
+
+
+def psd(cov: np.ndarray) -> np.ndarray:
+    """A covariance nudged to be safely positive definite for a Cholesky factor."""
+    cov = 0.5 * (cov + cov.T)
+    return cov + 1e-9 * np.eye(len(cov))
+
+
+def _uniform(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return points, np.full(len(points), 1.0 / len(points))
+
+
+@dataclass(frozen=True, eq=False)
+class Estimate:
+    """The fitted model in numbers. `mean` is its centre, the point whose drift the trail shows."""
+
+    kind: ClassVar[str] = ""  # point | gaussian | mixture | points | samples
+    single: ClassVar[bool] = False  # one prediction (a point or one Gaussian): its drift is the story
+
+    mean: np.ndarray
+    cov: np.ndarray | None = None
+    weights: np.ndarray | None = None  # mixture: component weights
+    means: np.ndarray | None = None  # mixture: component means (K, dim)
+    covs: np.ndarray | None = None  # mixture: component covariances (K, dim, dim)
+    points: np.ndarray | None = None  # min_of_k: hypotheses (K, dim)
+    samples: np.ndarray | None = None  # adversarial: generated samples (n, dim)
+
+    _ARRAYS: ClassVar[tuple[str, ...]] = ("mean", "cov", "weights", "means", "covs", "points", "samples")
+
+    def __post_init__(self) -> None:
+        for name in self._ARRAYS:
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+
+    def __setstate__(self, state: dict) -> None:  # frozen on arrival from the fit process, too
+        self.__dict__.update(_read_only(state))
+
+    @property
+    def dim(self) -> int:
+        return self.mean.size
+
+    def is_finite(self) -> bool:
+        return all(v is None or bool(np.all(np.isfinite(v))) for v in (getattr(self, n) for n in self._ARRAYS))
+
+    def predictions(self) -> tuple[np.ndarray, np.ndarray]:
+        """What the model predicts, as weighted points (what one would decode to an image)."""
+        return self.mean[None, :], np.ones(1)
+
+    def bells(self) -> list[Bell]:
+        """The Gaussians the estimate is drawn as (none for points or samples)."""
+        return []
+
+    def marks(self) -> np.ndarray:
+        """Where to mark the estimate's predictions on the data, (m, dim)."""
+        return self.mean[None, :]
+
+    def draws(self, normals: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+        """Samples of the fitted model from fixed noise (normals (n, dim), uniforms (n,)), so they move
+        smoothly from one frame to the next."""
+        raise NotImplementedError
+
+    def shown(self, limit: int) -> tuple[np.ndarray, list[str]]:
+        """At most `limit` points that stand for the model's answer, with a caption each."""
+        return self.mean[None, :], ["its mean"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "mean": self.mean.tolist()}
+
+
+@dataclass(frozen=True, eq=False)
+class PointEstimate(Estimate):
+    """One point, drawn as the fixed-variance Gaussian that L2 is the likelihood of."""
+
+    kind: ClassVar[str] = "point"
+    single: ClassVar[bool] = True
+
+    def bells(self) -> list[Bell]:
+        return [(1.0, self.mean, FIXED_VARIANCE * np.eye(self.dim))]
+
+    def draws(self, normals: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+        return self.mean + np.sqrt(FIXED_VARIANCE) * normals
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "cov": (FIXED_VARIANCE * np.eye(self.dim)).tolist(), "fixed_variance": True}
+
+
+@dataclass(frozen=True, eq=False)
+class GaussianEstimate(Estimate):
+    """One Gaussian with a learned covariance."""
+
+    kind: ClassVar[str] = "gaussian"
+    single: ClassVar[bool] = True
+
+    def bells(self) -> list[Bell]:
+        return [(1.0, self.mean, self.cov)]
+
+    def draws(self, normals: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+        return self.mean + normals @ np.linalg.cholesky(psd(self.cov)).T
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "cov": self.cov.tolist()}
+
+
+@dataclass(frozen=True, eq=False)
+class MixtureEstimate(Estimate):
+    """K weighted Gaussians; `mean` is their weighted mean."""
+
+    kind: ClassVar[str] = "mixture"
+
+    def predictions(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.means, self.weights
+
+    def bells(self) -> list[Bell]:
+        return [(float(w), m, c) for w, m, c in zip(self.weights, self.means, self.covs)]
+
+    def marks(self) -> np.ndarray:
+        return self.means
+
+    def draws(self, normals: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(np.cumsum(self.weights), uniforms * self.weights.sum())
+        k = np.minimum(k, len(self.weights) - 1)
+        chol = np.linalg.cholesky(np.array([psd(c) for c in self.covs]))
+        return self.means[k] + np.einsum("nij,nj->ni", chol[k], normals)
+
+    def shown(self, limit: int) -> tuple[np.ndarray, list[str]]:
+        order = np.argsort(-self.weights)[:limit]
+        return self.means[order], [f"weight {self.weights[k]:.2f}" for k in order]
+
+    def to_json(self) -> dict[str, Any]:
+        components = [{"weight": float(w), "mean": m.tolist(), "cov": c.tolist()}
+                      for w, m, c in zip(self.weights, self.means, self.covs)]
+        return {**super().to_json(), "components": components}
+
+
+@dataclass(frozen=True, eq=False)
+class PointsEstimate(Estimate):
+    """K point hypotheses; `mean` is their average."""
+
+    kind: ClassVar[str] = "points"
+
+    def predictions(self) -> tuple[np.ndarray, np.ndarray]:
+        return _uniform(self.points)
+
+    def marks(self) -> np.ndarray:
+        return self.points
+
+    def draws(self, normals: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+        return self.points[np.arange(len(normals)) % len(self.points)]
+
+    def shown(self, limit: int) -> tuple[np.ndarray, list[str]]:
+        points = self.points[:limit]
+        return points, [f"guess {k + 1}" for k in range(len(points))]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "points": self.points.tolist()}
+
+
+@dataclass(frozen=True, eq=False)
+class SamplesEstimate(Estimate):
+    """Samples of a generator; `mean` is their average."""
+
+    kind: ClassVar[str] = "samples"
+
+    def predictions(self) -> tuple[np.ndarray, np.ndarray]:
+        return _uniform(self.samples)
+
+    def marks(self) -> np.ndarray:
+        return np.empty((0, self.dim))  # a generator predicts its samples, drawn as dots, not its mean
+
+    def draws(self, normals: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+        return self.samples[: len(normals)]
+
+    def shown(self, limit: int) -> tuple[np.ndarray, list[str]]:
+        samples = self.samples[:limit]
+        return samples, [f"sample {k + 1}" for k in range(len(samples))]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "samples": self.samples.tolist()}
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """One moment of the fit, safe to hand to another thread or process."""
+
+    step: int  # optimizer steps taken since the last reset
+    loss_id: str
+    loss: float  # the loss at this step (nan before the first step)
+    estimate: Estimate
+    trail: np.ndarray  # recent positions of the estimate's mean, oldest first (n, dim)
+    losses: np.ndarray  # recent loss values, oldest first
+    data_version: int  # which data the fit has seen (rises with every data change)
+    diverged: bool = False
+    message: str = ""
+    pixel: np.ndarray | None = None  # the loss's answer in pixel space (H, W, 3) float32, if it has one
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "trail", _frozen(self.trail))
+        object.__setattr__(self, "losses", _frozen(self.losses))
+        object.__setattr__(self, "pixel", _frozen(self.pixel, np.float32))
+
+    def __setstate__(self, state: dict) -> None:  # frozen on arrival from the fit process, too
+        self.__dict__.update(_read_only(state))

@@ -1,0 +1,79 @@
+"""Session files from the window: open (a session or a plain scene), save, save as, and recent files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from engine.model.scene import SceneError
+from engine.model.session import Session, load_session, save_session, session_from_scene
+from gui.state import AppState
+from gui.support import preferences
+
+
+class SessionController(QObject):
+    """Reads and writes session files. `view` is the distribution pane (its `viewRange` and `setRange`),
+    `tour` the tour (its `index`), `fit` the fit (`set_running`); `warn(title, text)` shows a problem.
+
+    `pathChanged(str)` when the session has a new file; `status(str, int)` a message.
+    """
+
+    pathChanged = Signal(str)
+    status = Signal(str, int)
+
+    def __init__(self, state: AppState, fit, tour, view, warn: Callable[[str, str], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state, self.fit, self.tour, self.view, self.warn = state, fit, tour, view, warn
+        self.path: str | None = None  # the file the session was opened from or saved to
+
+    def session(self) -> Session:
+        """Everything a session file holds: the scene as edited, the fit's settings, the speed, the view."""
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        view = {"x_range": [x0, x1], "y_range": [y0, y1], "talk": self.state.talk,
+                "tour_step": self.tour.index if self.tour.index >= 0 else None}
+        return session_from_scene(self.state.scene, self.state.settings, self.state.speed, view)
+
+    def open_file(self, path: str) -> bool:
+        """Open a session (or plain scene) file; a bad one is refused with a message naming the problem,
+        and the current session stays as it was."""
+        try:
+            session = load_session(path)
+        except SceneError as exc:
+            self.warn("BlurLab: the file could not be opened", str(exc))
+            return False
+        self.fit.set_running(False)
+        self.state.load_session(session)
+        view = session.view
+        if "x_range" in view and "y_range" in view:
+            self.view.setRange(xRange=view["x_range"], yRange=view["y_range"], padding=0)
+        self._remember(path)
+        self.status.emit(f"Opened “{session.scene.name}” from {Path(path).name}.", 4000)
+        return True
+
+    def save_file(self, path: str) -> bool:
+        try:
+            save_session(self.session(), path)
+        except OSError as exc:
+            self.warn("BlurLab: the session could not be saved", f"{path}: {exc.strerror or exc}")
+            return False
+        self._remember(path)
+        self.status.emit(f"Saved the session to {Path(path).name}.", 4000)
+        return True
+
+    def save(self, ask_path: Callable[[], str | None]) -> bool:
+        """Save to the session's file, or ask for one first."""
+        path = self.path or ask_path()
+        return bool(path) and self.save_file(path)
+
+    @staticmethod
+    def recent_files() -> list[str]:
+        return preferences.recent_files()
+
+    def _remember(self, path: str) -> None:
+        self.path = path
+        preferences.add_recent_file(path)
+        preferences.set_last_folder(path)
+        self.pathChanged.emit(path)

@@ -1,0 +1,57 @@
+"""The narrated tour: a step per key press, each loading its scene, loss and speed, with a caption."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from engine.model.tour import TOUR, TourStep
+from gui.state import AppState
+from gui.support import palette
+
+
+class TourController(QObject):
+    """Walks the tour. `captionChanged(str)` gives the step's caption as rich text ("" when it ends);
+    `status(str, int)` a message for the status bar."""
+
+    captionChanged = Signal(str)
+    status = Signal(str, int)
+
+    def __init__(self, state: AppState, fit, steps: tuple[TourStep, ...] = TOUR, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.fit = fit  # the FitController (or a fake): set_running, reset
+        self.steps = steps
+        self.index = -1  # -1: not on the tour
+
+    @Slot()
+    def next(self) -> None:
+        self.go_to(self.index + 1)
+
+    @Slot()
+    def previous(self) -> None:
+        self.go_to(max(self.index - 1, 0))
+
+    def go_to(self, index: int) -> None:
+        """Show one step: its scene (fresh, if edited), loss, speed and caption; maybe run it."""
+        if index >= len(self.steps):
+            self.status.emit("That was the last step of the tour. ← goes back.", 5000)
+            return
+        step = self.steps[index]
+        self.index = index
+        self.fit.set_running(False)
+        if step.scene != self.state.scene_id:  # another scene, or this one edited
+            self.state.load_bundled(step.scene, loss=step.loss)
+        else:
+            self.state.set_loss(step.loss)
+            if step.fresh:
+                self.fit.reset()
+        self.state.set_speed(step.speed)
+        self.captionChanged.emit(f"<span style='color:{palette.ORANGE}'>{index + 1} / {len(self.steps)}</span>&nbsp; "
+                                 f"<b>{step.title}</b><br>{step.caption}")
+        if step.autorun:
+            self.fit.set_running(True)
+
+    @Slot()
+    def end(self) -> None:
+        self.index = -1
+        self.captionChanged.emit("")

@@ -1,0 +1,147 @@
+"""`blurlab export`: the window or a pane as a PNG after N steps, or the fit as a GIF or MP4, drawn
+without a screen (Qt offscreen).
+
+The fit is the live app's own (`FitService`, stepped frame by frame on a clock that never runs out),
+drawn by the real window, so an export looks exactly like the app. It runs in its own process (the
+command line, or the window's export job), never in the window's: the service brings torch.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.fit.protocol import Frame, Problem, Step
+from engine.io.media import AnimationWriter, MediaError, frame_steps, save_picture, suffix_of
+from engine.model.losses import loss_info
+from engine.model.scene import DEFAULT_SCENE, SceneError, bundled_scene_ids
+from engine.model.session import resolve_session, session_from_scene
+from gui.support.grab import widget_image
+
+VIEWS = ("window", "distribution", "images")
+FAST_SPEED = 16.0  # an animation "as fast as it goes" plays at this multiple of the pace
+
+
+def steps_per_second(loss: str, speed: float) -> float:
+    return loss_info(loss).steps_per_second(FAST_SPEED if math.isinf(speed) else speed)
+
+
+def export(window, out: str | Path, steps: int, fps: int = 25, view: str = "window",
+           progress: Callable[[int, int], None] | None = None) -> int:
+    """Render `steps` optimiser steps of the window's fit to `out` (.png: the last frame; .gif/.mp4:
+    every frame at the true speed). Returns the number of frames written. Raises MediaError."""
+    from engine.fit.service import FitService  # torch, in this export process only
+    from PySide6.QtWidgets import QApplication
+
+    suffix = suffix_of(out)
+    if view not in VIEWS:
+        raise MediaError(f"view: choose one of {', '.join(VIEWS)}, not {view!r}")
+    widget = {"window": window, "distribution": window.pane, "images": window.image_pane}[view]
+    state = window.state
+    if suffix == ".png":
+        plan = [steps]
+    else:
+        plan = frame_steps(steps, steps_per_second(state.settings.loss, state.speed), fps)
+    service = FitService(state.samples, state.mixture, state.settings, state.scene.decoder, clock=lambda: 0.0)
+    app = QApplication.instance()
+    app.processEvents()  # the pictures of the data are drawn after the first event-loop turn
+
+    def frames():
+        done = 0
+        for i, target in enumerate(plan):
+            if target > done:
+                service.handle(Step(target - done))
+                done = target
+            for event in service.tick():
+                if isinstance(event, Problem):
+                    raise MediaError(event.message)
+                if isinstance(event, Frame):
+                    window.fit.show(event.snapshot)
+            window.flush()
+            # A whole event-loop turn: with fewer (layout requests only), grab() showed faint traces of
+            # earlier frames' curves.
+            app.processEvents()
+            if progress:
+                progress(i + 1, len(plan))
+            yield widget_image(widget)
+
+    if suffix == ".png":
+        frame = next(iter(frames()))
+        save_picture(frame, out)
+        return 1
+    with AnimationWriter(out, fps) as writer:
+        for frame in frames():
+            writer.add(frame)
+    return len(plan)
+
+
+def export_command(scene: str | None, loss: str | None, steps: int, seed: int | None, speed: float | None, fps: int,
+                   view: str, size: str, talk: bool, out: Path, progress: str) -> int:
+    """The whole `export` command: 0 written, 2 a bad scene, argument or file. `progress`: "bar" (tqdm on
+    stderr), "lines" ("frame i n" on stdout, for the window's export job) or "none"."""
+    from engine.commands.fit_report import fail
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        width, height = (int(v) for v in size.lower().split("x"))
+        if not (320 <= width <= 7680 and 240 <= height <= 4320):
+            raise ValueError
+    except ValueError:
+        return fail(f"--size: expected WIDTHxHEIGHT between 320x240 and 7680x4320, got {size!r}")
+    if steps < 0:
+        return fail("--steps: must be 0 or more")
+    try:
+        suffix_of(out)
+    except MediaError as exc:
+        return fail(f"--out: {exc}")
+    from PySide6.QtWidgets import QApplication
+
+    from gui.support.palette import configure_pyqtgraph
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    configure_pyqtgraph()
+    try:
+        session = resolve_session(scene)
+        chosen = session.scene.with_(loss=loss or session.scene.loss,
+                                     seed=session.scene.seed if seed is None else seed)
+        settings = session.settings if chosen.loss == session.settings.loss else None
+        session = session_from_scene(chosen, settings, session.speed if speed is None else speed, session.view)
+    except (SceneError, ValueError) as exc:
+        return fail(str(exc))
+    scene_id = (scene or DEFAULT_SCENE).strip().lower()
+    window = MainWindow(session.scene, scene_id=scene_id if scene_id in bundled_scene_ids() else None,
+                        start_fit=False)
+    window.state.load_session(session)
+    window.resize(width, height)
+    if talk:
+        window.talk_mode.set_talk_mode(True, full_screen=False)
+    window.show()
+    report, bar = None, None
+    if progress == "bar":
+        from tqdm import tqdm
+
+        bar = tqdm(total=1, unit="frame", desc=f"blurlab: {out.name}", file=sys.stderr, leave=True)
+
+        def report(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+    elif progress == "lines":
+        def report(done: int, total: int) -> None:
+            print(f"frame {done} {total}", flush=True)
+    try:
+        frames = export(window, out, steps, fps, view, report)
+    except MediaError as exc:
+        return fail(str(exc))
+    except OSError as exc:
+        return fail(f"--out: cannot write {out}: {exc.strerror or exc}")
+    finally:
+        if bar is not None:
+            bar.close()
+        window.close()
+        app.processEvents()
+    print(f"blurlab: wrote {out} ({frames} frame{'s' if frames != 1 else ''})", file=sys.stderr)
+    return 0

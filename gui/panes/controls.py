@@ -1,0 +1,189 @@
+"""The control panel: scene, loss, run/pause/step/reset, speed and the fit's hyper-parameters."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.model.losses import LOSSES
+from engine.model.scene import MAX_SAMPLES, bundled_scene, bundled_scene_ids
+from gui.state import SPEEDS, AppState
+
+
+def scene_title(scene) -> str:
+    return f"{scene.name}  ({scene.dim}-D)"
+
+
+def _speed_text(speed: float) -> str:
+    if math.isinf(speed):
+        return "max"
+    return f"{speed:g}×"
+
+
+class ControlPanel(QWidget):
+    """Writes the user's choices to AppState; `sync()` shows the state with signals blocked."""
+
+    runToggled = Signal(bool)
+    stepRequested = Signal()
+    resetRequested = Signal()
+    sceneRequested = Signal(str)
+
+    def __init__(self, state: AppState, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        scene_choices = [(sid, scene_title(bundled_scene(sid))) for sid in bundled_scene_ids()]
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        # scene and loss
+        what = QGroupBox("What to fit")
+        form = QVBoxLayout(what)
+        self.scene_box = QComboBox()
+        for scene_id, title in scene_choices:
+            self.scene_box.addItem(title, scene_id)
+        self.scene_box.setToolTip("The data: a bundled scene (1-D or 2-D). Loading one resets the fit.")
+        self.loss_box = QComboBox()
+        for i, info in enumerate(LOSSES):
+            self.loss_box.addItem(f"{i + 1}  {info.title}", info.id)
+            self.loss_box.setItemData(i, info.explanation, Qt.ItemDataRole.ToolTipRole)
+        self.loss_box.setToolTip("The loss the model is trained with.")
+        self.explanation = QLabel()
+        self.explanation.setObjectName("explanation")
+        self.explanation.setWordWrap(True)
+        self.explanation.setMinimumHeight(48)
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        form.addWidget(QLabel("Scene"))
+        form.addWidget(self.scene_box)
+        form.addWidget(QLabel("Loss"))
+        form.addWidget(self.loss_box)
+        form.addWidget(self.explanation)
+        layout.addWidget(what)
+
+        # run controls
+        run = QGroupBox("Fit")
+        run_layout = QVBoxLayout(run)
+        buttons = QHBoxLayout()
+        self.run_button = QPushButton("Run")
+        self.run_button.setCheckable(True)
+        self.run_button.setToolTip("Start or pause the fit (Space)")
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip("One optimiser step (S)")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Back to step 0 (R)")
+        for b in (self.run_button, self.step_button, self.reset_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space, S and R belong to the window's shortcuts
+            buttons.addWidget(b)
+        run_layout.addLayout(buttons)
+        speed_row = QHBoxLayout()
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(0, len(SPEEDS) - 1)
+        self.speed.setPageStep(1)
+        self.speed.setToolTip("How fast the fit runs: 1× takes a few seconds to reach the answer")
+        self.speed_label = QLabel()
+        self.speed_label.setMinimumWidth(36)
+        speed_row.addWidget(QLabel("Speed"))
+        speed_row.addWidget(self.speed, 1)
+        speed_row.addWidget(self.speed_label)
+        run_layout.addLayout(speed_row)
+        layout.addWidget(run)
+
+        # hyper-parameters
+        params = QGroupBox("Settings")
+        grid = QFormLayout(params)
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(5)
+        self.lr.setRange(1e-5, 1000.0)
+        self.lr.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr.setKeyboardTracking(False)
+        self.lr.setToolTip("Adam's learning rate. Too large and the fit diverges: BlurLab stops it and says so.")
+        self.samples = QSpinBox()
+        self.samples.setRange(100, MAX_SAMPLES)
+        self.samples.setSingleStep(500)
+        self.samples.setKeyboardTracking(False)
+        self.samples.setToolTip("How many samples are drawn from the mixture")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 999_999)
+        self.seed.setKeyboardTracking(False)
+        self.seed.setToolTip("The random seed: the same seed gives the same samples and the same fit")
+        grid.addRow("Learning rate", self.lr)
+        grid.addRow("Samples", self.samples)
+        grid.addRow("Seed", self.seed)
+        layout.addWidget(params)
+
+        self.sync()
+        self.select_scene(state.scene_id)
+        state.settingsChanged.connect(self.sync)
+        state.speedChanged.connect(self.sync)
+        state.dataChanged.connect(self._on_state_data_changed)
+        state.sceneReplaced.connect(self._on_state_scene_replaced)
+        self.scene_box.activated.connect(self._on_scene_box_activated)
+        self.loss_box.currentIndexChanged.connect(self._on_loss_box_changed)
+        self.run_button.toggled.connect(self.runToggled)
+        self.step_button.clicked.connect(self.stepRequested)
+        self.reset_button.clicked.connect(self.resetRequested)
+        self.speed.valueChanged.connect(self.state.set_speed_index)
+        self.lr.valueChanged.connect(self.state.set_learning_rate)
+        self.samples.valueChanged.connect(self.state.set_sample_count)
+        self.seed.valueChanged.connect(self.state.set_seed)
+
+    @Slot(bool)
+    def _on_state_data_changed(self, finished: bool) -> None:
+        if finished:
+            self.sync()
+
+    @Slot()
+    def _on_state_scene_replaced(self) -> None:
+        self.sync()
+        self.select_scene(self.state.scene_id)
+
+    def _on_scene_box_activated(self, index: int) -> None:
+        self.sceneRequested.emit(self.scene_box.itemData(index))
+
+    def _on_loss_box_changed(self, index: int) -> None:
+        self.state.set_loss(self.loss_box.itemData(index))
+
+    def select_scene(self, scene_id: str | None) -> None:
+        """Show which bundled scene is loaded (none for a file or an edited scene)."""
+        index = self.scene_box.findData(scene_id) if scene_id else -1
+        blocked = self.scene_box.blockSignals(True)
+        self.scene_box.setCurrentIndex(index)
+        self.scene_box.blockSignals(blocked)
+
+    @Slot(bool)
+    def set_running(self, running: bool) -> None:
+        blocked = self.run_button.blockSignals(True)
+        self.run_button.setChecked(running)
+        self.run_button.setText("Pause" if running else "Run")
+        self.run_button.blockSignals(blocked)
+        self.step_button.setEnabled(not running)
+
+    @Slot()
+    def sync(self) -> None:
+        """Show the state in the widgets without writing anything back."""
+        s = self.state
+        widgets = (self.loss_box, self.speed, self.lr, self.samples, self.seed)
+        previous = [w.blockSignals(True) for w in widgets]
+        self.loss_box.setCurrentIndex(self.loss_box.findData(s.settings.loss))
+        self.explanation.setText(LOSSES[self.loss_box.currentIndex()].explanation)
+        self.speed.setValue(s.speed_index)
+        self.speed_label.setText(_speed_text(s.speed))
+        self.lr.setValue(s.settings.learning_rate)
+        self.samples.setValue(s.scene.samples)
+        self.seed.setValue(s.scene.seed)
+        for w, b in zip(widgets, previous):
+            w.blockSignals(b)

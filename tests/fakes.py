@@ -1,0 +1,80 @@
+"""Fakes for the controllers' tests: a fit process that records what it is sent and says what a test
+tells it to, with no child process; and stand-ins for the views a controller talks to."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from engine.fit.protocol import Frame
+from engine.model.estimate import PointEstimate, Snapshot
+
+
+class FakeFitProcess(QObject):
+    """FitProcess's signals and methods, recording the commands; `say` plays an event."""
+
+    event = Signal(object)
+    problem = Signal(str)
+    ended = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts: list = []
+        self.sent: list = []
+        self.started = False
+        self.shut = False
+
+    def start(self, start) -> None:
+        self.starts.append(start)
+        self.started = True
+
+    def send(self, command) -> None:
+        self.sent.append(command)
+
+    def shutdown(self) -> None:
+        self.started, self.shut = False, True
+
+    def die(self) -> None:
+        self.started = False
+        self.ended.emit()
+
+    def say(self, event) -> None:
+        self.event.emit(event)
+
+    def sent_of(self, kind: type) -> list:
+        return [c for c in self.sent if isinstance(c, kind)]
+
+
+def frame(step: int, mean: float = 0.0, diverged: bool = False, message: str = "", dim: int = 1) -> Frame:
+    snap = Snapshot(step=step, loss_id="l2", loss=1.0, estimate=PointEstimate([mean] * dim),
+                    trail=[[mean] * dim], losses=[1.0], data_version=0, diverged=diverged, message=message)
+    return Frame(snap)
+
+
+class FakeFit:
+    """What the tour and the sessions ask of the fit controller."""
+
+    def __init__(self) -> None:
+        self.running = False
+        self.resets = 0
+        self.calls: list = []
+
+    def set_running(self, running: bool) -> None:
+        self.running = running
+        self.calls.append(("run", running))
+
+    def reset(self) -> None:
+        self.resets += 1
+        self.calls.append(("reset",))
+
+
+class FakeView:
+    """The distribution pane's view range, as the session controller reads and sets it."""
+
+    def __init__(self) -> None:
+        self.range = ([-5.0, 5.0], [0.0, 0.3])
+
+    def viewRange(self):  # noqa: N802  (pyqtgraph's name)
+        return self.range
+
+    def setRange(self, xRange, yRange, padding=0):  # noqa: N802, N803
+        self.range = (list(xRange), list(yRange))

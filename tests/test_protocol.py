@@ -1,0 +1,135 @@
+"""The fit protocol: typed messages, checked on arrival; the child's loop refuses what it does not know and
+goes on; the version handshake. The loop runs in a thread here, on real pipes, with no child process."""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import threading
+
+import numpy as np
+import pytest
+
+from engine.fit.child import serve
+from engine.fit.protocol import (COMMANDS, VERSION, Data, Decoder, Frame, Hello, Pace, Problem, ProtocolError, Reset,
+                                 Run, Settings, Start, Step, Stop, check_command, check_event, version_problem)
+from engine.model.scene import bundled_scene
+from engine.model.settings import FitSettings
+from engine_helpers import torch_on_one_thread  # noqa: F401  (an autouse fixture)
+
+SCENE = bundled_scene("sedan_or_suv").with_(samples=400)
+
+
+def _commands():
+    samples = SCENE.draw()
+    return [Run(True), Step(3), Pace(float("inf")), Data(samples, SCENE.mixture), Settings(FitSettings(loss="l1")),
+            Reset(), Decoder("ball"), Stop()]
+
+
+def test_every_command_survives_the_pipe_and_is_accepted():
+    commands = _commands()
+    assert {type(c) for c in commands} == set(COMMANDS)
+    for command in commands:
+        assert type(check_command(pickle.loads(pickle.dumps(command)))) is type(command)
+
+
+@pytest.mark.parametrize("message", [("pause",), "run", None, Hello(VERSION), 3])
+def test_what_is_not_a_command_is_refused_by_name(message):
+    with pytest.raises(ProtocolError, match="unknown command"):
+        check_command(message)
+
+
+def test_a_bad_field_is_refused_when_made_and_when_it_arrives():
+    with pytest.raises(ProtocolError, match=r"Step\.count"):
+        Step(0)
+    with pytest.raises(ProtocolError, match=r"Pace\.steps_per_second"):
+        Pace(float("nan"))
+    with pytest.raises(ProtocolError, match=r"Run\.running"):
+        Run("yes")
+    # Unpickling builds a message without its __init__: what arrives is checked again.
+    forged = pickle.loads(pickle.dumps(Step(2)))
+    object.__setattr__(forged, "count", "2")
+    with pytest.raises(ProtocolError, match=r"Step\.count: expected int, got str"):
+        check_command(forged)
+    wrong_shape = pickle.loads(pickle.dumps(Data(SCENE.draw(), SCENE.mixture)))
+    object.__setattr__(wrong_shape, "samples", np.zeros((5, 2)))
+    with pytest.raises(ProtocolError, match=r"Data\.samples: expected an \(n, 1\) array"):
+        check_command(wrong_shape)
+
+
+def test_events_are_checked_too():
+    assert isinstance(check_event(Problem("x")), Problem)
+    with pytest.raises(ProtocolError, match="unknown event"):
+        check_event(("snapshot", None))
+
+
+def test_the_version_handshake_names_a_mismatch():
+    assert version_problem(Hello(VERSION)) is None
+    message = version_problem(Hello(VERSION + 1))
+    assert f"version {VERSION + 1}" in message and "Restart BlurLab" in message
+
+
+class _Child:
+    """serve() on real pipes, in a thread: what the fit process does, without a process."""
+
+    def __init__(self, start: Start) -> None:
+        self.to_child, child_commands = multiprocessing.Pipe()
+        child_events, self.from_child = multiprocessing.Pipe()
+        self.thread = threading.Thread(target=serve, args=(child_commands, child_events, start), daemon=True)
+        self.thread.start()
+
+    def events_until(self, done, timeout: float = 30.0) -> list:
+        events = []
+        while not (events and done(events)):
+            assert self.from_child.poll(timeout), f"no event within {timeout} s; so far {events}"
+            events.append(self.from_child.recv())
+        return events
+
+
+def _start(version: int = VERSION) -> Start:
+    return Start(version, SCENE.draw(), SCENE.mixture, FitSettings(), SCENE.decoder)
+
+
+def test_the_child_says_hello_refuses_an_unknown_message_and_runs_the_commands_around_it():
+    child = _Child(_start())
+    first = child.events_until(lambda e: any(isinstance(x, Frame) for x in e))
+    assert isinstance(first[0], Hello) and first[0].version == VERSION
+    child.to_child.send(Step(1))
+    child.to_child.send(("pause",))  # today's tuple from an older window: refused, not fatal
+    child.to_child.send(Step(2))
+    events = child.events_until(lambda e: isinstance(e[-1], Frame) and e[-1].snapshot.step == 3)
+    problems = [e.message for e in events if isinstance(e, Problem)]
+    assert len(problems) == 1 and "unknown command ('pause',)" in problems[0]
+    child.to_child.send(Stop())
+    child.thread.join(10)
+    assert not child.thread.is_alive()
+
+
+def test_a_child_started_by_another_version_says_so_and_ends():
+    child = _Child(_start(VERSION + 1))
+    events = child.events_until(lambda e: isinstance(e[-1], Problem))
+    assert isinstance(events[0], Hello)
+    assert "protocol version" in events[-1].message
+    child.thread.join(10)
+    assert not child.thread.is_alive()
+
+
+def test_the_pixel_answer_travels_inside_the_frame():
+    child = _Child(_start())
+    frames = [e for e in child.events_until(lambda e: isinstance(e[-1], Frame)) if isinstance(e, Frame)]
+    pixel = frames[-1].snapshot.pixel
+    assert pixel.shape == (64, 96, 3) and pixel.dtype == np.float32 and not pixel.flags.writeable
+    child.to_child.send(Settings(FitSettings(loss="min_of_k")))
+    child.to_child.send(Step(1))
+    events = child.events_until(lambda e: isinstance(e[-1], Frame) and e[-1].snapshot.loss_id == "min_of_k")
+    assert events[-1].snapshot.pixel is None  # no pixel-space form: the pane decodes the guesses
+    child.to_child.send(Stop())
+    child.thread.join(10)
+
+
+def test_a_snapshot_is_still_read_only_after_the_pipe():
+    from engine.fit.fit import Fit
+
+    snap = pickle.loads(pickle.dumps(Fit(SCENE.draw(), SCENE.mixture, FitSettings(loss="mixture_nll")).snapshot()))
+    for array in (snap.trail, snap.losses, snap.estimate.mean, snap.estimate.means, snap.estimate.covs):
+        assert not array.flags.writeable
