@@ -141,7 +141,7 @@ def fit_in_window(seconds: float, loss: str) -> dict[str, float]:
 
 
 def bare_engine_steps_per_second(seconds: float, loss: str) -> float:
-    """The same fit, same thread count as the worker, without Qt: the baseline for the app's rate."""
+    """The same fit, same thread count as the fit process, without Qt: the baseline for the app's rate."""
     import torch
 
     from engine.fit.fit import Fit, FitSettings, run

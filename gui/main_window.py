@@ -6,10 +6,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from engine.model.losses import LOSS_IDS, loss_info
 from engine.model.scene import Scene
+from engine.model.tour import TOURS
 from gui import dialogs
 from gui.controllers.export import ExportController
 from gui.controllers.fit import FitController
@@ -88,8 +90,13 @@ class MainWindow(QMainWindow):
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.setSpacing(0)
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The views beside the distribution pane, one tab each (the tab bar shows once there are two).
+        self.views = QTabWidget()
+        self.views.setTabBarAutoHide(True)
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.image_pane, "Pictures")
         splitter.addWidget(centre)
-        splitter.addWidget(self.image_pane)
+        splitter.addWidget(self.views)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
@@ -153,8 +160,9 @@ class MainWindow(QMainWindow):
         act(view_menu, "Screenshot", Qt.Key.Key_P, self.exports.take_screenshot,
             "Save a PNG of the window in your Pictures folder")
         tour_menu = self.menuBar().addMenu("&Tour")
-        act(tour_menu, "Start the tour", none, lambda: self.tour.go_to(0),
-            "A narrated walk through the argument, a step per key press")
+        for chapter in TOURS:
+            act(tour_menu, f"Start: {chapter.title}", none, lambda _=False, chapter=chapter: self.tour.start(chapter),
+                "A narrated walk through the argument, a step per key press")
         act(tour_menu, "Next step", [Qt.Key.Key_Right, Qt.Key.Key_PageDown], self.tour.next,
             "The next step of the narrated tour (→ or Page Down)")
         act(tour_menu, "Previous step", [Qt.Key.Key_Left, Qt.Key.Key_PageUp], self.tour.previous,

@@ -28,8 +28,8 @@ def torch_on_one_thread():
 
     The tensors are tiny, so a second intra-op thread gains nothing; on a machine where
     another process keeps a core busy, two threads wait on each other and a fit runs 6 to 50
-    times slower (benchmarks/fit_speed.py), which made the suite's time erratic. The GUI's
-    worker runs on one thread too.
+    times slower (benchmarks/fit_speed.py), which made the suite's time erratic. The app's
+    fit process runs on one thread too.
     """
     before = torch.get_num_threads()
     torch.set_num_threads(1)

@@ -162,6 +162,21 @@ def test_past_the_last_step_the_tour_stays_and_says_so(tour):
     assert tour.index == -1 and tour.captions[-1] == ""
 
 
+def test_each_step_is_shown_to_the_panes_and_a_chapter_starts_at_its_first_step(tour):
+    from engine.model.tour import Tour
+
+    shown = []
+    tour.stepShown.connect(shown.append)
+    tour.go_to(4)
+    assert shown == [TOUR[4]]
+    chapter = Tour("short", "A short one", TOUR[5:7])
+    tour.start(chapter)
+    assert tour.index == 0 and shown[-1] is TOUR[5] and tour.state.settings.loss == TOUR[5].loss
+    tour.next()
+    tour.next()  # past this chapter's end
+    assert tour.index == 1 and shown[-1] is TOUR[6]
+
+
 # -- sessions -------------------------------------------------------------------------------------
 def _sessions(warnings: list, scene_id: str = "sedan_or_suv"):
     class Tour:

@@ -55,8 +55,9 @@ def runner(qtbot):
     process.shutdown()
 
 
-def test_five_thousand_snapshots_through_the_real_worker(qtbot):
-    """PySide6 6.12.0 on Python 3.11 aborted after ~570 emits; this drives well past that."""
+def test_five_thousand_snapshots_through_the_real_fit_process(qtbot):
+    """PySide6 6.12.0 on Python 3.11 aborted after ~570 emits; this drives well past that, through the reader
+    thread's signal."""
     process, collector = _start(emit_interval=0.0, chunk_seconds=0.0)  # a frame every step
     qtbot.waitUntil(lambda: bool(collector.steps), timeout=30000)
     process.send(Run(True))

@@ -1,9 +1,11 @@
-"""The narrated tour: the argument of the app in steps, each a scene, a loss, a speed and a caption."""
+"""The narrated tour: the argument of the app in chapters of steps, each a scene, a loss, a speed and a
+caption, and what the panes should show for it."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,18 @@ class TourStep:
     speed: float = 1.0  # multiple of the loss's pace (math.inf: as fast as it goes)
     autorun: bool = True
     fresh: bool = True  # start the fit from step 0; False carries on from the step before
+    # What the panes should show for this step, by key (each pane reads the keys it knows, e.g. a view
+    # to bring to the front or an overlay to turn on); a step that names none leaves them as they are.
+    view: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Tour:
+    """A chapter of the tour: an id, a title for the Tour menu, and its steps."""
+
+    id: str
+    title: str
+    steps: tuple[TourStep, ...]
 
 
 TOUR: tuple[TourStep, ...] = (
@@ -91,6 +105,19 @@ TOUR: tuple[TourStep, ...] = (
         "unimodal", "l2",
     ),
 )
+
+
+# The chapters, in the order a talk takes them.
+TOURS: tuple[Tour, ...] = (
+    Tour("argument", "Why L2 is blurry", TOUR),
+)
+
+
+def tour_by_id(tour_id: str) -> Tour:
+    for tour in TOURS:
+        if tour.id == tour_id:
+            return tour
+    raise KeyError(f"unknown tour {tour_id!r}; choose one of {', '.join(t.id for t in TOURS)}")
 
 
 def check_tour(steps: tuple[TourStep, ...], scene_ids: list[str], loss_ids: tuple[str, ...]) -> None:

@@ -4,24 +4,35 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from engine.model.tour import TOUR, TourStep
+from engine.model.tour import TOURS, Tour, TourStep
 from gui.state import AppState
 from gui.support import palette
 
 
 class TourController(QObject):
-    """Walks the tour. `captionChanged(str)` gives the step's caption as rich text ("" when it ends);
+    """Walks a chapter of the tour. `captionChanged(str)` gives the step's caption as rich text ("" when it
+    ends); `stepShown(TourStep)` lets the panes show what the step asks of them (its `view`);
     `status(str, int)` a message for the status bar."""
 
     captionChanged = Signal(str)
+    stepShown = Signal(object)
     status = Signal(str, int)
 
-    def __init__(self, state: AppState, fit, steps: tuple[TourStep, ...] = TOUR, parent: QObject | None = None) -> None:
+    def __init__(self, state: AppState, fit, tour: Tour = TOURS[0], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.fit = fit  # the FitController (or a fake): set_running, reset
-        self.steps = steps
+        self.tour = tour
         self.index = -1  # -1: not on the tour
+
+    @property
+    def steps(self) -> tuple[TourStep, ...]:
+        return self.tour.steps
+
+    def start(self, tour: Tour) -> None:
+        """Begin a chapter at its first step."""
+        self.tour = tour
+        self.go_to(0)
 
     @Slot()
     def next(self) -> None:
@@ -34,7 +45,8 @@ class TourController(QObject):
     def go_to(self, index: int) -> None:
         """Show one step: its scene (fresh, if edited), loss, speed and caption; maybe run it."""
         if index >= len(self.steps):
-            self.status.emit("That was the last step of the tour. ← goes back.", 5000)
+            more = " The Tour menu has the other chapters." if len(TOURS) > 1 else ""
+            self.status.emit(f"That was the last step of “{self.tour.title}”. ← goes back.{more}", 5000)
             return
         step = self.steps[index]
         self.index = index
@@ -48,6 +60,7 @@ class TourController(QObject):
         self.state.set_speed(step.speed)
         self.captionChanged.emit(f"<span style='color:{palette.ORANGE}'>{index + 1} / {len(self.steps)}</span>&nbsp; "
                                  f"<b>{step.title}</b><br>{step.caption}")
+        self.stepShown.emit(step)
         if step.autorun:
             self.fit.set_running(True)
 
