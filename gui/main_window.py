@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from engine.model.losses import LOSS_IDS, loss_info
 from engine.model.scene import Scene
@@ -26,7 +26,23 @@ from gui.panes.readouts import ReadoutPanel
 from gui.state import AppState
 from gui.support import palette, preferences
 
-SIDE_WIDTH = 340
+OPENS_AT = QSize(1600, 900)  # or the screen's available area, if that is smaller
+MINIMUM = QSize(1024, 640)  # a 1024x768 projector less a task bar; smaller screens get their own size
+# The widths of the side panel and of the views, as shares of the window's width, with their bounds in
+# type-scaled pixels; the distribution pane takes the rest. Talk mode hides the controls, so its side is
+# narrow, and the distribution pane, the heart of the talk, gets half the screen or more.
+COLUMNS = {False: ((0.22, 280, 340), (0.31, 260, 640)), True: ((0.15, 130, 900), (0.30, 220, 1200))}
+
+
+TALK_PANE_SHARE = 0.455  # in talk mode the distribution pane has at least this share of the window
+
+
+def column_widths(width: int, talk: bool, type_scale: float) -> tuple[int, int]:
+    """(side panel, views) widths for a window `width` pixels wide."""
+    (side_share, side_low, side_high), (views_share, views_low, views_high) = COLUMNS[talk]
+    side = round(min(max(side_share * width, side_low * type_scale if talk else side_low), side_high))
+    views = round(min(max(views_share * width, views_low), views_high))
+    return side, views
 
 
 class MainWindow(QMainWindow):
@@ -35,9 +51,12 @@ class MainWindow(QMainWindow):
         """`fit_process` replaces the real child process (tests give a fake); `pace` its timing."""
         super().__init__()
         self.setWindowTitle("BlurLab")
-        self.resize(1600, 900)
-        self.setMinimumSize(1200, 680)
+        available = self.available_size()
+        self.setMinimumSize(MINIMUM.boundedTo(available))
+        self.resize(OPENS_AT.boundedTo(available))
         self.state = AppState(scene, scene_id, self)
+        # The window restyles itself first, so that the panes lay out in the new type when they follow.
+        self.state.talkChanged.connect(self._on_state_talk_changed)
         self.fit_process = fit_process or FitProcess(self)
         self.fit = FitController(self.state, self.fit_process, self, pace=pace)
 
@@ -63,15 +82,19 @@ class MainWindow(QMainWindow):
     def _lay_out(self) -> None:
         side = QWidget()
         side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(8, 8, 8, 8)
+        side_layout.setContentsMargins(8, 4, 8, 8)
         side_layout.addWidget(self.controls)
         side_layout.addWidget(self.readouts, 1)
         self.key_hints = QLabel(KEY_HINTS.replace("  ·  ", "\n"))
         self.key_hints.setObjectName("keyHints")
         self.key_hints.setVisible(False)
         side_layout.addWidget(self.key_hints)
-        side.setFixedWidth(SIDE_WIDTH)
-        self.side = side
+        # The side panel scrolls when a short screen cannot hold the controls and the readouts at once.
+        self.side = QScrollArea()
+        self.side.setWidget(side)
+        self.side.setWidgetResizable(True)
+        self.side.setFrameShape(QFrame.Shape.NoFrame)
+        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.headline = QLabel()
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)
@@ -79,31 +102,50 @@ class MainWindow(QMainWindow):
         self.caption.setObjectName("tourCaption")
         self.caption.setWordWrap(True)
         self.caption.setVisible(False)
-        centre = QWidget()
-        centre_layout = QVBoxLayout(centre)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        centre_layout.addWidget(self.headline)
-        centre_layout.addWidget(self.caption)
-        centre_layout.addWidget(self.pane, 1)
-        body = QWidget()
-        body_layout = QHBoxLayout(body)
-        body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.setSpacing(0)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
         # The views beside the distribution pane, one tab each (the tab bar shows once there are two).
         self.views = QTabWidget()
         self.views.setTabBarAutoHide(True)
         self.views.setDocumentMode(True)
         self.views.addTab(self.image_pane, "Pictures")
-        splitter.addWidget(centre)
-        splitter.addWidget(self.views)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        body_layout.addWidget(splitter, 1)
-        body_layout.addWidget(side)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.pane, 1)
+        row.addWidget(self.views)
+        row.addWidget(self.side)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(0)
+        body_layout.addWidget(self.headline)
+        body_layout.addWidget(self.caption)
+        body_layout.addLayout(row, 1)
         self.setCentralWidget(body)
         self.setStyleSheet(palette.STYLE_SHEET)
+
+    def available_size(self) -> QSize:
+        """The available area of the screen the window is on (or will open on)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry().size()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.state.talk:  # a projector of another size: the type keeps its share of the screen
+            self.state.set_talk(True, palette.talk_scale(self.height()))
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        side, views = column_widths(self.width(), self.state.talk, self.state.type_scale)
+        # Never narrower than what it holds (the readouts' numbers in talk mode's type).
+        side = max(side, self.side.widget().minimumSizeHint().width())
+        if self.state.talk:  # the distribution pane keeps its share of the screen, a tour caption or not
+            height = self.height() - self.statusBar().sizeHint().height() - self.headline.sizeHint().height()
+            if self.caption.isVisibleTo(self):
+                height -= self.caption.heightForWidth(self.width())
+            wanted = TALK_PANE_SHARE * self.width() * self.height() / max(height, 1)
+            views = max(min(views, round(self.width() - side - wanted - 8)), COLUMNS[True][1][1])
+        self.side.setFixedWidth(side)
+        self.views.setFixedWidth(views)
 
     # -- menus and keys ---------------------------------------------------------------------------
     def _action(self, menu, text: str, key, slot, tip: str = "") -> QAction:
@@ -183,7 +225,6 @@ class MainWindow(QMainWindow):
         self.state.settingsChanged.connect(self._update_headline)
         self.state.sceneReplaced.connect(self._update_headline)
         self.state.undoAvailable.connect(self.undo_action.setEnabled)
-        self.state.talkChanged.connect(self._on_state_talk_changed)
         self.tour.captionChanged.connect(self._on_tour_caption_changed)
         self.sessions.pathChanged.connect(self._on_sessions_path_changed)
 
@@ -194,15 +235,18 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
         self.talk_action.setChecked(on)
-        self.setStyleSheet(palette.style_sheet(palette.TALK_TYPE if on else 1.0))
+        self.setStyleSheet(palette.style_sheet(self.state.type_scale))
         self.menuBar().setVisible(not on)
         self.controls.setVisible(not on)
         self.key_hints.setVisible(on)
+        self._fit_columns()
+        QTimer.singleShot(0, self._fit_columns)  # again once the side panel has laid out its new contents
 
     @Slot(str)
     def _on_tour_caption_changed(self, caption: str) -> None:
         self.caption.setText(caption)
         self.caption.setVisible(bool(caption))
+        self._fit_columns()
 
     @Slot(str)
     def _on_sessions_path_changed(self, path: str) -> None:

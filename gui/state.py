@@ -13,6 +13,7 @@ from engine.model.mixture import Component, Mixture
 from engine.model.scene import Scene, SceneError, bundled_scene, check_covariance
 from engine.model.session import Session
 from engine.model.settings import FitSettings
+from gui.support import palette
 
 MIN_STD = 0.05  # narrower than this, a component is a spike that nobody can grab
 MIN_WEIGHT = 0.02
@@ -40,6 +41,7 @@ class AppState(QObject):
         self._undo: list[Scene] = []
         self.speed_index = SPEEDS.index(1.0)
         self.talk = False
+        self._talk_scale = 1.6
         self.scene_id = scene_id  # the bundled scene on show, while the user has not edited it
         self._set_scene(scene)
 
@@ -183,10 +185,23 @@ class AppState(QObject):
             self.speedChanged.emit()
 
     # -- display -------------------------------------------------------------------------
-    def set_talk(self, on: bool) -> None:
-        """Talk mode: large type and thick lines for the back of a room."""
-        if on != self.talk:
-            self.talk = on
+    @property
+    def type_scale(self) -> float:
+        """The type's size against the desk's: 1 at the desk, larger in talk mode."""
+        return self._talk_scale if self.talk else 1.0
+
+    @property
+    def line_scale(self) -> float:
+        """Line widths and markers against the desk's."""
+        return palette.talk_lines(self._talk_scale) if self.talk else 1.0
+
+    def set_talk(self, on: bool, scale: float | None = None) -> None:
+        """Talk mode (large type and thick lines for the back of a room) on or off, at `scale`."""
+        changed = on != self.talk or (on and scale is not None and scale != self._talk_scale)
+        self.talk = on
+        if scale is not None:
+            self._talk_scale = scale
+        if changed:
             self.talkChanged.emit(on)
 
     # -- undo ------------------------------------------------------------------------------

@@ -2,14 +2,20 @@
 top-level widget behind."""
 
 import gc
+import json
 import os
 import tempfile
+from pathlib import Path
 
 from engine.maths.threads import limit_native_threads
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Preferences and recent files go to a folder of the test run's own, never the user's.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="blurlab-test-config-")
+# Offscreen, on a 1920x1080 screen (the plugin's own is 800x800): the window opens at its usual size.
+_SCREEN = Path(os.environ["XDG_CONFIG_HOME"]) / "screen.json"
+_SCREEN.write_text(json.dumps({"screens": [{"name": "test", "x": 0, "y": 0, "width": 1920, "height": 1080,
+                                            "logicalDpi": 96, "logicalBaseDpi": 96}]}))
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 limit_native_threads()  # as the app does, before numpy loads
 
 import pyqtgraph as pg  # noqa: E402

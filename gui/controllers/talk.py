@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gui.state import AppState
+from gui.support import palette
 
 IDLE_MS = 2000  # a resting pointer disappears after this long; any movement brings it back
 
@@ -78,7 +79,7 @@ class TalkController(QObject):
 
     def set_talk_mode(self, on: bool, full_screen: bool = True) -> None:
         """Talk mode on or off; on, it also goes full screen unless told not to (a headless export)."""
-        self.state.set_talk(on)
+        self.state.set_talk(on, palette.talk_scale(self.window.height()))  # the window's resize refines it
         self.cursor_hider.set_enabled(on)
         if on and full_screen and not self.window.isFullScreen():
             self.window.showFullScreen()

@@ -51,25 +51,23 @@ class ControlPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         # scene and loss
-        what = QGroupBox("What to fit")
+        what = QGroupBox("Scene and loss")
         form = QVBoxLayout(what)
+        form.setSpacing(4)
         self.scene_box = QComboBox()
         for scene_id, title in scene_choices:
             self.scene_box.addItem(title, scene_id)
-        self.scene_box.setToolTip("The data: a bundled scene (1-D or 2-D). Loading one resets the fit.")
+        self.scene_box.setToolTip("The scene: the data, a bundled mixture in 1-D or 2-D. Loading one resets the fit.")
         self.loss_box = QComboBox()
         for i, info in enumerate(LOSSES):
             self.loss_box.addItem(f"{i + 1}  {info.title}", info.id)
             self.loss_box.setItemData(i, info.explanation, Qt.ItemDataRole.ToolTipRole)
-        self.loss_box.setToolTip("The loss the model is trained with.")
+        self.loss_box.setToolTip("The loss the model is trained with (keys 1 to 8).")
         self.explanation = QLabel()
         self.explanation.setObjectName("explanation")
         self.explanation.setWordWrap(True)
-        self.explanation.setMinimumHeight(48)
         self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        form.addWidget(QLabel("Scene"))
         form.addWidget(self.scene_box)
-        form.addWidget(QLabel("Loss"))
         form.addWidget(self.loss_box)
         form.addWidget(self.explanation)
         layout.addWidget(what)
@@ -77,6 +75,7 @@ class ControlPanel(QWidget):
         # run controls
         run = QGroupBox("Fit")
         run_layout = QVBoxLayout(run)
+        run_layout.setSpacing(4)
         buttons = QHBoxLayout()
         self.run_button = QPushButton("Run")
         self.run_button.setCheckable(True)
@@ -105,6 +104,7 @@ class ControlPanel(QWidget):
         # hyper-parameters
         params = QGroupBox("Settings")
         grid = QFormLayout(params)
+        grid.setVerticalSpacing(4)
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(5)
         self.lr.setRange(1e-5, 1000.0)

@@ -87,7 +87,7 @@ class DistributionPane(pg.PlotWidget):
 
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
-        self.set_line_scale(palette.TALK_LINES if on else 1.0)
+        self.set_line_scale(self.state.line_scale)
 
     # -- building ------------------------------------------------------------------------
     @Slot()

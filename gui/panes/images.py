@@ -8,20 +8,99 @@ from __future__ import annotations
 
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Slot
+from PySide6.QtWidgets import (QBoxLayout, QComboBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
-from engine.images.board import DataBoard, FitBoard, ImageBoardMaker
+from dataclasses import dataclass
+
+from engine.images.board import STRIP, DataBoard, FitBoard, ImageBoardMaker
 from engine.model.estimate import Snapshot
-from gui.panes.tiles import ImageTile, MosaicRow, TileRow, heading
+from gui.panes.tiles import (MOSAIC_SPACING, PICTURE, TILE_MARGIN, ImageTile, MosaicRow, TileRow, caption_width,
+                             heading)
 from gui.state import AppState
 from gui.support import palette
 from gui.support.throttle import Throttle
 
 FIT_INTERVAL = 1 / 15  # seconds between redraws of the fit's pictures: smooth enough, a fraction of the cost
 DRAG_INTERVAL = 1 / 20  # the same for the data's pictures while a component is dragged
-PANE_WIDTH = 480
-STRIP_SCALE = 0.46
+MARGIN = 6  # around the pane's content
+PANE_TYPE_SHARE = 0.65  # of talk mode's growth in type that the pane's captions take
+# Each picture's scale at the desk, when there is room; talk mode multiplies it by its type's scale.
+MODE_SCALE, STRIP_SCALE, PREDICTION_SCALE, SAMPLE_SCALE = 1.0, 0.46, 1.4, 0.75
+SMALLEST_STRIP = 0.4  # below this (times the type's scale) a strip of nine becomes a strip of five, larger
+SMALLEST_SAMPLE = 0.5  # below this the sixteen samples become nine, larger
+# What a short pane gives up, in turn: (a factor on every picture's scale, rows of model samples, at most
+# how many of the loss's answers: the mixture's components, the guesses, the generator's samples).
+FITTING = ((1.0, 4, 4), (1.0, 2, 4), (1.0, 1, 4), (0.92, 1, 4), (0.85, 1, 4), (0.78, 1, 4), (1.0, 0, 4), (1.0, 0, 2),
+           (0.85, 0, 2), (0.72, 0, 2), (0.6, 0, 2), (0.6, 0, 1), (0.5, 0, 1))
+
+
+@dataclass(frozen=True)
+class PictureLayout:
+    """How many pictures the pane shows and how large, for the width it has."""
+
+    mode_scale: float
+    mode_columns: int
+    mode_width: int  # a mode's caption, as wide as its column
+    strip_every: int  # 1: all nine pictures of a strip; 2: every other one (five)
+    strip_scale: float
+    prediction_scale: float
+    prediction_width: int  # the captions of the estimate and the answers, as wide as their columns
+    answer_columns: int
+    answers_beside: bool  # the answers beside the decoded estimate, or under it
+    sample_columns: int
+    sample_count: int
+    sample_scale: float
+    answer_count: int  # how many of the loss's answers are shown
+
+
+def fit_pictures(width: int, type_scale: float, modes: int, answers: int, shrink: float = 1.0,
+                 sample_rows: int = 4, most_answers: int = 4) -> PictureLayout:
+    """The layout for a content `width` in pixels: pictures as large as their desk scale times the type's
+    (times `shrink`, to fit a short pane), fewer of them when even that does not fit, and nothing ever
+    wider than `width`; `sample_rows` rows of model samples."""
+    caption = caption_width(type_scale) + 2 * TILE_MARGIN  # captions keep their type when pictures shrink
+    full_type = type_scale
+    type_scale *= shrink
+    spacing = 2 * 2
+
+    def columns_fitting(wanted: int) -> int:
+        return max(1, min(wanted, int((width + spacing) // (caption + spacing))))
+
+    def room(columns: int) -> int:
+        return int((width - (columns - 1) * spacing) / columns - 2 * TILE_MARGIN)
+
+    def scale_for(columns: int, wanted: float) -> float:
+        return max(min(wanted * type_scale, room(columns) / PICTURE[0]), 0.2)
+
+    mode_columns = columns_fitting(3 if modes == 3 else min(max(modes, 1), 2))
+    mode_scale = scale_for(mode_columns, MODE_SCALE)
+    every = 1  # the strips are short: they keep their size when the rest shrinks
+    strip_scale = _mosaic_scale(width, STRIP, STRIP_SCALE * full_type)
+    if strip_scale < SMALLEST_STRIP * full_type:  # fewer, larger, rather than many tiny ones
+        every = 2
+        strip_scale = _mosaic_scale(width, len(range(0, STRIP, 2)), STRIP_SCALE * full_type)
+    answers = min(answers, most_answers)
+    answer_columns = columns_fitting(min(max(answers, 1), 2))
+    beside = (columns_fitting(1 + answer_columns) == 1 + answer_columns
+              and scale_for(1 + answer_columns, PREDICTION_SCALE) >= 0.75 * PREDICTION_SCALE * min(type_scale, 1.5))
+    prediction_columns = 1 + answer_columns if beside else answer_columns
+    prediction_scale = scale_for(prediction_columns, PREDICTION_SCALE)
+    sample_columns = 4
+    sample_scale = _mosaic_scale(width, 4, SAMPLE_SCALE * type_scale)
+    if sample_scale < SMALLEST_SAMPLE * type_scale:
+        sample_columns = 3
+        sample_scale = _mosaic_scale(width, 3, SAMPLE_SCALE * type_scale)
+    sample_count = sample_columns * min(sample_rows, 16 // sample_columns)  # 0: no samples at all
+    return PictureLayout(round(mode_scale, 3), mode_columns, room(mode_columns), every, round(strip_scale, 3),
+                         round(prediction_scale, 3), room(prediction_columns), answer_columns, beside, sample_columns,
+                         sample_count, round(sample_scale, 3), answers)
+
+
+def _mosaic_scale(width: int, columns: int, wanted: float) -> float:
+    """The largest scale, up to `wanted`, at which `columns` pictures of a mosaic fit in `width`."""
+    return max(min(wanted, (width - (columns - 1) * MOSAIC_SPACING) / (columns * PICTURE[0])), 0.2)
 
 
 class ImagePane(QScrollArea):
@@ -39,48 +118,57 @@ class ImagePane(QScrollArea):
         self._fit_throttle = Throttle(FIT_INTERVAL, self._draw_fit, self)
         self._drag_throttle = Throttle(DRAG_INTERVAL, self._draw_data_moving, self)
 
+        self.layout_now: PictureLayout | None = None  # the layout on show, for the pane's size
+        self._layout_key: tuple | None = None
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(6, 0, 6, 6)
-        layout.addWidget(heading("The modes"))
-        self.modes_row = TileRow(1.0, True)
+        layout.setContentsMargins(MARGIN, 0, MARGIN, MARGIN)
+        self.modes_heading = heading("The modes")
+        layout.addWidget(self.modes_heading)
+        self.modes_row = TileRow(MODE_SCALE, True)
         layout.addWidget(self.modes_row)
 
-        strip_head = QHBoxLayout()
-        strip_head.addWidget(heading("Between"))
+        self.strip_heading = heading("Between two modes")
+        layout.addWidget(self.strip_heading)
+        self.pair_row = QWidget()
+        self.pair_layout = strip_head = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.pair_row)
+        strip_head.setContentsMargins(0, 0, 0, 0)
         self.pair_a = QComboBox()
         self.pair_b = QComboBox()
         for box in (self.pair_a, self.pair_b):
             box.setToolTip("Which two modes the strip joins")
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(4)
             box.activated.connect(self._on_pair_activated)
         strip_head.addWidget(self.pair_a)
         strip_head.addWidget(QLabel("and"))
         strip_head.addWidget(self.pair_b)
         strip_head.addStretch(1)
-        layout.addLayout(strip_head)
+        layout.addWidget(self.pair_row)
         self.latent_label, self.latent_row = self._add_strip(layout)
         self.pixel_label, self.pixel_row = self._add_strip(layout)
 
         self.prediction_heading = heading("The prediction")
         layout.addWidget(self.prediction_heading)
-        prediction = QHBoxLayout()
-        self.estimate_tile = ImageTile(1.4, True)
-        prediction.addWidget(self.estimate_tile, 0, Qt.AlignmentFlag.AlignTop)
+        # The decoded estimate and the loss's answer: side by side, or the answer under it when narrow.
+        self.prediction = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.prediction.setSpacing(4)  # as fit_pictures counts it
+        self.estimate_tile = ImageTile(PREDICTION_SCALE, True)
+        self.prediction.addWidget(self.estimate_tile, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         answer_box = QVBoxLayout()
         self.answer_label = QLabel()
         self.answer_label.setObjectName("explanation")
         self.answer_label.setWordWrap(True)
         answer_box.addWidget(self.answer_label)
-        self.answer_row = TileRow(1.4, True, columns=2)
+        self.answer_row = TileRow(PREDICTION_SCALE, True, columns=2)
         answer_box.addWidget(self.answer_row)
         answer_box.addStretch(1)
-        prediction.addLayout(answer_box)
-        prediction.addStretch(1)
-        layout.addLayout(prediction)
+        self.prediction.addLayout(answer_box, 1)
+        layout.addLayout(self.prediction)
 
         self.samples_heading = heading("Samples from the fitted model")
         layout.addWidget(self.samples_heading)
-        self.samples_row = MosaicRow(0.75, 4)
+        self.samples_row = MosaicRow(SAMPLE_SCALE, 4)
         layout.addWidget(self.samples_row)
         layout.addStretch(1)
 
@@ -88,7 +176,6 @@ class ImagePane(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.setFixedWidth(PANE_WIDTH)
         # Decoding waits until the window has painted once: it is not on the way to the first frame.
         QTimer.singleShot(0, self._first_refresh)
         state.dataChanged.connect(self.refresh_data)
@@ -97,15 +184,83 @@ class ImagePane(QScrollArea):
 
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
-        self.set_scale(palette.TALK_TYPE if on else 1.0)
+        self.set_scale(self.state.type_scale)
+
+    @property
+    def type_scale(self) -> float:
+        """The pane's type against the desk's. In talk mode it grows less than the rest: its pictures carry
+        the point, its captions are read from closer, and they must leave the pictures room."""
+        return 1.0 + PANE_TYPE_SHARE * (self.state.type_scale - 1.0)
 
     def flush(self) -> None:
         """Show the newest snapshot now rather than when the throttle allows."""
         self._fit_throttle.flush()
 
     def set_scale(self, scale: float) -> None:
-        """Wider for the larger type of talk mode, so no caption is cut off."""
-        self.setFixedWidth(int(PANE_WIDTH * (1 + 0.45 * (scale - 1))))
+        """Talk mode's larger type: larger pictures, as many as fit (once the new type is in place)."""
+        if self.data_board is not None:
+            self._show_pair_choice()
+        size = round(10 * self.type_scale)
+        self.setStyleSheet(f"QWidget {{ font-size: {size}pt; }}" if self.state.talk else "")
+        QTimer.singleShot(0, self.relayout)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Choose how many pictures to show and how large, for the pane's size now: the richest layout of
+        FITTING whose content is no taller than the pane (the leanest, scrolling, if none is)."""
+        modes = len(self.data_board.modes) if self.data_board else 2
+        answers = len(self.fit_board.answers) if self.fit_board else 1
+        # The pane's inside without a scroll bar: the layout is chosen so that it needs none.
+        width = self.width() - 2 * self.frameWidth() - 2 * MARGIN
+        # What the content's height depends on, beyond the pictures' sizes (texts of the same kind keep
+        # their number of lines from frame to frame, so a running fit does not lay the pane out again).
+        key = (width, self.height(), self.type_scale, modes, answers, self.data_board is not None,
+               self.fit_board is not None and self.fit_board.answer_title, self.answer_label.isVisibleTo(self))
+        if key == self._layout_key:
+            return
+        self._layout_key = key
+        for shrink, rows, most in FITTING:
+            self._apply(fit_pictures(width, self.type_scale, modes, answers, shrink, rows, most))
+            # The rows of tiles are widgets with layouts of their own: settle theirs before measuring.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            body = self.widget()
+            body.layout().activate()
+            needed = body.heightForWidth(width + 2 * MARGIN) if body.hasHeightForWidth() else -1
+            if max(needed, body.minimumSizeHint().height()) <= self.height() - 2 * self.frameWidth():
+                break
+
+    def _apply(self, new: PictureLayout) -> None:
+        if new == self.layout_now:
+            return
+        self.layout_now = new
+        type_scale = self.type_scale
+        # In talk mode the modes show their sharpness only, and the prediction the squared error that L2
+        # wins on: what the argument needs, in type the back of the room can read.
+        talk = self.state.talk
+        self.modes_heading.setText("The modes and their sharpness" if talk else "The modes")
+        self.modes_row.set_scale(new.mode_scale, new.mode_columns, type_scale, "none" if talk else "both", new.mode_width)
+        self.latent_row.set_scale(new.strip_scale, STRIP)
+        self.pixel_row.set_scale(new.strip_scale, STRIP)
+        self.prediction.setDirection(QBoxLayout.Direction.LeftToRight if new.answers_beside
+                                     else QBoxLayout.Direction.TopToBottom)
+        self.estimate_tile.set_scale(new.prediction_scale, type_scale, new.prediction_width)
+        self.estimate_tile.set_errors("mean" if talk else "both")
+        self.answer_row.set_scale(new.prediction_scale, new.answer_columns, type_scale, "mean" if talk else "both",
+                                  new.prediction_width)
+        if self.fit_board is not None:
+            self.answer_row.set_pictures(self.fit_board.answers[: new.answer_count])
+        # The two boxes that choose the strip's modes: side by side, or one above the other when narrow.
+        self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight)
+        wide = self.pair_layout.minimumSize().width() <= self.width() - 2 * self.frameWidth() - 2 * MARGIN
+        self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+        self.samples_row.set_scale(new.sample_scale, new.sample_columns, new.sample_count)
+        self.samples_heading.setVisible(new.sample_count > 0)
+        self.samples_row.setVisible(new.sample_count > 0)
+        if self.data_board is not None:
+            self._show_strips(self.data_board)
 
     def _first_refresh(self) -> None:
         if self.data_board is None:
@@ -146,8 +301,9 @@ class ImagePane(QScrollArea):
         self.data_board = self.maker.data_board(self.state.mixture, self.state.samples, pair,
                                                 refresh_data_images=finished)
         board = self.data_board
-        self.modes_row.set_pictures(board.modes, columns=3 if len(board.modes) == 3 else 2)
+        self.modes_row.set_pictures(board.modes)
         self._show_strips(board)
+        self.relayout()  # the number of modes, or the captions' lengths, may have changed
         labels = [p.caption for p in board.modes]
         for box, index in ((self.pair_a, board.pair[0]), (self.pair_b, board.pair[1])):
             blocked = box.blockSignals(True)
@@ -157,6 +313,18 @@ class ImagePane(QScrollArea):
             box.setCurrentIndex(index)
             box.setEnabled(len(labels) > 1)
             box.blockSignals(blocked)
+        self._show_pair_choice()
+
+    def _show_pair_choice(self) -> None:
+        """The boxes that choose the strip's two modes, when there is a choice and a mouse to make it (not
+        in talk mode, whose controls are keys); otherwise the heading names the two."""
+        board = self.data_board
+        labels = [p.caption for p in board.modes]
+        choice = len(labels) > 2 and not self.state.talk
+        self.pair_row.setVisible(choice)
+        a, b = board.pair
+        self.strip_heading.setText("Between two modes" if choice else
+                                   f"Between {labels[a]} and {labels[b]}" if a != b else "Between")
         # the fit's pictures follow with the next snapshot, which a data change always brings
 
     def _on_pair_activated(self, _index: int) -> None:
@@ -167,13 +335,18 @@ class ImagePane(QScrollArea):
             self._show_strips(self.data_board)
 
     def _show_strips(self, board: DataBoard) -> None:
-        self.latent_row.set_pictures(board.strip_latent)
-        self.pixel_row.set_pictures(board.strip_pixel)
+        every = self.layout_now.strip_every if self.layout_now else 1
+        self.latent_row.set_pictures(board.strip_latent[::every])
+        self.pixel_row.set_pictures(board.strip_pixel[::every])
         middle = len(board.strip_latent) // 2
-        self.latent_label.setText(f"walking through the data space: every in-between is a sharp object "
-                                  f"(the middle one: sharpness {board.strip_latent[middle].sharpness:.2f})")
-        self.pixel_label.setText(f"averaging the pixels of the two: ghosts "
-                                 f"(the middle one: sharpness {board.strip_pixel[middle].sharpness:.2f})")
+        latent, pixel = board.strip_latent[middle].sharpness, board.strip_pixel[middle].sharpness
+        if self.state.talk:  # the speaker says the rest
+            self.latent_label.setText(f"walking in the data space: all sharp ({latent:.2f})")
+            self.pixel_label.setText(f"averaging the pixels: ghosts ({pixel:.2f})")
+        else:
+            self.latent_label.setText(f"walking through the data space: every in-between is a sharp object "
+                                      f"(the middle one: sharpness {latent:.2f})")
+            self.pixel_label.setText(f"averaging the pixels of the two: ghosts (the middle one: sharpness {pixel:.2f})")
 
     # -- the fit -------------------------------------------------------------------------------
     @Slot(object)
@@ -204,7 +377,12 @@ class ImagePane(QScrollArea):
         board = self.fit_board
         self.estimate_tile.set_picture(board.estimate)
         self.answer_label.setText(board.answer_title)
-        self.answer_row.set_pictures(board.answers)
+        # In talk mode the headline names the loss; the pixel-space answer's caption says what it is.
+        self.answer_label.setVisible(not (self.state.talk and snap.pixel is not None))
+        shown = self.layout_now.answer_count if self.layout_now else len(board.answers)
+        self.answer_row.set_pictures(board.answers[:shown])
         self.samples_row.set_pictures(board.samples)
         mean_sharp = float(np.mean([p.sharpness for p in board.samples]))
-        self.samples_heading.setText(f"Samples from the fitted model  ·  sharpness {mean_sharp:.2f} on average")
+        self.samples_heading.setText(f"Samples of the model  ·  sharpness {mean_sharp:.2f}" if self.state.talk else
+                                     f"Samples from the fitted model  ·  sharpness {mean_sharp:.2f} on average")
+        self.relayout()  # the number of answers, or their captions, may have changed

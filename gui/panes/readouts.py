@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QSizePolicy, QVBoxLayout
 
 from engine.model.estimate import Snapshot
 from engine.model.theory import typicality
@@ -15,8 +16,16 @@ from gui.state import AppState
 from gui.support import palette
 from gui.support.throttle import Throttle
 
-BIG_WIDTH = 140
+WIDEST_NUMBER = "888,888"  # the widest a readout gets before its label would have to grow
 NUMBERS_INTERVAL = 1 / 15  # seconds between updates of the numbers: readable, and cheap
+
+
+def _number_width(scale: float) -> int:
+    """The fixed width of a readout's number at the type's `scale` (its style: 16 pt, semi-bold)."""
+    font = QFont()
+    font.setPointSizeF(16 * scale)
+    font.setWeight(QFont.Weight.DemiBold)
+    return QFontMetrics(font).horizontalAdvance(WIDEST_NUMBER) + 4
 
 
 class ReadoutPanel(QGroupBox):
@@ -26,7 +35,7 @@ class ReadoutPanel(QGroupBox):
         super().__init__("Readouts", parent)
         self.state = state
         layout = QVBoxLayout(self)
-        grid = QGridLayout()
+        self.grid = QGridLayout()
         self.step = self._big("0")
         self.loss = self._big("–")
         self.density = self._big("–")
@@ -41,16 +50,19 @@ class ReadoutPanel(QGroupBox):
             ("Nearest mode", self.distance,
              "Distance from the prediction to the closest mode of the data (averaged like the density)"),
         )
-        for i, (name, value, tip) in enumerate(rows):
+        self._cells: list[tuple[QLabel, QLabel]] = []
+        for name, value, tip in rows:
             label = QLabel(name)
             label.setObjectName("explanation")
             label.setToolTip(tip)
             value.setToolTip(tip)
-            grid.addWidget(label, i // 2 * 2, i % 2)
-            grid.addWidget(value, i // 2 * 2 + 1, i % 2)
-        layout.addLayout(grid)
+            self._cells.append((label, value))
+        self._arrange(2)
+        layout.addLayout(self.grid)
         self.curve_plot = pg.PlotWidget(background=palette.BACKGROUND, enableMenu=False)
-        self.curve_plot.setMinimumHeight(110)
+        self.curve_plot.setMinimumHeight(80)
+        # It takes the height the side panel has left, not pyqtgraph's 640x480 preference.
+        self.curve_plot.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.curve_plot.setMouseEnabled(x=False, y=False)
         self.curve_plot.setMenuEnabled(False)
         self.curve_plot.hideButtons()
@@ -69,23 +81,32 @@ class ReadoutPanel(QGroupBox):
 
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
-        self.set_scale(palette.TALK_TYPE if on else 1.0)
+        self.set_scale(self.state.type_scale)
 
     def flush(self) -> None:
         """Show the newest snapshot now rather than when the throttle allows."""
         self._throttle.flush()
 
     def set_scale(self, scale: float) -> None:
-        """Room for the larger numbers of talk mode, and a thicker loss curve."""
-        for label in (self.step, self.loss, self.density, self.distance):
-            label.setFixedWidth(int(BIG_WIDTH * min(scale, 1.1)))  # the side panel keeps its width
+        """Room for the larger numbers of talk mode (one under the other, in its narrow side panel), and a
+        thicker loss curve."""
+        width = _number_width(scale)
+        for _, value in self._cells:
+            value.setFixedWidth(width)
+        self._arrange(1 if scale > 1 else 2)
         self.curve.setPen(pg.mkPen(palette.ESTIMATE, width=2 * scale))
+
+    def _arrange(self, columns: int) -> None:
+        for i, (label, value) in enumerate(self._cells):
+            row, column = divmod(i, columns)
+            self.grid.addWidget(label, 2 * row, column)
+            self.grid.addWidget(value, 2 * row + 1, column)
 
     @staticmethod
     def _big(text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName("bigNumber")
-        label.setFixedWidth(BIG_WIDTH)  # a changing number must not re-lay out the panel every frame
+        label.setFixedWidth(_number_width(1.0))  # a changing number must not re-lay out the panel every frame
         return label
 
     @Slot(object)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.images.board import Picture
@@ -13,6 +13,7 @@ from engine.io.pixels import tile, to_uint8
 from gui.support import palette
 
 MOSAIC_GAP = 0.12  # about the background colour, so the gaps between pictures vanish into it
+MOSAIC_SPACING = 3  # pixels between the pictures of a mosaic, as drawn
 BLURRY = 0.8  # below this relative sharpness a figure is marked as blurry
 
 
@@ -25,25 +26,67 @@ def to_pixmap(image: np.ndarray, scale: float) -> QPixmap:
                          Qt.TransformationMode.SmoothTransformation)
 
 
+PICTURE = (96, 64)  # a decoded picture's width and height at scale 1
+TILE_MARGIN = 2
+
+
+def caption_width(type_scale: float) -> int:
+    """The narrowest a caption may be: its longest word ("sharpness") in the pane's type; lines break
+    between words, never inside one."""
+    font = QFont()
+    font.setPointSize(round(10 * type_scale))  # as the style sheet sets it
+    return QFontMetrics(font).horizontalAdvance("sharpness") + 8
+
+
+def tile_width(scale: float, type_scale: float = 1.0) -> int:
+    """The width a tile of a picture at `scale` takes, margins included."""
+    return max(round(PICTURE[0] * scale), caption_width(type_scale)) + 2 * TILE_MARGIN
+
+
 class ImageTile(QWidget):
-    """One picture with its caption and figures underneath."""
+    """One picture with its caption and figures underneath, which wrap to the picture's width."""
 
     def __init__(self, scale: float, figures: bool = True, parent=None) -> None:
         super().__init__(parent)
-        self.scale = scale
         self.figures = figures
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setContentsMargins(TILE_MARGIN, TILE_MARGIN, TILE_MARGIN, TILE_MARGIN)
         layout.setSpacing(1)
         self.picture = QLabel()
-        self.picture.setFixedSize(round(96 * scale), round(64 * scale))
         self.picture.setStyleSheet(f"border: 1px solid {palette.GRID};")
         self.caption = QLabel()
         self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.caption.setObjectName("explanation")
+        self.caption.setWordWrap(True)
         layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.caption)
         self.shown: Picture | None = None
+        # The squared errors under the sharpness: "both" (averaged over the data, and to the nearest data
+        # image), "mean" (the first only) or "none" (and the sharpness beside the caption, as a bare number,
+        # under a heading that names it); talk mode keeps to what its point needs.
+        self.errors = "both"
+        self.scale = self.type_scale = 0.0
+        self.set_scale(scale)
+
+    def set_scale(self, scale: float, type_scale: float = 1.0, width: int | None = None) -> None:
+        """Draw the picture at `scale`; the caption wraps to `width` (default: the picture's, or its longest
+        word's in the type's `type_scale`, whichever is wider)."""
+        w, h = round(PICTURE[0] * scale), round(PICTURE[1] * scale)
+        caption = max(w, caption_width(type_scale), width or 0)
+        if (scale, type_scale, caption) == (self.scale, self.type_scale, self.caption.maximumWidth()):
+            return
+        self.scale, self.type_scale = scale, type_scale
+        self.picture.setFixedSize(w, h)
+        self.caption.setFixedWidth(caption)
+        if self.shown is not None:
+            self.set_picture(self.shown)
+
+    def set_errors(self, errors: str) -> None:
+        """Which squared errors the caption gives: "both", "mean" or "none"."""
+        if errors != self.errors:
+            self.errors = errors
+            if self.shown is not None:
+                self.set_picture(self.shown)
 
     def set_picture(self, pic: Picture) -> None:
         self.shown = pic
@@ -51,11 +94,18 @@ class ImageTile(QWidget):
         parts = [pic.caption] if pic.caption else []
         if self.figures:
             colour = palette.VERMILLION if pic.sharpness < BLURRY else palette.TEXT
-            parts.append(f"<span style='color:{colour}'>sharpness {pic.sharpness:.2f}</span>")
-            if np.isfinite(pic.mean_mse):
-                parts.append(f"MSE {pic.mean_mse:.3f} · nearest {pic.nearest_mse:.3f}")
+            if self.errors == "none" and parts:  # the caption and the number on one line; a heading names it
+                parts = [f"{pic.caption} <span style='color:{colour}'>{pic.sharpness:.2f}</span>"]
+            else:
+                parts.append(f"<span style='color:{colour}'>sharpness {pic.sharpness:.2f}</span>")
+            if np.isfinite(pic.mean_mse) and self.errors == "both":
+                parts.append(f"MSE {pic.mean_mse:.3f} · nearest&nbsp;{pic.nearest_mse:.3f}")
+            elif np.isfinite(pic.mean_mse) and self.errors == "mean":
+                parts.append(f"MSE {pic.mean_mse:.3f}")
         self.caption.setText("<br>".join(parts))
         self.caption.setVisible(bool(parts))
+        # A wrapped caption gets the height its lines need (the layout does not always ask for it).
+        self.caption.setMinimumHeight(self.caption.heightForWidth(self.caption.maximumWidth()) if parts else 0)
         tip = [pic.caption,
                f"Sharpness {pic.sharpness:.2f}: gradient energy of the image relative to the modes' images "
                "(1 = as sharp as a real car)",
@@ -68,6 +118,7 @@ class ImageTile(QWidget):
 
 def heading(text: str) -> QLabel:
     label = QLabel(text)
+    label.setWordWrap(True)
     label.setStyleSheet(f"color: {palette.TEXT}; font-weight: 600; padding-top: 6px;")
     return label
 
@@ -78,19 +129,38 @@ class TileRow(QWidget):
     def __init__(self, scale: float, figures: bool, columns: int = 99, parent=None) -> None:
         super().__init__(parent)
         self.scale, self.figures, self.columns = scale, figures, columns
+        self.type_scale = 1.0
+        self.errors = "both"
+        self.tile_width: int | None = None
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(2)
+        self.grid.setHorizontalSpacing(4)  # as fit_pictures counts it
+        self.grid.setVerticalSpacing(2)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.tiles: list[ImageTile] = []
 
-    def set_pictures(self, pictures, columns: int | None = None) -> None:
+    def set_scale(self, scale: float, columns: int | None = None, type_scale: float | None = None,
+                  errors: str = "both", width: int | None = None) -> None:
+        """Draw every picture at `scale`, `columns` to a row, captions `width` wide in the type's
+        `type_scale`, with their squared errors or without (see ImageTile)."""
+        self.scale, self.errors, self.tile_width = scale, errors, width
+        if type_scale is not None:
+            self.type_scale = type_scale
+        for tile in self.tiles:
+            tile.set_scale(scale, self.type_scale, width)
+            self._set_errors(tile)
         if columns is not None and columns != self.columns:
             self.columns = columns
             for i, tile in enumerate(self.tiles):  # lay the existing tiles out again
                 self.grid.addWidget(tile, i // columns, i % columns)
+
+    def set_pictures(self, pictures, columns: int | None = None) -> None:
+        if columns is not None:
+            self.set_scale(self.scale, columns)
         while len(self.tiles) < len(pictures):
             tile = ImageTile(self.scale, self.figures)
+            tile.set_scale(self.scale, self.type_scale, self.tile_width)
+            tile.errors = self.errors
             i = len(self.tiles)
             self.grid.addWidget(tile, i // self.columns, i % self.columns)
             self.tiles.append(tile)
@@ -100,20 +170,33 @@ class TileRow(QWidget):
                 tile.set_picture(pictures[i])
 
 
+    def _set_errors(self, tile: ImageTile) -> None:
+        tile.set_errors(self.errors)
+
+
 class MosaicRow(QLabel):
     """Many small pictures as one pixmap: one widget to lay out and paint instead of one per picture."""
 
     def __init__(self, scale: float, columns: int, parent=None) -> None:
         super().__init__(parent)
         self.scale, self.columns = scale, columns
+        self.count: int | None = None  # how many of the pictures are drawn (None: all)
         self.pictures: tuple[Picture, ...] = ()
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
+    def set_scale(self, scale: float, columns: int, count: int | None = None) -> None:
+        """Draw at `scale`, `columns` to a row, the first `count` pictures (all: None)."""
+        if (scale, columns, count) != (self.scale, self.columns, self.count):
+            self.scale, self.columns, self.count = scale, columns, count
+            self.set_pictures(self.pictures)
+
     def set_pictures(self, pictures) -> None:
         self.pictures = tuple(pictures)
-        if not self.pictures:
+        shown = self.pictures[: self.count]
+        if not shown:
             self.clear()
             return
-        stack = np.stack([p.image for p in self.pictures])
+        stack = np.stack([p.image for p in shown])
         columns = min(self.columns, len(stack))
-        self.setPixmap(to_pixmap(tile(stack, columns, gap=round(3 / self.scale), background=MOSAIC_GAP), self.scale))
+        gap = max(1, round(MOSAIC_SPACING / self.scale))
+        self.setPixmap(to_pixmap(tile(stack, columns, gap=gap, background=MOSAIC_GAP), self.scale))

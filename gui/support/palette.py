@@ -26,8 +26,17 @@ MEAN = YELLOW
 MEDIAN = GREEN
 MODE = PURPLE
 
-TALK_TYPE = 1.6  # talk mode's type, against the desk's
-TALK_LINES = 2.0  # talk mode's line widths and markers
+
+
+def talk_scale(height: int) -> float:
+    """Talk mode's type against the desk's, for a window `height` logical pixels tall: the same share of the
+    screen on every projector (1.35 at 720 rows, 2 at 1080, 4 at 2160), read from the back of a room."""
+    return round(min(max(height / 540, 1.25), 4.0) * 20) / 20
+
+
+def talk_lines(type_scale: float) -> float:
+    """Talk mode's line widths and markers, against the desk's, for its type scale."""
+    return 1.25 * type_scale
 
 
 def qcolor(hex_colour: str, alpha: int = 255) -> QColor:
@@ -40,7 +49,7 @@ def style_sheet(scale: float = 1.0) -> str:
     """The app's look; `scale` enlarges the type (talk mode reads from the back of a room)."""
     return f"""
 QMainWindow, QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: {10 * scale:.0f}pt; }}
-QGroupBox {{ border: 1px solid {GRID}; border-radius: 6px; margin-top: 14px; padding: 8px 6px 6px 6px; }}
+QGroupBox {{ border: 1px solid {GRID}; border-radius: 6px; margin-top: {14 * scale:.0f}px; padding: 6px 6px 4px 6px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; color: {MUTED}; }}
 QPushButton {{ background: {PANEL}; border: 1px solid {GRID}; border-radius: 5px; padding: 5px 10px; }}
 QPushButton:hover {{ border-color: {SKY}; }}
@@ -55,7 +64,7 @@ QStatusBar {{ color: {MUTED}; }}
 QToolTip {{ background: {PANEL}; color: {TEXT}; border: 1px solid {GRID}; }}
 QLabel#explanation {{ color: {MUTED}; }}
 QLabel#bigNumber {{ font-size: {16 * scale:.0f}pt; font-weight: 600; }}
-QLabel#headline {{ font-size: {13 * scale:.0f}pt; padding: 6px 10px; }}
+QLabel#headline {{ font-size: {(13 if scale == 1 else 12) * scale:.0f}pt; padding: 6px 10px; }}
 QLabel#tourCaption {{ font-size: {12 * scale:.0f}pt; background: {PANEL}; border-left: 4px solid {ORANGE}; padding: 8px 12px; }}
 QLabel#keyHints {{ color: {MUTED}; font-size: {9 * scale:.0f}pt; }}
 """

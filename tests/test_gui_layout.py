@@ -1,0 +1,137 @@
+"""The window at the projector sizes, desk and talk mode: nothing cut, nothing off the window, wrapped
+text with the height it needs, and in talk mode the distribution pane the largest part of the screen."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from engine.fit.fit import Fit, run
+from engine.fit.pixel import PixelFit, data_images_for
+from engine.model.scene import bundled_scene
+from engine.model.settings import FitSettings
+from engine_helpers import torch_on_one_thread  # noqa: F401  (an autouse fixture)
+from fakes import FakeFitProcess
+from layout_checks import SIZES, layout_problems
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _snapshot(scene_id: str, loss: str):
+    """A fit some way along, with its pixel-space answer, as the fit process would send it."""
+    scene = bundled_scene(scene_id)
+    fit = Fit(scene.draw(), scene.mixture, FitSettings(loss=loss))
+    for _ in run(fit, steps=300):
+        pass
+    pixel = None
+    if loss in ("l2", "l1"):
+        pf = PixelFit(data_images_for(scene.draw(), scene.decoder), loss)
+        pf.step(100)
+        pixel = pf.result()
+    return fit.snapshot(pixel=pixel)
+
+
+@pytest.fixture(scope="module")
+def snapshots():
+    return {(s, loss): _snapshot(s, loss) for s, loss in
+            (("sedan_or_suv", "l2"), ("sedan_or_suv", "adversarial"), ("three_modes", "mixture_nll"))}
+
+
+def _settle(qtbot, window) -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+        qtbot.wait(30)
+    window.flush()
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_window_is_legible_and_unclipped(make_window, qtbot, snapshots, size, talk):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window.resize(*size)
+    if talk:
+        window.talk_mode.set_talk_mode(True, full_screen=False)
+    for (scene_id, loss), snap in snapshots.items():
+        if window.state.scene_id != scene_id:
+            window.state.load_bundled(scene_id)
+        window.state.set_loss(loss)
+        window.fit.show(snap)
+        _settle(qtbot, window)
+        assert (window.width(), window.height()) == size
+        assert layout_problems(window, talk) == [], f"{scene_id}, {loss}"
+
+
+def test_a_tour_caption_in_talk_mode_leaves_the_pane_its_share(make_window, qtbot, snapshots):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window.resize(1024, 768)
+    window.talk_mode.set_talk_mode(True, full_screen=False)
+    window.tour.go_to(2)  # the longest captions are on the first steps
+    window.fit.show(snapshots[("sedan_or_suv", "l2")])
+    _settle(qtbot, window)
+    assert window.caption.isVisible()
+    assert layout_problems(window, talk=True) == []
+
+
+def _child(code: str, screen: dict, scale: int = 1) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh process whose offscreen screen is `screen` (its size in device pixels), at a
+    device pixel ratio of `scale` (as a 200% display setting gives)."""
+    config = {"screens": [{"name": "projector", "x": 0, "y": 0, "logicalDpi": 96, "logicalBaseDpi": 96, **screen}]}
+    folder = Path(tempfile.mkdtemp(prefix="blurlab-screen-"))
+    path = folder / "screen.json"
+    path.write_text(json.dumps(config))
+    env = {"QT_QPA_PLATFORM": f"offscreen:configfile={path}", "XDG_CONFIG_HOME": str(folder),
+           "QT_SCALE_FACTOR": str(scale)}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180,
+                          env={**os.environ, **env})
+
+
+def test_the_window_opens_inside_a_small_screen():
+    code = (
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from gui.app import make_window\n"
+        "w = make_window(start_fit=False)\n"
+        "a = w.available_size()\n"
+        "print(w.width(), w.height(), w.minimumWidth(), w.minimumHeight(), a.width(), a.height())\n"
+    )
+    done = _child(code, {"width": 1024, "height": 768})
+    assert done.returncode == 0, done.stderr
+    width, height, min_w, min_h, avail_w, avail_h = map(int, done.stdout.split())
+    assert (width, height) == (1024, 768) == (avail_w, avail_h)
+    assert min_w <= 1024 and min_h <= 640
+
+
+@pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
+def test_at_a_device_pixel_ratio_of_two_nothing_is_cut(talk):
+    code = (
+        "import sys, time\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from gui.app import make_window\n"
+        "from fakes import FakeFitProcess\n"
+        "from layout_checks import layout_problems\n"
+        "w = make_window(start_fit=False, fit_process=FakeFitProcess())\n"
+        "w.show()\n"
+        f"talk = {talk}\n"
+        "if talk: w.talk_mode.set_talk_mode(True)\n"
+        "end = time.time() + 3\n"
+        "while time.time() < end: app.processEvents()\n"
+        "print(w.devicePixelRatio(), w.width(), w.height())\n"
+        "for p in layout_problems(w, talk): print('PROBLEM', p)\n"
+        "w.close()\n"
+    )
+    done = _child(code, {"width": 3840, "height": 2160}, scale=2)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    ratio, width, height = lines[0].split()
+    assert float(ratio) == 2.0 and int(width) <= 1920 and int(height) <= 1080
+    assert [ln for ln in lines if ln.startswith("PROBLEM")] == []
