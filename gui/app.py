@@ -28,6 +28,12 @@ def make_window(scene: str | None = None, loss: str | None = None, start_fit: bo
 
 
 def run_app(scene: str | None = None, loss: str | None = None, present: bool = False) -> int:
+    from gui.support.platform import xcb_problem
+
+    problem = None if QApplication.instance() else xcb_problem()
+    if problem:  # Qt itself would abort with a message that names no library
+        print(f"blurlab: error: {problem}", file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("BlurLab")
     app.setOrganizationName("BlurLab")
@@ -43,6 +49,8 @@ def run_app(scene: str | None = None, loss: str | None = None, present: bool = F
     geometry = store.value("window/geometry")
     if geometry:
         window.restoreGeometry(geometry)  # where the user left it; talk mode goes full screen anyway
+        # ... unless that was on a larger screen: never more than this one's available area.
+        window.resize(window.size().boundedTo(window.available_size()))
     speed = store.value("window/speed")
     if speed is not None and str(speed).isdigit():
         window.state.set_speed_index(int(speed))  # the pace the user last chose
