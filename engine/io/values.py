@@ -27,6 +27,15 @@ def describe(value: Any) -> str:
     return f"{names.get(type(value), type(value).__name__)} ({shown})"
 
 
+def key_text(key: Any) -> str:
+    """A key as a message shows it: as it is when it reads plainly, else quoted with its escapes, so a key
+    with a line break or a control character cannot break the one line a message is."""
+    text = str(key)
+    if text and text.isprintable() and not any(c.isspace() for c in text):
+        return text
+    return json.dumps(text)
+
+
 def _is_real(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from engine.decoders import DECODER_NAMES as DECODERS
 from engine.io import atomic
-from engine.io.values import InvalidValue, describe, number, whole
+from engine.io.values import InvalidValue, describe, key_text, number, whole
 from engine.model.losses import LOSS_IDS
 from engine.model.mixture import Component, Mixture
 
@@ -139,7 +139,7 @@ def reject_non_finite(value: Any, key: str) -> None:
         raise SceneError(f"{key or 'scene'}: must be a finite number, got {json.dumps(value)}")
     if isinstance(value, dict):
         for k, v in value.items():
-            reject_non_finite(v, f"{key}.{k}" if key else k)
+            reject_non_finite(v, f"{key}.{key_text(k)}" if key else key_text(k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
             reject_non_finite(v, f"{key}[{i}]")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from engine.io.values import describe, positive, positive_or_inf, whole
+from engine.io.values import describe, key_text, positive, positive_or_inf, whole
 from engine.model.scene import (Scene, SceneError, dumps, load, loads, parse_scene, reject_non_finite,
                                 resolve_scene, save)
 from engine.model.settings import FitSettings
@@ -92,7 +92,7 @@ def parse_fit(data: Any, scene: Scene) -> tuple[FitSettings, float]:
     # Unknown keys are refused, not kept: a misspelt "learning_rate" would otherwise do nothing, silently.
     unknown = sorted(set(data) - FIT_DEFAULTS.keys())
     if unknown:
-        raise SceneError(f"fit.{unknown[0]}: unknown key; the keys are {', '.join(FIT_DEFAULTS)}")
+        raise SceneError(f"fit.{key_text(unknown[0])}: unknown key; the keys are {', '.join(FIT_DEFAULTS)}")
     data = {**FIT_DEFAULTS, **data}
     lr = None if data["lr"] is None else positive(data["lr"], "fit.lr")
     k = whole(data["k"], "fit.k")
