@@ -25,6 +25,14 @@ import pytest  # noqa: E402
 pg.setConfigOption("mouseRateLimit", -1)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so a fixture can tell whether the test itself failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture(autouse=True)
 def no_leaked_widgets(request):
     """After a test that used Qt, every top-level widget it made is gone (as napari and ndv check): a
@@ -38,6 +46,9 @@ def no_leaked_widgets(request):
     app = QApplication.instance()
     before = set(QApplication.topLevelWidgets()) if app else set()
     yield
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        return  # the failure's traceback holds the test's widgets: the failure is the news
     app = QApplication.instance()
     app.processEvents()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

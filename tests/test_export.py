@@ -87,3 +87,27 @@ def test_a_png_of_the_image_pane_from_the_window(make_window, tmp_path):
     assert window.exports.export_png("images", str(out))
     with Image.open(out) as image:
         assert image.size == (window.image_pane.width(), window.image_pane.height())
+
+
+def test_a_talk_mode_animation_shows_what_the_window_drew(make_window, tmp_path, monkeypatch):
+    """Talk mode's thick curves over the pictures' thousands of colours: each GIF frame, decoded, matches
+    the frame the window drew (a GIF of 255 colours a frame put dark traces of the curves' earlier
+    positions into talk-mode exports)."""
+    import numpy as np
+
+    import engine.io.media as media
+
+    drawn = []
+    add = media.AnimationWriter.add
+    monkeypatch.setattr(media.AnimationWriter, "add", lambda self, frame: (drawn.append(frame.copy()), add(self, frame)))
+    window = make_window(start_fit=False)
+    window.resize(1280, 720)
+    window.talk_mode.set_talk_mode(True, full_screen=False)
+    out = tmp_path / "talk.gif"
+    export(window, out, steps=45, fps=25)
+    with Image.open(out) as gif:
+        assert gif.n_frames == len(drawn) == 26
+        for i, frame in enumerate(drawn):
+            gif.seek(i)
+            off = np.abs(np.asarray(gif.convert("RGB"), dtype=int) - frame.astype(int)).max(axis=2) > 40
+            assert off.sum() <= 60, f"frame {i}: {off.sum()} pixels far from what was drawn"

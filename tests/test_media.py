@@ -277,3 +277,4 @@ def test_mp4_without_the_extra_says_how_to_get_it(tmp_path, monkeypatch):
     with pytest.raises(MediaError, match=r'pip install "blurlab\[video\]"'):
         write_media([ui_frame(0)], tmp_path / "a.mp4", 25)
     assert leftovers(tmp_path) == []
+

@@ -19,8 +19,9 @@ import numpy as np
 _TRANSPARENT = 255  # palette index reserved for "unchanged since the previous frame"
 _PALETTE_COLOURS = 255  # every palette leaves _TRANSPARENT free
 _BAD_ERROR = 24  # a pixel this far (max over channels) from its palette colour looks wrong
-_BAD_SHARE = 0.002  # antialiased edges miss by that much on a few pixels; more means missing colours
-_BAD_MIN_PIXELS = 64
+_BAD_SHARE = 0.002  # of the changed pixels: antialiased edges miss by that much on a few; more means missing colours
+_BAD_MIN_PIXELS = 16
+_MISSED_COLOURS = 48  # of a frame's palette, kept for the colours of the few pixels median cut misses
 MAX_SIDE = 0xFFFF
 
 
@@ -66,7 +67,7 @@ class GifStream:
         width, height = image.size
         if max(width, height) > MAX_SIDE:
             raise GifTooLarge(f"A GIF is at most {MAX_SIDE} pixels wide and high, not {width}x{height}.")
-        self._global = image.quantize(_PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        self._global = image.quantize(palette=_palette_for(np.asarray(image).reshape(-1, 3)), dither=Image.Dither.NONE)
         self._file.write(
             b"GIF89a" + width.to_bytes(2, "little") + height.to_bytes(2, "little")
             + bytes([0xF7, 0, 0])  # global colour table of 256 entries, 8 bits per primary; background 0
@@ -85,24 +86,27 @@ class GifStream:
         from PIL import ImageChops
 
         crop = image.crop(box)
-        indexed, local = self._quantise(crop)
         r, g, b = difference.crop(box).split()
-        unchanged = ImageChops.lighter(ImageChops.lighter(r, g), b).point([255] + [0] * 255, "1")
+        changes = ImageChops.lighter(ImageChops.lighter(r, g), b)
+        unchanged = changes.point([255] + [0] * 255, "1")
+        indexed, local = self._quantise(crop, changes.point([0] + [255] * 255, "1"))
         indexed.paste(_TRANSPARENT, mask=unchanged)
         self._write(indexed, box[:2], local=local, transparent=True)
 
-    def _quantise(self, crop: Any) -> tuple[Any, bool]:
-        """crop as a P image, and whether it needs its own colour table (the global one misses its colours)."""
+    def _quantise(self, crop: Any, changed: Any) -> tuple[Any, bool]:
+        """crop as a P image, and whether it needs its own colour table (the global one misses the colours
+        of its `changed` pixels, the only ones the frame shows)."""
         from PIL import Image
 
         indexed = crop.quantize(palette=self._global, dither=Image.Dither.NONE)
-        if _looks_right(indexed, crop):
+        if _looks_right(indexed, crop, changed):
             return indexed, False
         if self._local is not None:  # a picture that keeps changing colour needs the same colours again
             indexed = crop.quantize(palette=self._local, dither=Image.Dither.NONE)
-            if _looks_right(indexed, crop):
+            if _looks_right(indexed, crop, changed):
                 return indexed, True
-        self._local = crop.quantize(_PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        self._local = crop.quantize(palette=_palette_for(np.asarray(crop)[np.asarray(changed, dtype=bool)]),
+                                    dither=Image.Dither.NONE)
         return self._local.copy(), True
 
     def _write(self, indexed: Any, offset: tuple[int, int], *, local: bool, transparent: bool) -> None:
@@ -121,17 +125,50 @@ class GifStream:
             self._file.write(chunk)
 
 
+def _median_cut(pixels: np.ndarray, colours: int) -> bytes:
+    """A median-cut palette of at most `colours` colours for (n, 3) uint8 pixels, as RGB bytes."""
+    from PIL import Image
+
+    strip = Image.fromarray(np.ascontiguousarray(pixels.reshape(1, -1, 3)))
+    quantized = strip.quantize(colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    return bytes(quantized.getpalette("RGB") or b"")[: 3 * colours]
+
+
+def _palette_for(pixels: np.ndarray) -> Any:
+    """A palette image for the colours a frame shows, `pixels` (n, 3). Median cut spends its colours where
+    the pixels are many (the pictures); a thin line in a colour of its own is a few pixels and would be
+    merged into a neighbour. So the pixels the first palette maps badly get colours of their own."""
+    from PIL import Image
+
+    if len(pixels) == 0:
+        pixels = np.zeros((1, 3), np.uint8)
+    first = _median_cut(pixels, _PALETTE_COLOURS)
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(first)
+    strip = Image.fromarray(np.ascontiguousarray(pixels.reshape(1, -1, 3)))
+    error = np.abs(np.asarray(strip.quantize(palette=palette, dither=Image.Dither.NONE).convert("RGB"), dtype=int)
+                   - np.asarray(strip, dtype=int)).max(axis=2)[0]
+    missed = pixels[error >= _BAD_ERROR]
+    if len(missed) > _BAD_MIN_PIXELS:
+        own = _median_cut(missed, _MISSED_COLOURS)
+        main = _median_cut(pixels, _PALETTE_COLOURS - len(own) // 3)
+        palette.putpalette(main + own)
+    return palette
+
+
 def _palette_bytes(indexed: Any) -> bytes:
     """A P image's palette as 256 RGB entries."""
     palette = bytes(indexed.getpalette("RGB") or b"")[: 3 * 256]
     return palette + bytes(3 * 256 - len(palette))
 
 
-def _looks_right(indexed: Any, crop: Any) -> bool:
-    """Whether few pixels of crop are far from the palette colour they were given."""
+def _looks_right(indexed: Any, crop: Any, changed: Any) -> bool:
+    """Whether few of the `changed` pixels of crop are far from the palette colour they were given. (Counted
+    over the whole crop, a few wrong pixels of a thin moving line drowned among the unchanged ones, which
+    are transparent in the frame anyway: the line kept wrong, darker colours, traces of where it had been.)"""
     from PIL import ImageChops
 
     r, g, b = ImageChops.difference(indexed.convert("RGB"), crop).split()
-    histogram = ImageChops.lighter(ImageChops.lighter(r, g), b).histogram()
+    histogram = ImageChops.lighter(ImageChops.lighter(r, g), b).histogram(mask=changed)
     bad = sum(histogram[_BAD_ERROR:])
-    return bad <= max(_BAD_MIN_PIXELS, _BAD_SHARE * crop.width * crop.height)
+    return bad <= max(_BAD_MIN_PIXELS, _BAD_SHARE * sum(histogram))

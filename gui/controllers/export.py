@@ -140,6 +140,12 @@ class ExportController(QObject):
         return job
 
     def _on_job_finished(self, ok: bool, message: str) -> None:
+        job = self.sender()
+        if job is self.job:
+            self.job = None
+        if isinstance(job, AnimationExport):  # its process and its progress dialog go with it
+            job.dialog.deleteLater()
+            job.deleteLater()
         if ok:
             self.status.emit(message, 6000)
         elif message == CANCELLED:

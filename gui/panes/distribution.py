@@ -42,6 +42,16 @@ def _kde_1d(x: np.ndarray, samples: np.ndarray) -> np.ndarray:
     return np.exp(-0.5 * z * z).sum(axis=1) / (n * h * math.sqrt(2 * math.pi))
 
 
+class InertScatter(pg.ScatterPlotItem):
+    """A scatter that clicks pass through. A click on a pyqtgraph scatter makes an object for each of its
+    points (to find the clicked ones), and each keeps its point's record of the data array alive, which
+    holds the object: a cycle through a numpy array, which the garbage collector cannot see, so every
+    new set of points after a click leaked the old one (measured: 2,500 objects and their data a time)."""
+
+    def mouseClickEvent(self, ev) -> None:
+        ev.ignore()
+
+
 def _ellipse(mean: np.ndarray, cov: np.ndarray, n_std: float, points: int = 90) -> tuple[np.ndarray, np.ndarray]:
     t = np.linspace(0, 2 * np.pi, points)
     vals, vecs = np.linalg.eigh(cov)
@@ -130,7 +140,7 @@ class DistributionPane(pg.PlotWidget):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def _build_2d(self) -> None:
-        self.scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(palette.qcolor(palette.DATA, 90)),
+        self.scatter = InertScatter(size=3, pen=None, brush=pg.mkBrush(palette.qcolor(palette.DATA, 90)),
                                           name="samples")
         self.addItem(self.scatter)
         self.ellipses: list[pg.PlotDataItem] = []
@@ -138,8 +148,8 @@ class DistributionPane(pg.PlotWidget):
     def _build_overlay(self, dim: int) -> None:
         dash = Qt.PenStyle.DashLine
         self.fit_curve = pg.PlotDataItem(pen=self._pen(palette.ESTIMATE, 3))
-        self.fit_samples = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(palette.qcolor(palette.ESTIMATE, 150)))
-        self.fit_dots = pg.ScatterPlotItem(size=14 * self.line_scale, symbol="d", pen=pg.mkPen("#111", width=1),
+        self.fit_samples = InertScatter(size=4, pen=None, brush=pg.mkBrush(palette.qcolor(palette.ESTIMATE, 150)))
+        self.fit_dots = InertScatter(size=14 * self.line_scale, symbol="d", pen=pg.mkPen("#111", width=1),
                                            brush=pg.mkBrush(palette.ESTIMATE))
         # A few plain lines instead of a scatter with a brush per point: a fraction of the cost per frame.
         self.trail_pieces = [
@@ -162,7 +172,7 @@ class DistributionPane(pg.PlotWidget):
         else:
             self.mean_dot = self._ghost_dot(palette.MEAN, "+", "mean")
             self.median_dot = self._ghost_dot(palette.MEDIAN, "x", "median", anchor=(1.2, -0.1))
-        self.mode_dots = pg.ScatterPlotItem(size=13 * self.line_scale, symbol="t", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.MODE))
+        self.mode_dots = InertScatter(size=13 * self.line_scale, symbol="t", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.MODE))
         self.mode_dots.setZValue(8)
         self.addItem(self.mode_dots)
         self.mode_labels: list[pg.TextItem] = []
@@ -203,7 +213,7 @@ class DistributionPane(pg.PlotWidget):
 
     def _ghost_dot(self, colour: str, symbol: str, text: str,
                    anchor=(-0.2, 1.1)) -> tuple[pg.ScatterPlotItem, pg.TextItem]:
-        dot = pg.ScatterPlotItem(size=18 * self.line_scale, symbol=symbol, pen=pg.mkPen("#111", width=1), brush=pg.mkBrush(colour))
+        dot = InertScatter(size=18 * self.line_scale, symbol=symbol, pen=pg.mkPen("#111", width=1), brush=pg.mkBrush(colour))
         label = pg.TextItem(text, color=colour, anchor=anchor)
         label.setFont(self._label_font())
         for item in (dot, label):

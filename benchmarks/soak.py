@@ -1,0 +1,199 @@
+"""Soak: the real window driven through a repeating cycle for minutes, as a long talk would; prints the
+process's resident memory and the Python heap each cycle, and what grew. Asserts nothing.
+
+    python benchmarks/soak.py [--minutes 10] [--top 5]
+
+Each cycle: drag a handle, add a component (double-click) and remove it (Delete), open a handle's menu
+(right-click) and close it, switch through the
+losses (keys 1-8) while the fit runs, load another scene, step through the tour (arrow keys), export a
+PNG of the window, animate a short GIF (every fifth cycle, in its own process, as the window does), and
+undo. Runs offscreen unless a display is set (use Xvfb for a real X server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from engine.maths.threads import limit_native_threads  # noqa: E402
+
+limit_native_threads()
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="blurlab-soak-")
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _type_counts() -> dict[str, int]:
+    """How many objects the garbage collector tracks, by type name (Qt wrappers included)."""
+    import gc
+    from collections import Counter
+
+    gc.collect()
+    return dict(Counter(type(o).__name__ for o in gc.get_objects()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--top", type=int, default=5, help="allocation sites that grew most, shown each cycle")
+    args = parser.parse_args()
+
+    import pyqtgraph as pg
+    from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+    from PySide6.QtGui import QKeyEvent, QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from gui.app import make_window
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    pg.setConfigOption("mouseRateLimit", -1)
+    window = make_window()
+    window.resize(1600, 900)
+    window.show()
+    window.pane.scene().minDragTime = 0
+    out = Path(tempfile.mkdtemp(prefix="blurlab-soak-out-"))
+
+    def wait(seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            app.processEvents()
+            time.sleep(0.002)
+
+    def key(k, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(window, QKeyEvent(kind, k, modifiers))
+        app.processEvents()
+
+    def mouse(kind, pos: QPoint, button, buttons) -> None:
+        viewport = window.pane.viewport()
+        QApplication.sendEvent(viewport, QMouseEvent(kind, QPointF(pos), QPointF(viewport.mapToGlobal(pos)), button,
+                                                     buttons, Qt.KeyboardModifier.NoModifier))
+
+    def at(x: float, y: float) -> QPoint:
+        p = window.pane.data_to_widget(x, y)
+        return QPoint(round(p.x()), round(p.y()))
+
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    move, press, release = QEvent.Type.MouseMove, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease
+
+    def drag_first_handle(dx: float) -> None:
+        handle = window.pane.handles()[0]
+        x, y = handle.pos().x(), handle.pos().y()
+        mouse(move, at(x, y), none, none)
+        mouse(press, at(x, y), left, left)
+        for i in range(1, 11):
+            mouse(move, at(x + dx * i / 10, y), none, left)
+            app.processEvents()
+        mouse(release, at(x + dx, y), left, none)
+        app.processEvents()
+
+    def add_and_remove() -> None:
+        p = at(0.0, 0.05)
+        mouse(move, p, none, none)
+        for kind, buttons in ((press, left), (release, none), (QEvent.Type.MouseButtonDblClick, left), (release, none)):
+            mouse(kind, p, left, buttons)
+        app.processEvents()
+        handle = window.pane.handles()[-2]  # the new component's main handle
+        hp = at(handle.pos().x(), handle.pos().y())
+        mouse(move, hp, none, none)
+        mouse(press, hp, left, left)
+        mouse(release, hp, left, none)
+        app.processEvents()
+        key(Qt.Key.Key_Delete)
+
+    def right_click_a_handle() -> None:
+        from PySide6.QtCore import QTimer
+
+        handle = window.pane.handles()[1]
+        hp = at(handle.pos().x(), handle.pos().y())
+        QTimer.singleShot(150, lambda: QApplication.activePopupWidget() and QApplication.activePopupWidget().close())
+        mouse(move, hp, none, none)
+        mouse(press, hp, Qt.MouseButton.RightButton, Qt.MouseButton.RightButton)
+        mouse(release, hp, Qt.MouseButton.RightButton, none)
+        app.processEvents()
+
+    scenes = ["sedan_or_suv", "unequal_weights", "three_modes", "style_and_colour", "ball_next_frame"]
+    deadline = time.perf_counter() + 30
+    while window.fit.latest is None and time.perf_counter() < deadline:
+        wait(0.05)
+    tracemalloc.start(1)
+    first = tracemalloc.take_snapshot()
+    first_counts = _type_counts()
+    first_qt = Counter(type(o).__name__ for o in window.findChildren(QObject))
+    started = time.perf_counter()
+    print("cycle  minute  RSS MB  heap MB  (tracemalloc's traced Python memory)", flush=True)
+    rows = []
+    cycle = 0
+    while time.perf_counter() - started < args.minutes * 60:
+        cycle += 1
+        scene = scenes[cycle % len(scenes)]
+        window.state.load_bundled(scene)
+        wait(0.3)
+        key(Qt.Key.Key_Space)  # run
+        drag_first_handle(0.6 if cycle % 2 else -0.6)
+        add_and_remove()
+        right_click_a_handle()
+        for k in range(8):
+            key(Qt.Key.Key_1 + k)
+            wait(0.25)
+        key(Qt.Key.Key_1)
+        key(Qt.Key.Key_Space)  # pause
+        for _ in range(3):
+            key(Qt.Key.Key_Right)
+            wait(0.3)
+        window.tour.end()
+        window.exports.export_png("window", str(out / "window.png"))
+        if cycle % 5 == 0:
+            job = window.exports.export_animation(str(out / "fit.gif"), steps=45)
+            done = []
+            job.finished.connect(lambda ok, message: done.append(ok))
+            end = time.perf_counter() + 120
+            while not done and time.perf_counter() < end:
+                wait(0.05)
+        key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        wait(0.3)
+        minute = (time.perf_counter() - started) / 60
+        heap = tracemalloc.get_traced_memory()[0] / 2**20
+        rows.append((minute, rss_mb(), heap))
+        print(f"{cycle:5d}  {minute:6.2f}  {rows[-1][1]:6.1f}  {heap:7.1f}", flush=True)
+        counts = _type_counts()
+        grown = sorted(((counts[k] - first_counts.get(k, 0), k) for k in counts), reverse=True)[:3]
+        qt = Counter(type(o).__name__ for o in window.findChildren(QObject))
+        qt_grown = sorted(((qt[k] - first_qt.get(k, 0), k) for k in qt), reverse=True)[:3]
+        print(f"         {sum(qt.values())} Qt objects under the window ("
+              + ", ".join(f"{name} {n:+d}" for n, name in qt_grown if n > 0) + "); Python objects that grew most: "
+              + ", ".join(f"{name} {n:+d}" for n, name in grown if n > 0), flush=True)
+        if args.top and cycle % 5 == 0:
+            for stat in tracemalloc.take_snapshot().compare_to(first, "lineno")[: args.top]:
+                frame = stat.traceback[0]
+                print(f"         +{stat.size_diff / 1024:8.0f} KiB  {Path(frame.filename).name}:{frame.lineno}", flush=True)
+    window.close()
+
+    def at_minute(m: float) -> tuple[float, float]:
+        row = min(rows, key=lambda r: abs(r[0] - m))
+        return row[1], row[2]
+
+    end = rows[-1][0]
+    start = min(2.0, end / 5)
+    (r0, h0), (r1, h1) = at_minute(start), at_minute(end)
+    print(f"\nFrom minute {start:.1f} to minute {end:.1f}: RSS {r0:.1f} -> {r1:.1f} MB ({r1 - r0:+.1f}), "
+          f"Python heap {h0:.1f} -> {h1:.1f} MB ({h1 - h0:+.1f}); {cycle} cycles")
+
+
+if __name__ == "__main__":
+    main()

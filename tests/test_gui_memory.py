@@ -1,0 +1,34 @@
+"""What a long talk does to the window leaves nothing behind: scenes loaded again and again, clicks on the
+samples and drags keep the same number of plot items alive (benchmarks/soak.py measures the memory)."""
+
+from __future__ import annotations
+
+import gc
+
+import pyqtgraph as pg
+
+from fakes import FakeFitProcess
+from gui_helpers import double_click, drag, point
+
+
+def _alive(kind) -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, kind))
+
+
+def test_clicks_drags_and_scenes_leave_no_plot_items_behind(make_window, qtbot):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    pane = window.pane
+    counts = []
+    for _ in range(4):
+        window.state.load_bundled("style_and_colour")
+        double_click(pane, point(pane, 0.3, -2.6))  # on the samples: a click the scatter could take
+        handle = pane.handles()[0]
+        x, y = handle.pos().x(), handle.pos().y()
+        drag(pane, point(pane, x, y), point(pane, x + 0.5, y + 0.3))  # new samples, many times over
+        window.state.undo()
+        window.state.load_bundled("sedan_or_suv")
+        counts.append((_alive(pg.ScatterPlotItem), _alive(pg.graphicsItems.ScatterPlotItem.SpotItem)))
+    assert len(window.state.mixture.components) == 2
+    assert counts[-1] == counts[1], counts  # the first round may fill caches; after it, nothing grows
+    assert counts[-1][1] == 0  # no per-point objects are made at all
