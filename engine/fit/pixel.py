@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from engine.decoders import decode
+from engine.decoders import Span, decode
 from engine.model.losses import PIXEL_LOSSES, loss_info
 
 DATA_IMAGES = 32  # decoded data images the pixel fit trains on: a stable enough mean, ~2 ms a step
@@ -85,6 +85,7 @@ def gaussian_nll(image: torch.Tensor, data: torch.Tensor, log_var: torch.Tensor)
     return 0.5 * ((data - image) ** 2 * torch.exp(-log_var) + log_var).mean()
 
 
-def data_images_for(samples: np.ndarray, decoder: str, n: int = DATA_IMAGES) -> np.ndarray:
-    """Decode the first n samples (the samples are already random: the first n are a fair draw)."""
-    return decode(decoder, np.asarray(samples)[:n])
+def data_images_for(samples: np.ndarray, decoder: str, n: int = DATA_IMAGES, span: Span | None = None) -> np.ndarray:
+    """Decode the first n samples (the samples are already random: the first n are a fair draw; a scene's
+    own points come shuffled, engine.model.points)."""
+    return decode(decoder, np.asarray(samples)[:n], span)
