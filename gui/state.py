@@ -12,7 +12,7 @@ from engine.maths.kde import Kde
 from engine.model.data_scene import repainted
 from engine.model.losses import loss_info
 from engine.model.mixture import Component, Mixture
-from engine.model.points import PointSet
+from engine.model.points import PointSet, points_density
 from engine.model.scene import Scene, SceneError, bundled_scene, check_covariance
 from engine.model.session import Session
 from engine.model.settings import FitSettings
@@ -82,7 +82,7 @@ class AppState(QObject):
         if not self.uses_points or len(self.samples) < 2:
             return self.mixture
         if self._kde is None or self._kde[0] is not self.samples:
-            self._kde = (self.samples, Kde(self.samples))
+            self._kde = (self.samples, points_density(self.samples, self.mixture))
         return self._kde[1]
 
     def use_points(self, on: bool) -> None:

@@ -13,9 +13,9 @@ import torch
 
 from engine.fit.fit import Fit, run
 from engine.io import atomic
-from engine.maths.kde import Kde
 from engine.model.data_scene import command_line_scene
 from engine.model.losses import loss_info
+from engine.model.points import points_density
 from engine.model.scene import Scene, SceneError
 from engine.model.settings import FitSettings
 from engine.model.theory import markers, typicality
@@ -39,7 +39,8 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
     estimate = fit.estimate
     marks = markers(scene.mixture, samples)
     points = scene.points if scene.points is not None and scene.points.active else None
-    share, distance = typicality(scene.mixture, estimate, Kde(samples) if points is not None else None)
+    share, distance = typicality(scene.mixture, estimate,
+                                 points_density(samples, scene.mixture) if points is not None else None)
     loss = loss_info(settings.loss)
     report = {
         "format": "blurlab-fit",

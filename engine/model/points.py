@@ -35,6 +35,7 @@ import numpy as np
 from engine.io.table import MIN_ROWS, Table, read_table
 from engine.io.values import InvalidValue, describe, number
 from engine.maths.gmm import fit_gaussian_mixture
+from engine.maths.kde import Kde
 from engine.model.mixture import Component, Mixture
 
 USES = ("points", "mixture")
@@ -118,6 +119,18 @@ def span_for(mixture: Mixture, values: np.ndarray) -> tuple[tuple[float, float],
             lo, hi = centre - std, centre + std
         out.append((lo, hi) if hi > lo else (lo - 1.0, lo + 1.0))
     return tuple(out)
+
+
+# -- the density of the points --------------------------------------------------------------------------
+def within_spread(mixture: Mixture) -> np.ndarray:
+    """Per axis, the standard deviation within the mixture's components (their variances, weighted):
+    the spread a kernel density of multimodal points should be smoothed by (engine.maths.kde)."""
+    return np.sqrt(np.einsum("k,kii->i", mixture.weights, mixture.covs))
+
+
+def points_density(samples: np.ndarray, mixture: Mixture) -> Kde:
+    """The density of a scene's own points: a KDE smoothed by the width of the mixture's components."""
+    return Kde(samples, within_spread(mixture))
 
 
 # -- the mixture behind the points --------------------------------------------------------------------

@@ -469,6 +469,11 @@ class DistributionPane(pg.PlotWidget):
         ev.accept()
         self.state.add_component([p.x()] if self.state.dim == 1 else [p.x(), p.y()])
 
+    def widget_to_data(self, pos) -> tuple[float, float]:
+        """The data point under a widget pixel position (the painting's strokes)."""
+        p = self.plotItem.vb.mapSceneToView(self.mapToScene(pos.toPoint()))
+        return p.x(), p.y()
+
     def data_to_widget(self, x: float, y: float):
         """Widget pixel position of a data point (for tests and tooltips)."""
         return self.mapFromScene(self.plotItem.vb.mapViewToScene(pg.Point(x, y)))
