@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 GRID_1D = 1024
-GRID_2D = 160
+GRID_2D = 256
 CUT = 4.0  # the grid reaches this many bandwidths beyond the outermost points; the kernel is cut there
 
 
