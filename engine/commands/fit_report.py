@@ -25,7 +25,7 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
     """Fit `steps` steps and return the JSON result of the command-line contract; with `images`, also
     write the image pane's pictures there."""
     samples = scene.draw()
-    fit = Fit(samples, scene.mixture, settings)
+    fit = Fit(samples, scene.mixture, settings, span=scene.span)
     started = time.perf_counter()
     last = fit.snapshot()
     threads = torch.get_num_threads()

@@ -40,7 +40,7 @@ class FitService:
                  clock: Callable[[], float] = time.perf_counter, span: tuple | None = None) -> None:
         from engine.fit.fit import Fit  # torch: only once the service is built, in the fit process
 
-        self.fit = Fit(samples, mixture, settings)
+        self.fit = Fit(samples, mixture, settings, span=span)
         self.control = FitControl()
         self.decoder = decoder
         self.span = span
@@ -78,6 +78,7 @@ class FitService:
                 self.control.reset()
             case Decoder(name=name, span=span):
                 self.decoder, self.span, self._pixel, self._pixel_key = name, span, None, None
+                self.control.set_span(span)
                 self._changed = True
             case Stop():
                 return False

@@ -204,7 +204,7 @@ def _read_text(lines: list[str], first: int, layout: Layout, chosen: list[int], 
                             dtype=float, comments="#", quotechar=_QUOTE if delimiter else None)
     except ValueError:
         values = None
-    if values is None or not np.isfinite(values).all() or (not every and _ragged(lines, start, delimiter)):
+    if values is None or not np.isfinite(values).all() or (not every and _ragged(lines, start, delimiter, len(values), len(layout.names))):
         _scan(lines, start, delimiter, layout, chosen, source)  # raises, naming the line and column
         raise InvalidValue(f"{source}: the numbers cannot be read")  # loadtxt refused what the scan allows
     if len(values) < MIN_ROWS:
@@ -213,12 +213,16 @@ def _read_text(lines: list[str], first: int, layout: Layout, chosen: list[int], 
     return Table(values, tuple(layout.names[i] for i in chosen), source)
 
 
-def _ragged(lines: list[str], start: int, delimiter: str | None) -> bool:
-    """Whether a row has another number of fields than the first (loadtxt checks only the columns it reads)."""
+def _ragged(lines: list[str], start: int, delimiter: str | None, rows: int, width: int) -> bool:
+    """Whether a row has another number of fields than the header (loadtxt checks only the columns it
+    reads). The delimiters are counted over the whole text at C speed: `rows` rows of `width` fields hold
+    rows * (width - 1) of them; only another total sends the rows to the line-by-line scan. (Rows too long
+    and rows too short that cancel out, with the short ones still holding every chosen column, pass.)"""
     if delimiter is None or any(_QUOTE in line for line in lines[start:start + 1]):
-        return False  # quoted or space-separated: the line-by-line scan would be needed; loadtxt's check stands
-    counts = {line.count(delimiter) for line in lines[start:] if _content(line)}
-    return len(counts) > 1
+        return False  # quoted or space-separated: loadtxt's own reading stands
+    body = "\n".join(lines[start:])
+    comments = sum(line.count(delimiter) for line in lines[start:] if line.lstrip().startswith("#")) if "#" in body else 0
+    return body.count(delimiter) - comments != rows * (width - 1)
 
 
 def _scan(lines: list[str], start: int, delimiter: str | None, layout: Layout, chosen: list[int], source: str) -> None:

@@ -107,7 +107,8 @@ class DistributionPane(pg.PlotWidget):
             self._build_1d()
         else:
             self.plotItem.setLabel("left", names[1], color=palette.MUTED)
-            self.setAspectLocked(True)
+            # one unit is one unit on both axes, unless they are a data set's own (minutes against millimetres)
+            self.setAspectLocked(self.state.scene.span is None)
             self._build_2d()
         self._build_overlay(dim)
         self._fit_view()
