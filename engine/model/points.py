@@ -135,13 +135,13 @@ def points_density(samples: np.ndarray, mixture: Mixture) -> Kde:
 
 # -- the mixture behind the points --------------------------------------------------------------------
 def fitted_mixture(values: np.ndarray, axes: tuple[str, ...] = (), seed: int = 0) -> Mixture:
-    """A Gaussian mixture fitted to the points by EM, K from 1 to 6 by BIC; each component named after
-    where it sits ("eruptions 2.04")."""
+    """A Gaussian mixture fitted to the points by EM, K from 1 to 6 by BIC; each component named, briefly,
+    after where it sits ("eruptions 2.04" in 1-D, "at 2.04, 54.5" in 2-D: a caption under a picture)."""
     weights, means, covs = fit_gaussian_mixture(values, seed=seed)
-    names = [a or f"x{k + 1}" for k, a in enumerate(axes or ("",) * values.shape[1])]
+    first = (axes[0].split() or [""])[0] if axes else ""
     comps = []
     for w, m, c in zip(weights, means, covs):
-        where = ", ".join(f"{n} {v:.3g}" for n, v in zip(names, m))
+        where = f"{first} {m[0]:.3g}".strip() if len(m) == 1 else "at " + ", ".join(f"{v:.3g}" for v in m)
         comps.append(Component(float(w), m, _safe_cov(c, values), where))
     return Mixture(tuple(comps))
 

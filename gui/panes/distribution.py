@@ -265,7 +265,9 @@ class DistributionPane(pg.PlotWidget):
                     self.setYRange(-0.04 * top, top, padding=0)
         else:
             shown = self.state.samples[:SHOWN_SAMPLES_2D]
-            self.scatter.setData(shown[:, 0], shown[:, 1])
+            # a few hundred measurements, each one counts: larger dots than for thousands of samples
+            few = self.state.uses_points and len(self.state.samples) < SHOWN_SAMPLES_2D
+            self.scatter.setData(shown[:, 0], shown[:, 1], size=(6 if few else 3) * self.line_scale)
             for i, comp in enumerate(m.components):
                 for j, n_std in enumerate((1.0, 2.0)):
                     self.ellipses[2 * i + j].setData(*_ellipse(comp.mean, comp.cov, n_std))
