@@ -11,7 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QListWidget
 
 from gui.dialogs import ColumnDialog
-from gui_helpers import drag, point
+from gui_helpers import drag, point, step_and_record
 
 K = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -173,23 +173,12 @@ def test_switching_between_the_points_and_the_mixtures_samples(make_window, qtbo
     assert not window.state.uses_points and "Samples of the mixture" in bar.label.text()
 
 
-def _steps(window, qtbot, n: int) -> np.ndarray:
-    qtbot.keyClick(window, K.Key_R)
-    qtbot.waitUntil(lambda: window.fit.latest.step == 0, timeout=5000)
-    means = []
-    for k in range(1, n + 1):
-        qtbot.keyClick(window, K.Key_S)
-        qtbot.waitUntil(lambda: window.fit.latest.step == k, timeout=5000)
-        means.append(window.fit.latest.estimate.mean.copy())
-    return np.array(means)
-
-
 def test_a_session_with_imported_data_reopens_exactly(make_window, qtbot, tmp_path):
     data = _write_geyser(tmp_path / "g.csv")
     window = _window(make_window, qtbot)
     assert window.imports.import_file(str(tmp_path / "g.csv"), columns=["eruptions", "waiting"])
     qtbot.waitUntil(lambda: window.fit.latest is not None and window.fit.latest.estimate.dim == 2, timeout=10000)
-    before = _steps(window, qtbot, 8)
+    before = step_and_record(window, qtbot, 8)
     path = tmp_path / "talk.json"
     assert window.sessions.save_file(str(path))
     (tmp_path / "g.csv").unlink()  # the session holds the points themselves: the file may go
@@ -201,4 +190,24 @@ def test_a_session_with_imported_data_reopens_exactly(make_window, qtbot, tmp_pa
     np.testing.assert_array_equal(s.samples, window.state.samples)
     assert s.uses_points and s.points.axes == ("eruptions", "waiting")
     qtbot.waitUntil(lambda: other.fit.latest is not None and other.fit.latest.estimate.dim == 2, timeout=10000)
-    np.testing.assert_allclose(_steps(other, qtbot, 8), before, rtol=1e-6)
+    np.testing.assert_allclose(step_and_record(other, qtbot, 8), before, rtol=1e-6)
+
+
+def test_the_real_data_chapter_of_the_tour_walks_through_its_data_sets(make_window, qtbot):
+    from engine.model.losses import LOSS_IDS
+    from engine.model.scene import bundled_scene_ids
+    from engine.model.tour import check_tour, tour_by_id
+
+    chapter = tour_by_id("real_data")
+    check_tour(chapter.steps, bundled_scene_ids(), LOSS_IDS)
+    window = _window(make_window, qtbot)
+    start = next(a for a in window.actions() if a.text() == f"Start: {chapter.title}")
+    start.trigger()  # Tour ▸ Start: Real data
+    for i, step in enumerate(chapter.steps):
+        if i:
+            qtbot.keyClick(window, K.Key_Right)
+        assert window.tour.index == i and window.state.settings.loss == step.loss
+        assert window.state.uses_points and "Your points" in window.data_bar.label.text()
+        assert window.state.points.origin.endswith(".csv")
+        qtbot.waitUntil(lambda: window.fit.latest is not None and window.fit.latest.loss_id == step.loss
+                        and window.fit.latest.step >= 5, timeout=15000)

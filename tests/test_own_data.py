@@ -32,9 +32,11 @@ def _bimodal(n: int = 600, seed: int = 3) -> np.ndarray:
 
 
 def _fit(scene, loss: str, steps: int, lr: float | None = None) -> np.ndarray:
-    fit = Fit(scene.draw(), scene.mixture, FitSettings(loss=loss, lr=lr))
+    """The fit as the window and `fit --data` run it: in the decoder's units, reported in the data's."""
+    fit = Fit(scene.draw(), scene.mixture, FitSettings(loss=loss, lr=lr), span=scene.span)
     for _ in run(fit, steps=steps):
         pass
+    assert fit.trajectory()[-1] == pytest.approx(fit.estimate.mean)
     return fit.estimate.mean
 
 
@@ -52,7 +54,7 @@ def test_in_2d_l2_ends_at_the_mean_of_the_points():
     rng = np.random.default_rng(5)
     points = np.concatenate([rng.normal([0, 10], [0.5, 2.0], (150, 2)), rng.normal([4, 30], [0.5, 2.0], (250, 2))])
     scene = scene_from_points(points, ("a", "b"), "two.csv")
-    np.testing.assert_allclose(_fit(scene, "l2", 3000, lr=0.1), points.mean(axis=0), atol=0.01)
+    np.testing.assert_allclose(_fit(scene, "l2", 3000, lr=0.05), points.mean(axis=0), rtol=2e-3)
 
 
 def test_em_recovers_planted_components():
@@ -183,3 +185,39 @@ def test_a_bad_data_file_is_one_line_naming_line_and_column_and_exit_2(tmp_path,
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert lines == ["blurlab: error: bad.csv, line 3, column 2 (b): 'abc' is not a number"]
+
+
+def test_the_fit_in_decoder_units_reports_every_kind_of_estimate_in_the_data_units():
+    from engine.model.estimate import MixtureEstimate, PointEstimate
+    from engine.model.units import Units
+
+    units = Units.of(((10.0, 30.0), (-1.0, 1.0)))  # [-2, 2] becomes [10, 30] and [-1, 1]
+    np.testing.assert_allclose(units.outward([[-2.0, -2.0], [2.0, 2.0]]), [[10, -1], [30, 1]])
+    np.testing.assert_allclose(units.inward(units.outward([[0.3, -0.7]])), [[0.3, -0.7]])
+    point = units.estimate_outward(PointEstimate([0.0, 2.0]))
+    np.testing.assert_allclose(point.mean, [20.0, 1.0])
+    np.testing.assert_allclose(point.bells()[0][2], np.diag([25.0, 0.25]))  # the fixed variance, scaled
+    mix = units.estimate_outward(MixtureEstimate([0.0, 0.0], weights=[0.5, 0.5], means=[[-2, 0], [2, 0]],
+                                                 covs=[np.eye(2), 4 * np.eye(2)]))
+    np.testing.assert_allclose(mix.means, [[10, 0], [30, 0]])
+    np.testing.assert_allclose(mix.covs[1], np.diag([100.0, 1.0]))
+
+
+def test_a_new_scene_of_another_dimension_and_units_reaches_the_fit_service_in_one_piece():
+    """The window sends a new scene as Decoder (with its span), Data, Settings, Reset: from a 1-D mixture
+    scene to 2-D points, the span must not be applied to the old 1-D data."""
+    from engine.fit.protocol import Data, Decoder, Reset, Step
+    from engine.fit.protocol import Settings as NewSettings
+    from engine.fit.service import FitService
+
+    old = bundled_scene("three_modes")
+    service = FitService(old.draw(), old.mixture, Settings(), clock=lambda: 0.0)
+    new = bundled_scene("old_faithful_2d")
+    for command in (Decoder(new.decoder, new.span), Data(new.draw(), new.mixture), NewSettings(Settings()), Reset(),
+                    Step(300)):
+        service.handle(command)
+    events = service.tick()
+    assert [type(e).__name__ for e in events] == ["Frame"]
+    snap = events[0].snapshot
+    assert snap.step == 300 and snap.estimate.dim == 2
+    np.testing.assert_allclose(snap.estimate.mean, new.draw().mean(axis=0), rtol=0.02)

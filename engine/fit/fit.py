@@ -69,9 +69,12 @@ class Fit:
         self._checkpoint = self._model.state()
 
     def set_span(self, span: tuple | None) -> None:
-        """New units to fit in (a new scene: new data and a reset follow)."""
+        """New units to fit in: a new scene's, whose data and reset follow (FitControl applies them in that
+        order). The data the fit has are re-made in the new units only if they are of the span's dimension:
+        the old scene's may not be."""
         self._units = Units.of(span)
-        self._data = self._make_data(*self._source)
+        if span is None or len(span) == self._source[1].dim:
+            self._data = self._make_data(*self._source)
 
     def set_settings(self, settings: FitSettings) -> None:
         """Apply new settings mid-fit: a new loss starts from where the old estimate is."""
