@@ -141,7 +141,8 @@ def fitted_mixture(values: np.ndarray, axes: tuple[str, ...] = (), seed: int = 0
     first = (axes[0].split() or [""])[0] if axes else ""
     comps = []
     for w, m, c in zip(weights, means, covs):
-        where = f"{first} {m[0]:.3g}".strip() if len(m) == 1 else "at " + ", ".join(f"{v:.3g}" for v in m)
+        where = (f"{first} {m[0]:.3g}" if first else f"at {m[0]:.3g}") if len(m) == 1 else \
+            "at " + ", ".join(f"{v:.3g}" for v in m)
         comps.append(Component(float(w), m, _safe_cov(c, values), where))
     return Mixture(tuple(comps))
 

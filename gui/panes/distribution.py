@@ -42,11 +42,15 @@ def _ellipse(mean: np.ndarray, cov: np.ndarray, n_std: float, points: int = 90) 
     return mean[0] + xy[0], mean[1] + xy[1]
 
 
-def histogram_bins(bins: np.ndarray, n: int) -> np.ndarray:
-    """Bins over the same range for n points of your own: twice the cube root of n (the Rice rule), so a
-    few hundred measurements make a histogram, not a comb; between 12 and BINS."""
-    count = int(np.clip(round(2 * n ** (1 / 3)), 12, BINS))
-    return np.linspace(bins[0], bins[-1], count + 1)
+def histogram_bins(bins: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Bins over the view for points of your own: as many across the points as twice the cube root of
+    their number (the Rice rule, between 12 and BINS), so a few hundred measurements make a histogram,
+    not a comb, and a small painted blob still gets several bins."""
+    if len(values) < 2 or values.max() <= values.min():
+        return bins
+    count = int(np.clip(round(2 * len(values) ** (1 / 3)), 12, BINS))
+    width = max((values.max() - values.min()) / count, (bins[-1] - bins[0]) / (4 * BINS))
+    return np.arange(bins[0], bins[-1] + width, width)
 
 
 class DistributionPane(pg.PlotWidget):
@@ -234,9 +238,14 @@ class DistributionPane(pg.PlotWidget):
         self.plotItem.vb.setMouseEnabled(x=False, y=False)
 
     def _top(self) -> float:
-        """The highest the data's density curve or a handle goes."""
+        """The highest the data's density curve or a handle goes, or, in a data set's own units, L2's
+        fixed-variance bell (one unit of the decoder wide: a quarter of the span)."""
         density = self.state.density
-        return max(max(self._component_peaks()), density.peak_density() if density is not self.state.mixture else 0.0)
+        top = max(max(self._component_peaks()), density.peak_density() if density is not self.state.mixture else 0.0)
+        span = self.state.scene.span
+        if span is not None:
+            top = max(top, 1.0 / (math.sqrt(2 * math.pi) * (span[0][1] - span[0][0]) / 4))
+        return top
 
     def _component_peaks(self) -> list[float]:
         m = self.state.mixture
@@ -252,7 +261,7 @@ class DistributionPane(pg.PlotWidget):
         if self.state.dim == 1:
             x = self._x_grid
             self.density.setData(x, self.state.density.pdf(x[:, None]) if len(samples) else np.zeros_like(x))
-            bins = self._bins if not self.state.uses_points else histogram_bins(self._bins, len(samples))
+            bins = self._bins if not self.state.uses_points else histogram_bins(self._bins, samples[:, 0])
             counts, _ = np.histogram(samples[:, 0], bins=bins)
             self.hist.setData(bins, counts / (max(len(samples), 1) * (bins[1] - bins[0])))
             for i, (comp, peak) in enumerate(zip(m.components, self._component_peaks())):
