@@ -22,9 +22,16 @@ def _app_parser() -> argparse.ArgumentParser:
         f"Headless commands: {', '.join(COMMANDS)} (try 'blurlab fit --help').",
     )
     p.add_argument("--scene", metavar="NAME|PATH", help="a bundled scene (see 'scenes') or a scene file")
+    _data_arguments(p)
     p.add_argument("--loss", choices=_loss_ids(), help="the loss to start with (see 'losses')")
     p.add_argument("--present", action="store_true", help="start in talk mode")
     return p
+
+
+def _data_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="FILE", type=Path,
+                   help="your own points instead of a scene: a CSV or TSV file (header optional) or a .npy file")
+    p.add_argument("--columns", metavar="A,B", help="which one or two columns of --data, by name or number (from 1)")
 
 
 def _command_parser() -> argparse.ArgumentParser:
@@ -32,6 +39,7 @@ def _command_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     fit = sub.add_parser("fit", help="run a fit headless and write the JSON result")
     fit.add_argument("--scene", metavar="NAME|PATH", default=None, help="a bundled scene or a scene file")
+    _data_arguments(fit)
     fit.add_argument("--loss", choices=_loss_ids(), default=None, help="default: the scene's loss")
     fit.add_argument("--steps", type=int, default=2000, help="optimiser steps (default 2000)")
     fit.add_argument("--seed", type=int, default=None, help="default: the scene's seed")
@@ -42,6 +50,7 @@ def _command_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="render the window or an animation of the fit, headless")
     exp.add_argument("--scene", metavar="NAME|PATH", default=None,
                      help="a bundled scene, a scene file or a session file (with its settings, speed and view)")
+    _data_arguments(exp)
     exp.add_argument("--loss", choices=_loss_ids(), default=None, help="default: the scene's loss")
     exp.add_argument("--steps", type=int, default=300, help="optimiser steps (default 300)")
     exp.add_argument("--seed", type=int, default=None, help="default: the scene's seed")
@@ -75,11 +84,11 @@ def _run_command(args: argparse.Namespace) -> int:
 
         return export_command(scene=args.scene, loss=args.loss, steps=args.steps, seed=args.seed, speed=args.speed,
                               fps=args.fps, view=args.view, size=args.size, talk=args.talk, out=args.out,
-                              progress=args.progress)
+                              progress=args.progress, data=args.data, columns=args.columns)
     from engine.commands.fit_report import fit_command
 
     return fit_command(scene=args.scene, loss=args.loss, steps=args.steps, seed=args.seed, lr=args.lr,
-                       json_path=args.json, images=args.images)
+                       json_path=args.json, images=args.images, data=args.data, columns=args.columns)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _app_parser().parse_args(argv)
     from gui.app import run_app  # Qt is imported only for the window
 
-    return run_app(scene=args.scene, loss=args.loss, present=args.present)
+    return run_app(scene=args.scene, loss=args.loss, present=args.present, data=args.data, columns=args.columns)
 
 
 if __name__ == "__main__":

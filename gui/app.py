@@ -7,16 +7,18 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engine.model.losses import LOSS_IDS
-from engine.model.scene import DEFAULT_SCENE, SceneError, bundled_scene_ids, resolve_scene
+from engine.model.scene import DEFAULT_SCENE, Scene, SceneError, bundled_scene_ids, resolve_scene
 from gui.support.palette import configure_pyqtgraph
 
 
-def make_window(scene: str | None = None, loss: str | None = None, start_fit: bool = True, **options):
-    """The main window on a scene (bundled id, name or path) and loss. Raises SceneError for a bad scene.
-    `options` go to MainWindow (a fake fit process, the fit's pace, for tests)."""
+def make_window(scene: str | Scene | None = None, loss: str | None = None, start_fit: bool = True, **options):
+    """The main window on a scene (bundled id, name or path, or a Scene) and loss. Raises SceneError for a
+    bad scene. `options` go to MainWindow (a fake fit process, the fit's pace, for tests)."""
     from gui.main_window import MainWindow
 
     configure_pyqtgraph()
+    if isinstance(scene, Scene):
+        return MainWindow(scene.with_(loss=loss or scene.loss), start_fit=start_fit, **options)
     loaded = resolve_scene(scene)
     if loss:
         if loss not in LOSS_IDS:
@@ -27,7 +29,18 @@ def make_window(scene: str | None = None, loss: str | None = None, start_fit: bo
     return MainWindow(loaded, scene_id=scene_id, start_fit=start_fit, **options)
 
 
-def run_app(scene: str | None = None, loss: str | None = None, present: bool = False) -> int:
+def run_app(scene: str | None = None, loss: str | None = None, present: bool = False, data: str | None = None,
+            columns: str | None = None) -> int:
+    """The app; 2 (with a line on stderr naming the line and column) for a bad --data file, 1 when Qt cannot
+    open a window here."""
+    if data is not None or columns is not None:
+        from engine.model.data_scene import command_line_scene
+
+        try:
+            scene = command_line_scene(data, columns, scene)
+        except SceneError as exc:
+            print(f"blurlab: error: {exc}", file=sys.stderr)
+            return 2
     from gui.support.platform import xcb_problem
 
     problem = None if QApplication.instance() else xcb_problem()

@@ -45,7 +45,8 @@ def export(window, out: str | Path, steps: int, fps: int = 25, view: str = "wind
         plan = [steps]
     else:
         plan = frame_steps(steps, steps_per_second(state.settings.loss, state.speed), fps)
-    service = FitService(state.samples, state.mixture, state.settings, state.scene.decoder, clock=lambda: 0.0)
+    service = FitService(state.samples, state.mixture, state.settings, state.scene.decoder, clock=lambda: 0.0,
+                         span=state.scene.span)
     app = QApplication.instance()
     app.processEvents()  # the pictures of the data are drawn after the first event-loop turn
 
@@ -79,10 +80,12 @@ def export(window, out: str | Path, steps: int, fps: int = 25, view: str = "wind
 
 
 def export_command(scene: str | None, loss: str | None, steps: int, seed: int | None, speed: float | None, fps: int,
-                   view: str, size: str, talk: bool, out: Path, progress: str) -> int:
+                   view: str, size: str, talk: bool, out: Path, progress: str, data: Path | None = None,
+                   columns: str | None = None) -> int:
     """The whole `export` command: 0 written, 2 a bad scene, argument or file. `progress`: "bar" (tqdm on
     stderr), "lines" ("frame i n" on stdout, for the window's export job) or "none"."""
     from engine.commands.fit_report import fail
+    from engine.model.data_scene import command_line_scene
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
@@ -105,7 +108,8 @@ def export_command(scene: str | None, loss: str | None, steps: int, seed: int | 
     app = QApplication.instance() or QApplication([])
     configure_pyqtgraph()
     try:
-        session = resolve_session(scene)
+        session = resolve_session(scene) if data is None and columns is None else \
+            session_from_scene(command_line_scene(data, columns, scene, seed))
         chosen = session.scene.with_(loss=loss or session.scene.loss,
                                      seed=session.scene.seed if seed is None else seed)
         settings = session.settings if chosen.loss == session.settings.loss else None
@@ -113,7 +117,7 @@ def export_command(scene: str | None, loss: str | None, steps: int, seed: int | 
     except (SceneError, ValueError) as exc:
         return fail(str(exc))
     scene_id = (scene or DEFAULT_SCENE).strip().lower()
-    window = MainWindow(session.scene, scene_id=scene_id if scene_id in bundled_scene_ids() else None,
+    window = MainWindow(session.scene, scene_id=scene_id if scene_id in bundled_scene_ids() and data is None else None,
                         start_fit=False)
     window.state.load_session(session)
     window.resize(width, height)

@@ -15,11 +15,14 @@ from engine.model.tour import TOURS
 from gui import dialogs
 from gui.controllers.export import ExportController
 from gui.controllers.fit import FitController
+from gui.controllers.imports import ImportController
+from gui.controllers.painting import PaintController
 from gui.controllers.sessions import SessionController
 from gui.controllers.talk import KEY_HINTS, TalkController
 from gui.controllers.tour import TourController
 from gui.fit_process import FitProcess
 from gui.panes.controls import ControlPanel
+from gui.panes.data_bar import DataBar
 from gui.panes.distribution import DistributionPane
 from gui.panes.images import ImagePane
 from gui.panes.readouts import ReadoutPanel
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         self.fit = FitController(self.state, self.fit_process, self, pace=pace)
 
         self.pane = DistributionPane(self.state)
+        self.data_bar = DataBar(self.state)
         self.image_pane = ImagePane(self.state)
         self.controls = ControlPanel(self.state)
         self.readouts = ReadoutPanel(self.state)
@@ -71,6 +75,7 @@ class MainWindow(QMainWindow):
         self.exports = ExportController({"window": self, "distribution": self.pane, "images": self.image_pane},
                                         self.sessions.session, self._warn, self)
         self.talk_mode = TalkController(self.state, self, self)
+        self._make_own_data()
         self._make_actions()
         self._wire()
         self.statusBar().showMessage("Drag a handle to change the data; double-click to add a mode. Space runs the fit.")
@@ -107,10 +112,15 @@ class MainWindow(QMainWindow):
         self.views.setTabBarAutoHide(True)
         self.views.setDocumentMode(True)
         self.views.addTab(self.image_pane, "Pictures")
+        centre = QVBoxLayout()  # the distribution pane, under what says whose points it shows
+        centre.setContentsMargins(0, 0, 0, 0)
+        centre.setSpacing(0)
+        centre.addWidget(self.data_bar)
+        centre.addWidget(self.pane, 1)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
-        row.addWidget(self.pane, 1)
+        row.addLayout(centre, 1)
         row.addWidget(self.views)
         row.addWidget(self.side)
         body = QWidget()
@@ -164,6 +174,8 @@ class MainWindow(QMainWindow):
         act, none = self._action, QKeySequence()
         file_menu = self.menuBar().addMenu("&File")
         act(file_menu, "Open…", QKeySequence.StandardKey.Open, self.open_dialog, "Open a BlurLab session or scene file (JSON)")
+        act(file_menu, "Import data…", "Ctrl+I", self.import_dialog,
+            "Your own points: a CSV or TSV file (header optional) or a .npy file; or drop one on the window")
         self.recent_menu = file_menu.addMenu("Open recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         act(file_menu, "Save session", QKeySequence.StandardKey.Save, self.save,
@@ -193,6 +205,12 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(False)
         act(edit_menu, "Remove selected component", Qt.Key.Key_Delete, self._remove_selected,
             "Remove the component whose handle was clicked last")
+        edit_menu.addSeparator()
+        act(edit_menu, "Paint points (brush)", Qt.Key.Key_B, lambda: self.painting.key("brush"),
+            "Add points of your own with the mouse; B again puts the brush down")
+        act(edit_menu, "Erase points", Qt.Key.Key_E, lambda: self.painting.key("eraser"),
+            "Remove points with the mouse; E again puts the eraser down")
+        act(edit_menu, "Clear the points", none, self.painting.clear, "Remove every point, to paint from nothing")
         view_menu = self.menuBar().addMenu("&View")
         self.talk_action = act(view_menu, "Talk mode", Qt.Key.Key_T, self.talk_mode.toggle,
                                "Full screen, large type, controls behind keys")
@@ -213,7 +231,8 @@ class MainWindow(QMainWindow):
 
     # -- wiring ----------------------------------------------------------------------------------
     def _wire(self) -> None:
-        for controller in (self.fit, self.tour, self.sessions, self.exports, self.talk_mode):
+        for controller in (self.fit, self.tour, self.sessions, self.exports, self.talk_mode, self.imports,
+                           self.painting):
             controller.status.connect(self._on_status)
         for view in (self.pane, self.readouts, self.image_pane):
             self.fit.snapshotChanged.connect(view.show_snapshot)
@@ -257,6 +276,27 @@ class MainWindow(QMainWindow):
         info = loss_info(self.state.settings.loss)
         self.headline.setText(f"<b>{self.state.scene.name}</b> &nbsp;·&nbsp; {info.title} "
                               f"<span style='color:{palette.MUTED}'>ends at {info.ends_at_in(self.state.dim)}</span>")
+
+    def _make_own_data(self) -> None:
+        """Your own points: importing (the menu, a dropped file) and painting, with the data bar's tools."""
+        self.imports = ImportController(self.state, self.fit, self._ask_columns, self._warn, self.sessions.open_file,
+                                        self)
+        self.setAcceptDrops(True)
+        self.installEventFilter(self.imports)
+        self.painting = PaintController(self.state, self.pane, self)
+        self.data_bar.paintToggled.connect(self.painting.set_active)
+        self.data_bar.toolChosen.connect(self.painting.set_tool)
+        self.data_bar.clearRequested.connect(self.painting.clear)
+        self.painting.activeChanged.connect(self.data_bar.show_painting)
+        self.painting.toolChanged.connect(self.data_bar.show_tool)
+
+    def _ask_columns(self, layout) -> list[int] | None:
+        return dialogs.choose_columns(self, layout, "The file")
+
+    def import_dialog(self) -> None:
+        path = dialogs.import_path(self)
+        if path:
+            self.imports.import_file(path)
 
     # -- what the user asks for ----------------------------------------------------------------------
     @Slot(str)

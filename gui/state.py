@@ -8,8 +8,11 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from engine.maths.kde import Kde
+from engine.model.data_scene import repainted
 from engine.model.losses import loss_info
 from engine.model.mixture import Component, Mixture
+from engine.model.points import PointSet, points_density
 from engine.model.scene import Scene, SceneError, bundled_scene, check_covariance
 from engine.model.session import Session
 from engine.model.settings import FitSettings
@@ -24,8 +27,9 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 16.0, float("inf"))  # multiples of each los
 class AppState(QObject):
     """One scene, its samples and the fit settings. Every change goes through here and is announced.
 
-    `dataChanged(finished)` fires while a component is dragged (finished False) and once more on
-    release (True); `settingsChanged` when the loss or a hyper-parameter changes; `sceneReplaced`
+    `dataChanged(finished)` fires while a component is dragged or points are painted (finished False)
+    and once more on release (True), and when the scene switches between its own points and samples of
+    its mixture; `settingsChanged` when the loss or a hyper-parameter changes; `sceneReplaced`
     when a whole new scene is loaded; `speedChanged`; `talkChanged` when talk mode goes on or off.
     """
 
@@ -39,6 +43,7 @@ class AppState(QObject):
     def __init__(self, scene: Scene, scene_id: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._undo: list[Scene] = []
+        self._kde: tuple[np.ndarray, Kde] | None = None  # the KDE of the points in use, and of which samples
         self.speed_index = SPEEDS.index(1.0)
         self.talk = False
         self._talk_scale = 1.6
@@ -60,6 +65,45 @@ class AppState(QObject):
 
     def steps_per_second(self) -> float:
         return loss_info(self.settings.loss).steps_per_second(self.speed)
+
+    # -- your own points -----------------------------------------------------------------------
+    @property
+    def points(self) -> PointSet | None:
+        """The scene's own points (imported or painted), whether or not its samples are them now."""
+        return self.scene.points
+
+    @property
+    def uses_points(self) -> bool:
+        """Whether the samples on show are the scene's own points (else samples of its mixture)."""
+        return self.scene.points is not None and self.scene.points.active
+
+    @property
+    def density(self):
+        """The data density the panes draw and measure against: a KDE of the points in use, else the
+        mixture's (anything with `pdf` and `peak_density`)."""
+        if not self.uses_points or len(self.samples) < 2:
+            return self.mixture
+        if self._kde is None or self._kde[0] is not self.samples:
+            self._kde = (self.samples, points_density(self.samples, self.mixture))
+        return self._kde[1]
+
+    def use_points(self, on: bool) -> None:
+        """Show (and fit) the scene's own points, or samples drawn from its editable mixture."""
+        if self.points is None or on == self.uses_points:
+            return
+        self._push_undo()
+        self.scene = self.scene.with_(points=self.points.with_(active=on))
+        self.scene_id = None
+        self.samples = self.scene.draw()
+        self.dataChanged.emit(True)
+
+    def set_points(self, values: np.ndarray, finished: bool) -> None:
+        """The points a brush or an eraser left (call begin_edit when the stroke starts, for Undo); the
+        mixture is fitted to them anew when the stroke is finished."""
+        self.scene = repainted(self.scene, values, refit=finished)
+        self.scene_id = None
+        self.samples = self.scene.draw()
+        self.dataChanged.emit(finished)
 
     # -- whole scenes --------------------------------------------------------------------
     def load_scene(self, scene: Scene, scene_id: str | None = None) -> None:
@@ -135,7 +179,10 @@ class AppState(QObject):
         return True
 
     def _set_mixture(self, mixture: Mixture, finished: bool) -> None:
-        self.scene = self.scene.with_(mixture=mixture)
+        points = self.scene.points
+        if points is not None and points.active:  # the handles edit the mixture: its samples are the data now
+            points = points.with_(active=False)
+        self.scene = self.scene.with_(mixture=mixture, points=points)
         self.scene_id = None  # edited: no longer the bundled scene
         self.samples = self.scene.draw()
         self.dataChanged.emit(finished)
@@ -214,13 +261,19 @@ class AppState(QObject):
         if not self._undo:
             return False
         scene = self._undo.pop()
-        same_dim = scene.dim == self.scene.dim
+        # the same kind of scene: the panes follow as after a drag; another: they are built anew
+        same_kind = scene.dim == self.scene.dim and _axes(scene) == _axes(self.scene)
         self.scene = scene.with_(loss=self.settings.loss)
         self.scene_id = None
         self.samples = self.scene.draw()
-        if same_dim:
+        if same_kind:
             self.dataChanged.emit(True)
         else:
             self.sceneReplaced.emit()
         self.undoAvailable.emit(bool(self._undo))
         return True
+
+
+def _axes(scene: Scene) -> tuple[str, ...] | None:
+    """The names of a scene's axes if its own points name them (what the panes are built with)."""
+    return None if scene.points is None else scene.points.axes

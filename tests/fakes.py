@@ -78,3 +78,23 @@ class FakeView:
 
     def setRange(self, xRange, yRange, padding=0):  # noqa: N802, N803
         self.range = (list(xRange), list(yRange))
+
+
+class FakeCanvas:
+    """What the painting controller asks of the distribution pane: its viewport (for the mouse), the view
+    range (the brush's size) and the data point under a pixel."""
+
+    def __init__(self, x_range=(-5.0, 5.0), y_range=(0.0, 0.4)) -> None:
+        from PySide6.QtWidgets import QWidget
+
+        self._viewport = QWidget()
+        self.range = (list(x_range), list(y_range))
+
+    def viewport(self):
+        return self._viewport
+
+    def viewRange(self):  # noqa: N802  (pyqtgraph's name)
+        return self.range
+
+    def widget_to_data(self, pos):
+        return pos.x(), pos.y()

@@ -64,3 +64,18 @@ def choose_with_keys(qtbot, box, data) -> None:
     key = Qt.Key.Key_Down if box.currentIndex() < index else Qt.Key.Key_Up
     while box.currentIndex() != index:
         qtbot.keyClick(box, key)
+
+
+def step_and_record(window, qtbot, steps: int):
+    """Press R, then S `steps` times, as a user stepping the fit; the estimate's mean after each step."""
+    import numpy as np
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: window.fit.latest.step == 0, timeout=5000)
+    means = []
+    for k in range(1, steps + 1):
+        qtbot.keyClick(window, Qt.Key.Key_S)
+        qtbot.waitUntil(lambda: window.fit.latest.step == k, timeout=5000)
+        means.append(window.fit.latest.estimate.mean.copy())
+    return np.array(means)

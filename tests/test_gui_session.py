@@ -5,24 +5,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from PySide6.QtCore import Qt
 
 from engine.model.scene import load as load_scene
 from gui.support import preferences
-
-K = Qt.Key
-
-
-def _step_and_record(window, qtbot, steps: int) -> np.ndarray:
-    """Press S `steps` times from a reset fit; the estimate's mean after each step."""
-    qtbot.keyClick(window, K.Key_R)
-    qtbot.waitUntil(lambda: window.fit.latest.step == 0, timeout=5000)
-    means = []
-    for k in range(1, steps + 1):
-        qtbot.keyClick(window, K.Key_S)
-        qtbot.waitUntil(lambda: window.fit.latest.step == k, timeout=5000)
-        means.append(window.fit.latest.estimate.mean.copy())
-    return np.array(means)
+from gui_helpers import step_and_record
 
 
 def test_a_saved_session_reopens_to_the_same_state_and_trajectory(make_window, qtbot, tmp_path):
@@ -32,7 +18,7 @@ def test_a_saved_session_reopens_to_the_same_state_and_trajectory(make_window, q
     window.state.set_learning_rate(0.05)
     window.state.set_seed(7)
     window.state.set_speed(4.0)
-    before = _step_and_record(window, qtbot, 12)
+    before = step_and_record(window, qtbot, 12)
     path = tmp_path / "talk.json"
     assert window.sessions.save_file(str(path))
     assert load_scene(path).name == window.state.scene.name  # still a scene file, by the contract
@@ -44,7 +30,7 @@ def test_a_saved_session_reopens_to_the_same_state_and_trajectory(make_window, q
     assert len(s.mixture.components) == 3
     np.testing.assert_allclose(s.mixture.means, window.state.mixture.means)
     np.testing.assert_array_equal(s.samples, window.state.samples)
-    after = _step_and_record(other, qtbot, 12)
+    after = step_and_record(other, qtbot, 12)
     np.testing.assert_allclose(after, before, rtol=1e-6)
     assert preferences.recent_files()[0] == str(path.resolve())
 

@@ -13,8 +13,10 @@ import torch
 
 from engine.fit.fit import Fit, run
 from engine.io import atomic
+from engine.model.data_scene import command_line_scene
 from engine.model.losses import loss_info
-from engine.model.scene import Scene, SceneError, resolve_scene
+from engine.model.points import points_density
+from engine.model.scene import Scene, SceneError
 from engine.model.settings import FitSettings
 from engine.model.theory import markers, typicality
 
@@ -23,7 +25,7 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
     """Fit `steps` steps and return the JSON result of the command-line contract; with `images`, also
     write the image pane's pictures there."""
     samples = scene.draw()
-    fit = Fit(samples, scene.mixture, settings)
+    fit = Fit(samples, scene.mixture, settings, span=scene.span)
     started = time.perf_counter()
     last = fit.snapshot()
     threads = torch.get_num_threads()
@@ -36,7 +38,9 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
     elapsed = time.perf_counter() - started
     estimate = fit.estimate
     marks = markers(scene.mixture, samples)
-    share, distance = typicality(scene.mixture, estimate)
+    points = scene.points if scene.points is not None and scene.points.active else None
+    share, distance = typicality(scene.mixture, estimate,
+                                 points_density(samples, scene.mixture) if points is not None else None)
     loss = loss_info(settings.loss)
     report = {
         "format": "blurlab-fit",
@@ -60,10 +64,16 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
         "loss_curve": fit.loss_history().tolist(),
         "trajectory": fit.trajectory().tolist(),
     }
+    if points is not None:  # the fit's samples are the scene's own points (a subsample above MAX_SAMPLES)
+        report["data"] = {"origin": points.origin, "axes": list(points.axes), "points": len(points),
+                          "points_used": len(samples), "density": "kernel density estimate of the points",
+                          "mixture": [{"weight": float(w), "mean": c.mean.tolist(), "cov": c.cov.tolist()}
+                                      for w, c in zip(scene.mixture.weights, scene.mixture.components)]}
     if images is not None:
         from engine.commands.pictures import write_images
 
-        report["images"] = {"directory": str(images), "figures": write_images(images, fit, scene.decoder)}
+        report["images"] = {"directory": str(images),
+                            "figures": write_images(images, fit, scene.decoder, span=scene.span)}
     return report
 
 
@@ -84,12 +94,12 @@ def fail(message: str) -> int:
 
 
 def fit_command(scene: str | None, loss: str | None, steps: int, seed: int | None, lr: float | None,
-                json_path: Path | None, images: Path | None) -> int:
-    """The whole `fit` command: 0 done, 1 the fit diverged, 2 a bad scene or argument."""
+                json_path: Path | None, images: Path | None, data: Path | None = None, columns: str | None = None) -> int:
+    """The whole `fit` command: 0 done, 1 the fit diverged, 2 a bad scene, data file or argument."""
     if steps < 0:
         return fail("--steps: must be 0 or more")
     try:
-        loaded = resolve_scene(scene)
+        loaded = command_line_scene(data, columns, scene, seed)
         seed = loaded.seed if seed is None else seed
         loaded = loaded.with_(seed=seed)
         settings = FitSettings(loss=loss or loaded.loss, lr=lr, seed=seed)
@@ -109,3 +119,4 @@ def fit_command(scene: str | None, loss: str | None, steps: int, seed: int | Non
     else:
         print(text)
     return 1 if report["diverged"] else 0
+

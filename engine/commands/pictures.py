@@ -31,14 +31,16 @@ def _figures(pictures: tuple[Picture, ...]) -> list[dict[str, Any]]:
     ]
 
 
-def boards(fit: Fit, decoder: str, pixel_steps: int = PIXEL_STEPS) -> tuple[DataBoard, FitBoard]:
-    """The image pane's content for a finished fit (the pixel-space fit is run here, headless)."""
-    maker = ImageBoardMaker(decoder)
+def boards(fit: Fit, decoder: str, pixel_steps: int = PIXEL_STEPS, span: tuple | None = None
+           ) -> tuple[DataBoard, FitBoard]:
+    """The image pane's content for a finished fit (the pixel-space fit is run here, headless); `span`
+    maps a scene's own units to the decoder's."""
+    maker = ImageBoardMaker(decoder, span)
     data = maker.data_board(fit.data_mixture, fit.samples)
     loss_id = fit.settings.loss
     pixel = None
     if loss_info(loss_id).pixel is not None:
-        pf = PixelFit(data_images_for(fit.samples, decoder), loss_id)
+        pf = PixelFit(data_images_for(fit.samples, decoder, span=span), loss_id)
         pf.step(pixel_steps)
         pixel = pf.result()
     return data, maker.fit_board(loss_id, fit.estimate, pixel)
@@ -48,11 +50,11 @@ def _stack(pictures: tuple[Picture, ...]) -> np.ndarray:
     return np.stack([p.image for p in pictures])
 
 
-def write_images(directory: str | Path, fit: Fit, decoder: str) -> dict[str, Any]:
+def write_images(directory: str | Path, fit: Fit, decoder: str, span: tuple | None = None) -> dict[str, Any]:
     """Write the PNG files named in FILES and figures.json into directory; returns the figures."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    data, board = boards(fit, decoder)
+    data, board = boards(fit, decoder, span=span)
     write_png(out / "modes.png", tile(_stack(data.modes), columns=len(data.modes)))
     write_png(out / "strip_latent.png", tile(_stack(data.strip_latent), columns=len(data.strip_latent)))
     write_png(out / "strip_pixel.png", tile(_stack(data.strip_pixel), columns=len(data.strip_pixel)))

@@ -34,7 +34,7 @@ DECODERS: dict[str, Decoder] = {d.name: d for d in (
 )}
 DECODER_NAMES = tuple(DECODERS)
 
-__all__ = ["DECODER_NAMES", "IMAGE_SHAPE", "axis_names", "decode"]
+__all__ = ["DECODER_NAMES", "IMAGE_SHAPE", "Span", "axis_names", "decode", "decoder_units"]
 
 
 def _decoder(name: str) -> Decoder:
@@ -44,8 +44,23 @@ def _decoder(name: str) -> Decoder:
         raise ValueError(f"unknown decoder {name!r}; choose one of {', '.join(DECODER_NAMES)}") from None
 
 
-def decode(name: str, points: np.ndarray) -> np.ndarray:
-    """Images of `points` (n, dim), dim 1 or 2, as float32 RGB in [0, 1], shape (n, 64, 96, 3).
+Span = tuple[tuple[float, float], ...]  # per axis: the data values drawn as the decoder's key poses, -2 and +2
+
+
+def decoder_units(points: np.ndarray, span: Span | None) -> np.ndarray:
+    """Points in the decoder's own units: each axis's span [low, high] becomes [-2, 2] (None: as they are),
+    so data in any unit (minutes, millimetres) decodes to the decoder's two key poses at its modes."""
+    pts = np.asarray(points, dtype=np.float64)
+    if span is None:
+        return pts
+    lo = np.array([s[0] for s in span[: pts.shape[1]]])
+    hi = np.array([s[1] for s in span[: pts.shape[1]]])
+    return -2.0 + 4.0 * (pts - lo) / (hi - lo)
+
+
+def decode(name: str, points: np.ndarray, span: Span | None = None) -> np.ndarray:
+    """Images of `points` (n, dim), dim 1 or 2, as float32 RGB in [0, 1], shape (n, 64, 96, 3); `span`
+    maps the points to the decoder's units first (decoder_units).
 
     Points outside the decoder's range are clamped to its edge; NaN decodes as the centre
     of the range and ±inf as the clamped edge, so any input gives a valid picture.
@@ -54,6 +69,7 @@ def decode(name: str, points: np.ndarray) -> np.ndarray:
     pts = np.asarray(points, dtype=np.float64)
     if pts.ndim != 2 or pts.shape[1] not in (1, 2):
         raise ValueError(f"decoder {name!r}: points must have shape (n, 1) or (n, 2), got {pts.shape}")
+    pts = decoder_units(pts, span)
     pts = np.nan_to_num(pts, nan=0.0, posinf=1e6, neginf=-1e6)
     # Each renderer returns its images already clipped to [0, 1] (blends of in-range colours,
     # so the clip only trims rounding); it does so while interleaving its colour planes.

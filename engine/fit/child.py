@@ -34,7 +34,8 @@ def serve(commands, events, start: Start) -> None:
 
         torch.set_num_threads(TORCH_THREADS)
         try:
-            service = FitService(start.samples, start.mixture, start.settings, start.decoder, **start.pace())
+            service = FitService(start.samples, start.mixture, start.settings, start.decoder, span=start.span,
+                                 **start.pace())
         except Exception as exc:
             send(Problem(f"The fit could not start: {exc}"))
             return

@@ -20,6 +20,7 @@ class FitControl:
         self._data: tuple[np.ndarray, Mixture] | None = None
         self._settings: FitSettings | None = None
         self._reset = False
+        self._span: tuple | None | bool = False  # False: no new span waiting
         self.stopped = False
 
     def set_data(self, samples: np.ndarray, mixture: Mixture) -> None:
@@ -28,6 +29,10 @@ class FitControl:
     def set_settings(self, settings: FitSettings) -> None:
         self._settings = settings
 
+    def set_span(self, span: tuple | None) -> None:
+        """The units of a new scene's points (engine.model.units), applied before its data."""
+        self._span = span
+
     def reset(self) -> None:
         self._reset = True
 
@@ -35,16 +40,18 @@ class FitControl:
         self.stopped = True
 
     def pending(self) -> bool:
-        return self._data is not None or self._settings is not None or self._reset
+        return self._data is not None or self._settings is not None or self._reset or self._span is not False
 
     def apply(self, fit) -> bool:
         """Hand every waiting command to the fit (data, then settings, then a reset); True if any was."""
-        data, settings, reset = self._data, self._settings, self._reset
-        self._data, self._settings, self._reset = None, None, False
+        data, settings, reset, span = self._data, self._settings, self._reset, self._span
+        self._data, self._settings, self._reset, self._span = None, None, False, False
+        if span is not False:
+            fit.set_span(span)
         if data is not None:
             fit.set_data(*data)
         if settings is not None and settings != fit.settings:
             fit.set_settings(settings)
         if reset:
             fit.reset()
-        return data is not None or settings is not None or reset
+        return data is not None or settings is not None or reset or span is not False

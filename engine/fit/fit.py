@@ -16,6 +16,7 @@ from engine.fit.models import FitData, Model, build_model, start_point
 from engine.model.estimate import Estimate, Snapshot
 from engine.model.mixture import Mixture
 from engine.model.settings import FitSettings
+from engine.model.units import Units
 
 __all__ = ["Fit", "FitControl", "FitSettings", "run"]
 
@@ -28,8 +29,12 @@ DIVERGE_FACTOR = 50.0  # the estimate is lost once it is this many data spreads 
 class Fit:
     """The state of one fit. Not thread-safe: one thread owns it."""
 
-    def __init__(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings | None = None) -> None:
+    def __init__(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings | None = None,
+                 span: tuple | None = None) -> None:
+        """`span` (a scene of your own points): fit in the decoder's units, report in the data's
+        (engine.model.units says why)."""
         self.settings = settings or FitSettings()
+        self._units = Units.of(span)
         self._data = self._make_data(samples, mixture)
         self.data_version = 0
         self.resets = 0  # how many resets so far: lets an observer notice one
@@ -62,6 +67,14 @@ class Fit:
         else:
             self._model.data = self._data
         self._checkpoint = self._model.state()
+
+    def set_span(self, span: tuple | None) -> None:
+        """New units to fit in: a new scene's, whose data and reset follow (FitControl applies them in that
+        order). The data the fit has are re-made in the new units only if they are of the span's dimension:
+        the old scene's may not be."""
+        self._units = Units.of(span)
+        if span is None or len(span) == self._source[1].dim:
+            self._data = self._make_data(*self._source)
 
     def set_settings(self, settings: FitSettings) -> None:
         """Apply new settings mid-fit: a new loss starts from where the old estimate is."""
@@ -110,8 +123,8 @@ class Fit:
             step=self.step_count,
             loss_id=self.settings.loss,
             loss=float(self._losses.last(1)[0, 0]) if len(self._losses) else float("nan"),
-            estimate=self._estimate,
-            trail=self._trail.last(TRAIL),
+            estimate=self.estimate,
+            trail=self._outward(self._trail.last(TRAIL)),
             losses=self._losses.last(CURVE)[:, 0],
             data_version=self.data_version,
             diverged=self.diverged,
@@ -123,37 +136,42 @@ class Fit:
     @property
     def data_mixture(self) -> Mixture:
         """The mixture the samples were drawn from (its modes are what the images are measured against)."""
-        return self._data.mixture
+        return self._source[1]
 
     @property
     def samples(self) -> np.ndarray:
-        """The samples the fit trains on now (float32)."""
-        return self._data.samples.numpy()
+        """The samples the fit trains on now (float32; in the data's units)."""
+        return self._data.samples.numpy() if self._units is None else self._source[0].astype(np.float32)
 
     @property
     def estimate(self) -> Estimate:
-        return self._estimate
+        return self._estimate if self._units is None else self._units.estimate_outward(self._estimate)
+
+    def _outward(self, points: np.ndarray) -> np.ndarray:
+        return points if self._units is None else self._units.outward(points)
 
     def loss_history(self) -> np.ndarray:
         return self._losses.last(len(self._losses))[:, 0]
 
     def trajectory(self) -> np.ndarray:
         """Every position of the estimate's mean since the reset, start included (steps + 1, dim)."""
-        return self._trail.last(len(self._trail))
+        return self._outward(self._trail.last(len(self._trail)))
 
     def sample_model(self, n: int) -> np.ndarray | None:
         """Draws from the fitted generator (adversarial only)."""
         sample = getattr(self._model, "sample", None)
-        return sample(n) if sample else None
+        return self._outward(sample(n)) if sample else None
 
     # -- internals ----------------------------------------------------------------
-    @staticmethod
-    def _make_data(samples: np.ndarray, mixture: Mixture) -> FitData:
+    def _make_data(self, samples: np.ndarray, mixture: Mixture) -> FitData:
         samples = np.asarray(samples, dtype=float)
         if samples.ndim != 2 or samples.shape[1] != mixture.dim or len(samples) == 0:
             raise ValueError(f"samples: expected an (n, {mixture.dim}) array, got shape {samples.shape}")
         if not np.all(np.isfinite(samples)):
             raise ValueError("samples: hold NaN or infinite values")
+        self._source = (samples, mixture)  # in the data's units
+        if self._units is not None:
+            samples, mixture = self._units.inward(samples), self._units.mixture_inward(mixture)
         return FitData.make(samples, mixture)
 
     def _build(self, start: np.ndarray) -> Model:

@@ -19,7 +19,8 @@ from engine.model.estimate import Snapshot
 from engine.model.mixture import Mixture
 from engine.model.settings import FitSettings
 
-VERSION = 1
+# 2: Start and Decoder carry the span that maps a scene's own points to the decoder's units
+VERSION = 2
 
 
 class ProtocolError(ValueError):
@@ -61,8 +62,9 @@ class Start(_Message):
     decoder: str = "cars"
     emit_interval: float | None = None
     chunk_seconds: float | None = None
+    span: tuple | None = None  # engine.decoders.Span: where the data's units meet the decoder's
     _types: ClassVar = {"version": int, "samples": np.ndarray, "mixture": Mixture, "settings": FitSettings,
-                        "decoder": str}
+                        "decoder": str, "span": (tuple, type(None))}
 
     def pace(self) -> dict[str, float]:
         return {k: v for k, v in (("emit_interval", self.emit_interval), ("chunk_seconds", self.chunk_seconds))
@@ -134,10 +136,12 @@ class Reset(_Message):
 
 @dataclass(frozen=True)
 class Decoder(_Message):
-    """The scene's decoder, which the pixel-space fit decodes the data images with."""
+    """The scene's decoder, which the pixel-space fit decodes the data images with, and the span that
+    maps the scene's units to the decoder's (None: the same units)."""
 
     name: str
-    _types: ClassVar = {"name": str}
+    span: tuple | None = None
+    _types: ClassVar = {"name": str, "span": (tuple, type(None))}
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,13 @@ SINGLE_STEP_SECONDS = 0.5  # the longest a batch of single steps may take before
 class FitService:
     def __init__(self, samples: np.ndarray, mixture: Mixture, settings: FitSettings, decoder: str = "cars", *,
                  emit_interval: float = EMIT_INTERVAL, chunk_seconds: float = CHUNK_SECONDS,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 clock: Callable[[], float] = time.perf_counter, span: tuple | None = None) -> None:
         from engine.fit.fit import Fit  # torch: only once the service is built, in the fit process
 
-        self.fit = Fit(samples, mixture, settings)
+        self.fit = Fit(samples, mixture, settings, span=span)
         self.control = FitControl()
         self.decoder = decoder
+        self.span = span
         self.running = False
         self.rate = math.inf
         self.emit_interval = emit_interval
@@ -75,8 +76,9 @@ class FitService:
                 self.control.set_settings(settings)
             case Reset():
                 self.control.reset()
-            case Decoder(name=name):
-                self.decoder, self._pixel, self._pixel_key = name, None, None
+            case Decoder(name=name, span=span):
+                self.decoder, self.span, self._pixel, self._pixel_key = name, span, None, None
+                self.control.set_span(span)
                 self._changed = True
             case Stop():
                 return False
@@ -154,7 +156,7 @@ class FitService:
         if loss_info(fit.settings.loss).pixel is None:
             self._pixel = None
         else:
-            images = data_images_for(fit.samples, self.decoder)
+            images = data_images_for(fit.samples, self.decoder, span=self.span)
             if self._pixel is not None and old is not None and old[1:] == key[1:]:
                 self._pixel.set_images(images)  # only the data moved: go on from the current image
             else:

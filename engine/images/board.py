@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.decoders import decode
+from engine.decoders import Span, decode
 from engine.maths.sharpness import blur_crete_batch, gradient_energies
 from engine.model.estimate import Estimate
 from engine.model.losses import loss_info
@@ -61,8 +61,9 @@ def mode_labels(mixture: Mixture, modes: np.ndarray) -> list[str]:
 
 
 class ImageBoardMaker:
-    def __init__(self, decoder: str) -> None:
+    def __init__(self, decoder: str, span: Span | None = None) -> None:
         self.decoder = decoder
+        self.span = span  # the data's units, mapped to the decoder's (a scene of your own points)
         self._data_images = np.zeros((0,))
         self._data_flat = np.zeros((0, 0), np.float32)
         self._data_norms = np.zeros(0, np.float32)
@@ -78,7 +79,7 @@ class ImageBoardMaker:
         """Decode the modes, the strip between two of them, and (unless told not to, mid-drag) the data
         images that the squared-error figures compare against."""
         if refresh_data_images or not len(self._data_images):
-            self._data_images = decode(self.decoder, np.asarray(samples)[:FIGURE_IMAGES])
+            self._data_images = decode(self.decoder, np.asarray(samples)[:FIGURE_IMAGES], self.span)
             self._data_flat = self._data_images.reshape(len(self._data_images), -1)
             self._data_norms = np.einsum("ij,ij->i", self._data_flat, self._data_flat)
         modes = mixture.modes()
@@ -127,7 +128,7 @@ class ImageBoardMaker:
     def _decode_groups(self, *groups: np.ndarray) -> list[np.ndarray]:
         """Decode several sets of points in one call (one call renders a batch far cheaper per image)."""
         sizes = [len(g) for g in groups]
-        images = decode(self.decoder, np.concatenate(groups))
+        images = decode(self.decoder, np.concatenate(groups), self.span)
         return np.split(images, np.cumsum(sizes)[:-1])
 
     def model_samples(self, est: Estimate) -> np.ndarray:

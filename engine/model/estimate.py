@@ -106,14 +106,19 @@ class PointEstimate(Estimate):
     kind: ClassVar[str] = "point"
     single: ClassVar[bool] = True
 
+    def _fixed(self) -> np.ndarray:
+        """The fixed covariance it is drawn with: the fixed variance, in the units it was fitted in
+        (`cov` holds it when the estimate was mapped to other units, engine.model.units)."""
+        return FIXED_VARIANCE * np.eye(self.dim) if self.cov is None else self.cov
+
     def bells(self) -> list[Bell]:
-        return [(1.0, self.mean, FIXED_VARIANCE * np.eye(self.dim))]
+        return [(1.0, self.mean, self._fixed())]
 
     def draws(self, normals: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-        return self.mean + np.sqrt(FIXED_VARIANCE) * normals
+        return self.mean + normals @ np.linalg.cholesky(psd(self._fixed())).T
 
     def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "cov": (FIXED_VARIANCE * np.eye(self.dim)).tolist(), "fixed_variance": True}
+        return {**super().to_json(), "cov": self._fixed().tolist(), "fixed_variance": True}
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,6 +16,7 @@ from engine.io import atomic
 from engine.io.values import InvalidValue, describe, key_text, number, whole
 from engine.model.losses import LOSS_IDS
 from engine.model.mixture import Component, Mixture
+from engine.model.points import PointSet, parse_points, scene_json
 
 FORMAT = "blurlab-scene"
 VERSION = 1
@@ -36,13 +37,22 @@ class Scene:
     decoder: str = "cars"
     loss: str = "l2"
     extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not interpret, kept on save
+    points: PointSet | None = None  # your own data (engine.model.points), beside the mixture fitted to it
 
     @property
     def dim(self) -> int:
         return self.mixture.dim
 
+    @property
+    def span(self) -> tuple[tuple[float, float], ...] | None:
+        """Where the scene's units meet the decoder's: its points' span (None: the decoder's own units)."""
+        return None if self.points is None else self.points.span
+
     def draw(self) -> np.ndarray:
-        """The scene's samples: the same seed and mixture give the same points."""
+        """The scene's samples: its points if it uses them (above MAX_SAMPLES a seeded subsample), else
+        drawn from the mixture; the same seed and mixture give the same points."""
+        if self.points is not None and self.points.active:
+            return self.points.used(MAX_SAMPLES, self.seed)
         return self.mixture.sample(self.samples, self.seed)
 
     def with_(self, **changes: Any) -> Scene:
@@ -55,6 +65,8 @@ class Scene:
         ]
         out = {"format": FORMAT, "version": VERSION, "name": self.name, "dim": self.dim, "components": comps,
                "samples": self.samples, "seed": self.seed, "decoder": self.decoder, "loss": self.loss}
+        if self.points is not None:
+            out["points"] = self.points.to_json()
         out.update(self.extra)
         return out
 
@@ -127,9 +139,10 @@ def parse_scene(data: Any) -> Scene:
     loss = data.get("loss", "l2")
     if loss not in LOSS_IDS:
         raise SceneError(f"loss: unknown loss {loss!r}; choose one of {', '.join(LOSS_IDS)}")
-    known = {"format", "version", "name", "dim", "components", "samples", "seed", "decoder", "loss"}
+    points = parse_points(data["points"], dim) if "points" in data else None
+    known = {"format", "version", "name", "dim", "components", "samples", "seed", "decoder", "loss", "points"}
     extra = {k: v for k, v in data.items() if k not in known}
-    return Scene(name, mixture, samples, seed, decoder, loss, extra)
+    return Scene(name, mixture, samples, seed, decoder, loss, extra, points)
 
 
 def reject_non_finite(value: Any, key: str) -> None:
@@ -167,7 +180,7 @@ def load(path: str | Path) -> Scene:
 
 
 def dumps(scene: Scene) -> str:
-    return json.dumps(scene.to_dict(), indent=2)
+    return scene_json(scene.to_dict())
 
 
 def save(scene: Scene, path: str | Path) -> None:

@@ -87,10 +87,12 @@ def density_fraction(mixture: Mixture, point: np.ndarray) -> float:
     return float(mixture.pdf(np.atleast_2d(point))[0] / mixture.peak_density())
 
 
-def typicality(mixture: Mixture, estimate: Estimate) -> tuple[float, float]:
+def typicality(mixture: Mixture, estimate: Estimate, density=None) -> tuple[float, float]:
     """(data density at the predictions as a share of the peak, distance to the nearest mode),
-    each averaged over the predictions with their weights."""
+    each averaged over the predictions with their weights. `density` (with `pdf` and `peak_density`,
+    a KDE of a scene's own points) replaces the mixture's; the modes are the mixture's."""
     points, weights = estimate.predictions()
-    share = mixture.pdf(points) / mixture.peak_density()
+    density = mixture if density is None else density
+    share = density.pdf(points) / density.peak_density()
     distance = np.linalg.norm(points[:, None, :] - mixture.modes()[None], axis=-1).min(axis=1)
     return float(weights @ share), float(weights @ distance)

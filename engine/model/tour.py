@@ -107,9 +107,43 @@ TOUR: tuple[TourStep, ...] = (
 )
 
 
+# Real measurements (resources/data): the same argument on data the audience knows.
+REAL_DATA: tuple[TourStep, ...] = (
+    TourStep(
+        "Real data: Old Faithful",
+        "272 eruptions of the Old Faithful geyser: short ones near 2 minutes, long ones near 4.3. "
+        "Trained with L2, the prediction slides to their mean, 3.5 minutes, where few eruptions are.",
+        "old_faithful", "l2",
+    ),
+    TourStep(
+        "An eruption that never happens",
+        "Add the wait before the next eruption: two clouds, and an empty gap between them. The L2 "
+        "answer lands in the gap: a short-long eruption after a middling wait, which the geyser never does.",
+        "old_faithful_2d", "l2",
+    ),
+    TourStep(
+        "A mixture finds both kinds",
+        "Fitted by likelihood, a mixture puts one bell on each cloud: both kinds of eruption, each sharp.",
+        "old_faithful_2d", "mixture_nll",
+    ),
+    TourStep(
+        "The average penguin",
+        "Flipper lengths of 342 penguins: Adélie and Chinstrap near 190 mm, Gentoo near 216. The mean "
+        "flipper, 201 mm, sits in the dip between the species: the average penguin is rarer than either kind.",
+        "penguin_flippers", "l2",
+    ),
+    TourStep(
+        "Your own data",
+        "Import a file of your own (File, Import data, or drop it on the window) or paint points with the "
+        "brush (B): wherever the data has two modes, L2 lands between them.",
+        "penguin_flippers", "l1", speed=4.0,
+    ),
+)
+
 # The chapters, in the order a talk takes them.
 TOURS: tuple[Tour, ...] = (
     Tour("argument", "Why L2 is blurry", TOUR),
+    Tour("real_data", "Real data: L2 lands where none of them are", REAL_DATA),
 )
 
 

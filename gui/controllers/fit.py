@@ -58,7 +58,8 @@ class FitController(QObject):
         if self.process.started or self._closed:
             return
         s = self.state
-        self.process.start(Start(VERSION, s.samples, s.mixture, s.settings, s.scene.decoder, **self._pace))
+        self.process.start(Start(VERSION, s.samples, s.mixture, s.settings, s.scene.decoder, span=s.scene.span,
+                                 **self._pace))
         self.process.send(Pace(s.steps_per_second()))
         if self.running:
             self.process.send(Run(True))
@@ -92,7 +93,8 @@ class FitController(QObject):
     # -- the state changed ----------------------------------------------------------------------
     @Slot(bool)
     def _on_state_data_changed(self, finished: bool) -> None:
-        self.process.send(Data(self.state.samples, self.state.mixture))
+        if len(self.state.samples):  # a cleared canvas: the fit keeps the last points until new ones come
+            self.process.send(Data(self.state.samples, self.state.mixture))
 
     @Slot()
     def _on_state_settings_changed(self) -> None:
@@ -105,7 +107,7 @@ class FitController(QObject):
     @Slot()
     def _on_state_scene_replaced(self) -> None:
         s = self.state
-        self.process.send(Decoder(s.scene.decoder))
+        self.process.send(Decoder(s.scene.decoder, s.scene.span))
         self.process.send(Data(s.samples, s.mixture))
         self.process.send(Settings(s.settings))
         self.process.send(Reset())

@@ -184,6 +184,7 @@ class ControlPanel(QWidget):
         self.speed_label.setText(_speed_text(s.speed))
         self.lr.setValue(s.settings.learning_rate)
         self.samples.setValue(s.scene.samples)
+        self.samples.setEnabled(not s.uses_points)  # your own points are as many as they are (the data bar says)
         self.seed.setValue(s.scene.seed)
         for w, b in zip(widgets, previous):
             w.blockSignals(b)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from engine.decoders import axis_names
+from engine.maths.kde import Kde
 from engine.model.estimate import Estimate, Snapshot
 from engine.model.theory import markers
 from gui.panes.handles import ComponentHandle
@@ -33,15 +34,6 @@ def _gauss_1d(x: np.ndarray, mean: float, var: float) -> np.ndarray:
     return np.exp(-0.5 * (x - mean) ** 2 / var) / math.sqrt(2 * math.pi * var)
 
 
-def _kde_1d(x: np.ndarray, samples: np.ndarray) -> np.ndarray:
-    """Gaussian kernel density with Silverman's bandwidth."""
-    n = len(samples)
-    spread = min(np.std(samples), (np.percentile(samples, 75) - np.percentile(samples, 25)) / 1.34)
-    h = 0.9 * max(spread, 1e-3) * n ** (-0.2)
-    z = (x[:, None] - samples[None, :]) / h
-    return np.exp(-0.5 * z * z).sum(axis=1) / (n * h * math.sqrt(2 * math.pi))
-
-
 class InertScatter(pg.ScatterPlotItem):
     """A scatter that clicks pass through. A click on a pyqtgraph scatter makes an object for each of its
     points (to find the clicked ones), and each keeps its point's record of the data array alive, which
@@ -58,6 +50,17 @@ def _ellipse(mean: np.ndarray, cov: np.ndarray, n_std: float, points: int = 90) 
     circle = np.stack([np.cos(t), np.sin(t)])
     xy = vecs @ (np.sqrt(np.maximum(vals, 0))[:, None] * circle) * n_std
     return mean[0] + xy[0], mean[1] + xy[1]
+
+
+def histogram_bins(bins: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Bins over the view for points of your own: as many across the points as twice the cube root of
+    their number (the Rice rule, between 12 and BINS), so a few hundred measurements make a histogram,
+    not a comb, and a small painted blob still gets several bins."""
+    if len(values) < 2 or values.max() <= values.min():
+        return bins
+    count = int(np.clip(round(2 * len(values) ** (1 / 3)), 12, BINS))
+    width = max((values.max() - values.min()) / count, (bins[-1] - bins[0]) / (4 * BINS))
+    return np.arange(bins[0], bins[-1] + width, width)
 
 
 class DistributionPane(pg.PlotWidget):
@@ -109,6 +112,8 @@ class DistributionPane(pg.PlotWidget):
         self.selected = -1
         dim = self.state.dim
         names = axis_names(self.state.scene.decoder, 2)
+        if self.state.points is not None:  # your own data: its header names the axes
+            names = tuple(own or named for own, named in zip(self.state.points.axes + ("", ""), names))
         self.plotItem.setLabel("bottom", names[0], color=palette.MUTED)
         if dim == 1:
             self.plotItem.setLabel("left", "density", color=palette.MUTED)
@@ -116,7 +121,8 @@ class DistributionPane(pg.PlotWidget):
             self._build_1d()
         else:
             self.plotItem.setLabel("left", names[1], color=palette.MUTED)
-            self.setAspectLocked(True)
+            # one unit is one unit on both axes, unless they are a data set's own (minutes against millimetres)
+            self.setAspectLocked(self.state.scene.span is None)
             self._build_2d()
         self._build_overlay(dim)
         self._fit_view()
@@ -223,16 +229,33 @@ class DistributionPane(pg.PlotWidget):
 
     def _fit_view(self) -> None:
         lo, hi = self.state.mixture.bounds(3.5)
-        lo, hi = np.minimum(lo, -4.0), np.maximum(hi, 4.0)
+        if self.state.points is not None and len(self.state.points):  # in the data's units: frame the points
+            values = self.state.points.values
+            pad = 0.08 * (values.max(axis=0) - values.min(axis=0))
+            lo, hi = np.minimum(lo, values.min(axis=0) - pad), np.maximum(hi, values.max(axis=0) + pad)
+            if self.state.points.span is None:  # painted in the decoder's units: keep its frame
+                lo, hi = np.minimum(lo, -4.0), np.maximum(hi, 4.0)
+        else:
+            lo, hi = np.minimum(lo, -4.0), np.maximum(hi, 4.0)
         self._x_grid = np.linspace(lo[0], hi[0], GRID_POINTS)
         self._bins = np.linspace(lo[0], hi[0], BINS + 1)
         if self.state.dim == 1:
-            top = max(self._component_peaks()) * HEADROOM
+            top = self._top() * HEADROOM
             self.setXRange(lo[0], hi[0], padding=0.02)
             self.setYRange(-0.04 * top, top, padding=0)
         else:
             self.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0.04)
         self.plotItem.vb.setMouseEnabled(x=False, y=False)
+
+    def _top(self) -> float:
+        """The highest the data's density curve or a handle goes, or, in a data set's own units, L2's
+        fixed-variance bell (one unit of the decoder wide: a quarter of the span)."""
+        density = self.state.density
+        top = max(max(self._component_peaks()), density.peak_density() if density is not self.state.mixture else 0.0)
+        span = self.state.scene.span
+        if span is not None:
+            top = max(top, 1.0 / (math.sqrt(2 * math.pi) * (span[0][1] - span[0][0]) / 4))
+        return top
 
     def _component_peaks(self) -> list[float]:
         m = self.state.mixture
@@ -244,23 +267,26 @@ class DistributionPane(pg.PlotWidget):
         m = self.state.mixture
         if len(self._handles) != self._handles_wanted():
             self._make_handles()
+        samples = self.state.samples
         if self.state.dim == 1:
             x = self._x_grid
-            self.density.setData(x, m.pdf(x[:, None]))
-            counts, _ = np.histogram(self.state.samples[:, 0], bins=self._bins)
-            width = self._bins[1] - self._bins[0]
-            self.hist.setData(self._bins, counts / (len(self.state.samples) * width))
+            self.density.setData(x, self.state.density.pdf(x[:, None]) if len(samples) else np.zeros_like(x))
+            bins = self._bins if not self.state.uses_points else histogram_bins(self._bins, samples[:, 0])
+            counts, _ = np.histogram(samples[:, 0], bins=bins)
+            self.hist.setData(bins, counts / (max(len(samples), 1) * (bins[1] - bins[0])))
             for i, (comp, peak) in enumerate(zip(m.components, self._component_peaks())):
                 mu, sd = float(comp.mean[0]), float(comp.std[0])
                 self._handles[2 * i].place(mu, peak)
                 self._handles[2 * i + 1].place(mu + sd, peak * math.exp(-0.5))
             if finished:
-                top = max(self._component_peaks()) * HEADROOM
+                top = self._top() * HEADROOM
                 if top > self.viewRange()[1][1]:
                     self.setYRange(-0.04 * top, top, padding=0)
         else:
             shown = self.state.samples[:SHOWN_SAMPLES_2D]
-            self.scatter.setData(shown[:, 0], shown[:, 1])
+            # a few hundred measurements, each one counts: larger dots than for thousands of samples
+            few = self.state.uses_points and len(self.state.samples) < SHOWN_SAMPLES_2D
+            self.scatter.setData(shown[:, 0], shown[:, 1], size=(6 if few else 3) * self.line_scale)
             for i, comp in enumerate(m.components):
                 for j, n_std in enumerate((1.0, 2.0)):
                     self.ellipses[2 * i + j].setData(*_ellipse(comp.mean, comp.cov, n_std))
@@ -315,11 +341,13 @@ class DistributionPane(pg.PlotWidget):
         return float(end[0]), float(end[1])
 
     def _refresh_ghosts(self) -> None:
+        if not len(self.state.samples):  # a cleared canvas: no mean, no median
+            return
         marks = markers(self.state.mixture, self.state.samples)
         if self.state.dim == 1:
             self.mean_line.setValue(float(marks.mean[0]))
             self.median_line.setValue(float(marks.median[0]))
-            heights = self.state.mixture.pdf(marks.modes)
+            heights = self.state.density.pdf(marks.modes)
             self.mode_dots.setData(marks.modes[:, 0], heights + 0.06 * self.viewRange()[1][1])
             positions = [(float(x), float(h) + 0.06 * self.viewRange()[1][1]) for x, h in zip(marks.modes[:, 0], heights)]
         else:
@@ -378,7 +406,7 @@ class DistributionPane(pg.PlotWidget):
         if bells:
             self.fit_curve.setData(x, sum(w * _gauss_1d(x, float(m[0]), float(c[0, 0])) for w, m, c in bells))
         elif est.samples is not None:  # a smoothed density of the generated samples, and the samples as a rug
-            self.fit_curve.setData(x, _kde_1d(x, est.samples[:, 0]))
+            self.fit_curve.setData(x, Kde(est.samples[:, :1]).pdf(x[:, None]))
             rug = -0.02 * self.viewRange()[1][1]
             self.fit_samples.setData(est.samples[:, 0], np.full(len(est.samples), rug))
         else:  # guesses: a vertical line at each
@@ -462,6 +490,11 @@ class DistributionPane(pg.PlotWidget):
         p = vb.mapSceneToView(ev.scenePos())
         ev.accept()
         self.state.add_component([p.x()] if self.state.dim == 1 else [p.x(), p.y()])
+
+    def widget_to_data(self, pos) -> tuple[float, float]:
+        """The data point under a widget pixel position (the painting's strokes)."""
+        p = self.plotItem.vb.mapSceneToView(self.mapToScene(pos.toPoint()))
+        return p.x(), p.y()
 
     def data_to_widget(self, x: float, y: float):
         """Widget pixel position of a data point (for tests and tooltips)."""

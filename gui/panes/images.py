@@ -109,7 +109,7 @@ class ImagePane(QScrollArea):
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(parent)
         self.state = state
-        self.maker = ImageBoardMaker(state.scene.decoder)
+        self.maker = ImageBoardMaker(state.scene.decoder, state.scene.span)
         self.data_board: DataBoard | None = None
         self.fit_board: FitBoard | None = None
         self._snapshot: Snapshot | None = None
@@ -281,7 +281,7 @@ class ImagePane(QScrollArea):
     @Slot()
     def rebuild(self) -> None:
         """A new scene: maybe a new decoder."""
-        self.maker = ImageBoardMaker(self.state.scene.decoder)
+        self.maker = ImageBoardMaker(self.state.scene.decoder, self.state.scene.span)
         self.refresh_data(True)
 
     @Slot(bool)
@@ -297,6 +297,8 @@ class ImagePane(QScrollArea):
         self._draw_data(False)
 
     def _draw_data(self, finished: bool) -> None:
+        if not len(self.state.samples):
+            return  # a cleared canvas: the pictures of the last data stay until there are points again
         pair = self.data_board.pair if self.data_board else None
         self.data_board = self.maker.data_board(self.state.mixture, self.state.samples, pair,
                                                 refresh_data_images=finished)

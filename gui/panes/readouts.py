@@ -125,7 +125,7 @@ class ReadoutPanel(QGroupBox):
             return
         self.step.setText(f"{snap.step:,}")
         self.loss.setText("–" if math.isnan(snap.loss) else f"{snap.loss:.4g}")
-        share, distance = typicality(mixture, snap.estimate)
+        share, distance = typicality(mixture, snap.estimate, self.state.density)
         if share >= 0.1:
             text = f"{100 * share:.0f}%"  # "100.0%" would not fit beside its neighbour in talk mode's type
         else:

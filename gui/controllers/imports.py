@@ -1,0 +1,86 @@
+"""Importing your own data from the window: File ▸ Import data… and a file dropped on the window.
+
+A file with one column is read at once; with more, the user picks one or two of them (`ask_columns`).
+A bad file is refused with its one-line message (naming the line and column) and nothing changes;
+a dropped .json file is opened as a session or scene.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Signal
+
+from engine.io.table import Layout, read_layout
+from engine.model.data_scene import load_data
+from engine.model.scene import SceneError
+from gui.state import AppState
+from gui.support import preferences
+
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".dat", ".npy")
+
+
+class ImportController(QObject):
+    """`ask_columns(layout) -> list[int] | None` picks the columns (None: cancelled); `warn(title, text)`
+    shows a problem; `open_session(path)` opens a dropped .json. As an event filter on the window it takes
+    dropped files. `status(str, int)` a message."""
+
+    status = Signal(str, int)
+
+    def __init__(self, state: AppState, fit, ask_columns: Callable[[Layout], list[int] | None],
+                 warn: Callable[[str, str], None], open_session: Callable[[str], bool],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state, self.fit, self.ask_columns, self.warn, self.open_session = state, fit, ask_columns, warn, open_session
+
+    def import_file(self, path: str, columns: list[str | int] | None = None) -> bool:
+        """Read the file's points into a new scene (Undo goes back); False if refused or cancelled."""
+        try:
+            if columns is None:
+                layout = read_layout(path)
+                if len(layout.names) > 1:
+                    chosen = self.ask_columns(layout)
+                    if chosen is None:
+                        return False
+                    columns = [i + 1 for i in chosen]
+            scene = load_data(path, columns, loss=self.state.settings.loss, seed=self.state.scene.seed)
+        except SceneError as exc:
+            self.warn("BlurLab: the data could not be imported", str(exc))
+            return False
+        self.fit.set_running(False)
+        self.state.load_scene(scene)
+        preferences.set_last_folder(path)
+        points = scene.points
+        axes = ", ".join(a for a in points.axes if a)
+        self.status.emit(f"Imported {len(points):,} points from {Path(path).name}" + (f" ({axes})" if axes else "")
+                         + f"; a mixture of {len(scene.mixture.components)} fitted to them. Ctrl+Z goes back.", 8000)
+        return True
+
+    # -- dropped files ----------------------------------------------------------------------------------
+    @staticmethod
+    def _local_file(event) -> str | None:
+        mime = event.mimeData()
+        urls = mime.urls() if mime is not None and mime.hasUrls() else []
+        files = [u.toLocalFile() for u in urls if u.isLocalFile()]
+        return files[0] if len(files) == 1 else None
+
+    def eventFilter(self, watched, event) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            path = self._local_file(event)
+            if path and Path(path).suffix.lower() in (*DATA_SUFFIXES, ".json"):
+                event.acceptProposedAction()
+                return True
+            return False
+        if kind == QEvent.Type.Drop:
+            path = self._local_file(event)
+            if not path:
+                return False
+            event.acceptProposedAction()
+            if Path(path).suffix.lower() == ".json":
+                self.open_session(path)
+            else:
+                self.import_file(path)
+            return True
+        return False

@@ -1,0 +1,122 @@
+"""The controllers of your own data against fakes: painting strokes on a fake canvas, importing with a
+fake column chooser and a recorder of warnings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.model.scene import bundled_scene
+from fakes import FakeCanvas, FakeFit
+from gui.controllers.imports import ImportController
+from gui.controllers.painting import PaintController
+from gui.state import AppState
+
+
+@pytest.fixture
+def painting(qtbot):
+    state = AppState(bundled_scene("sedan_or_suv"), "sedan_or_suv")
+    canvas = FakeCanvas()
+    controller = PaintController(state, canvas)
+    yield controller
+    canvas.viewport().deleteLater()
+
+
+def test_a_brush_stroke_adds_points_where_it_goes_and_one_undo_takes_it_back(painting):
+    state = painting.state
+    painting.clear()
+    assert len(state.samples) == 0 and state.uses_points
+    painting.set_tool("brush")
+    painting.press(-2.0, 0.1)
+    for x in np.linspace(-2.0, -1.5, 10):
+        painting.move(x, 0.1)
+    painting.release(-1.5, 0.1)
+    first = len(state.points)
+    assert first == 3 * 11
+    assert -2.5 < state.points.values.min() and state.points.values.max() < -1.0
+    painting.press(3.0, 0.1)
+    for _ in range(10):
+        painting.move(3.0, 0.1)
+    painting.release(3.0, 0.1)
+    assert len(state.points) == first + 33
+    # the mixture is fitted anew when a stroke ends: its outermost components sit on the two blobs
+    means = sorted(state.mixture.means[:, 0])
+    assert means[0] == pytest.approx(-1.8, abs=0.3) and means[-1] == pytest.approx(3.0, abs=0.2)
+    assert state.undo() and len(state.points) == first  # one stroke, one undo
+    assert state.undo() and len(state.points) == 0
+    assert state.undo() and state.points is None  # before the first stroke: the mixture scene
+
+
+def test_the_eraser_removes_points_near_it_only(painting):
+    state = painting.state
+    before = state.samples.copy()  # the first stroke starts from what is on screen: the mixture's samples
+    painting.set_tool("eraser")
+    painting.press(2.0, 0.1)
+    painting.release(2.0, 0.1)
+    radius = 10 * 0.025
+    kept = before[np.abs(before[:, 0] - 2.0) > radius]
+    np.testing.assert_array_equal(np.sort(state.points.values[:, 0]), np.sort(kept[:, 0]))
+    assert state.uses_points and len(kept) < len(before)
+
+
+def test_painting_in_2d_is_on_the_plane(qtbot):
+    state = AppState(bundled_scene("style_and_colour"), "style_and_colour")
+    canvas = FakeCanvas((-4.0, 4.0), (-4.0, 4.0))
+    painting = PaintController(state, canvas)
+    painting.clear()
+    painting.press(1.0, -1.0)
+    painting.release(1.0, -1.0)
+    np.testing.assert_allclose(state.points.values.mean(axis=0), [1.0, -1.0], atol=0.15)
+    canvas.viewport().deleteLater()
+
+
+def test_keys_take_and_put_down_a_tool(painting):
+    seen = []
+    painting.activeChanged.connect(seen.append)
+    painting.key("brush")
+    assert painting.active and painting.tool == "brush"
+    painting.key("eraser")
+    assert painting.active and painting.tool == "eraser"
+    painting.key("eraser")
+    assert not painting.active and seen == [True, False]
+
+
+# -- importing ---------------------------------------------------------------------------------------
+@pytest.fixture
+def importer(qtbot):
+    state = AppState(bundled_scene("sedan_or_suv"), "sedan_or_suv")
+    asked, warned = [], []
+
+    def ask(layout):
+        asked.append(layout.names)
+        return importer.answer
+
+    controller = ImportController(state, FakeFit(), ask, lambda title, text: warned.append(text), lambda path: True)
+    controller.asked, controller.warned, controller.answer = asked, warned, [2]
+    importer = controller
+    return controller
+
+
+def test_an_import_asks_for_the_columns_and_builds_a_points_scene(importer, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("species,flipper,mass\nA,181,3750\nB,186,3800\nC,211,4500\nD,215,4700\n")
+    assert importer.import_file(str(path))
+    assert importer.asked == [("species", "flipper", "mass")]
+    state = importer.state
+    assert state.uses_points and state.points.axes == ("mass",) and state.dim == 1
+    assert sorted(state.samples[:, 0]) == [3750, 3800, 4500, 4700]
+    assert importer.fit.calls == [("run", False)]
+
+
+def test_a_cancelled_or_bad_import_changes_nothing(importer, tmp_path):
+    state = importer.state
+    before = (state.scene, state.samples)
+    path = tmp_path / "p.csv"
+    path.write_text("a,b\n1,2\n3,4\n")
+    importer.answer = None
+    assert not importer.import_file(str(path))
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("x\n1\n2\nNaN\n")
+    assert not importer.import_file(str(bad))
+    assert importer.warned == ["bad.tsv, line 4, column 1 (x): 'NaN' is not a finite number"]
+    assert (state.scene, state.samples) == before
