@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from engine.decoders import decode
+from engine.decoders import Span, decode
 from engine.model.losses import PIXEL_LOSSES, loss_info
 
 DATA_IMAGES = 32  # decoded data images the pixel fit trains on: a stable enough mean, ~2 ms a step
@@ -39,7 +39,8 @@ class PixelFit:
         self.image = torch.full(shape, START_GREY, dtype=torch.float32, requires_grad=True)
         self.log_var = torch.full(shape, -2.0, dtype=torch.float32, requires_grad=True)
         params = [self.image, self.log_var] if objective.learns_variance else [self.image]
-        self._opt = torch.optim.Adam(params, lr=lr)
+        # Little momentum: with the default 0.9 the image overshot the mean, briefly sharper than its answer.
+        self._opt = torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999))
         self.set_images(images)
 
     def set_images(self, images: np.ndarray) -> None:
@@ -85,6 +86,7 @@ def gaussian_nll(image: torch.Tensor, data: torch.Tensor, log_var: torch.Tensor)
     return 0.5 * ((data - image) ** 2 * torch.exp(-log_var) + log_var).mean()
 
 
-def data_images_for(samples: np.ndarray, decoder: str, n: int = DATA_IMAGES) -> np.ndarray:
-    """Decode the first n samples (the samples are already random: the first n are a fair draw)."""
-    return decode(decoder, np.asarray(samples)[:n])
+def data_images_for(samples: np.ndarray, decoder: str, n: int = DATA_IMAGES, span: Span | None = None) -> np.ndarray:
+    """Decode the first n samples (the samples are already random: the first n are a fair draw; a scene's
+    own points come shuffled, engine.model.points)."""
+    return decode(decoder, np.asarray(samples)[:n], span)
