@@ -60,8 +60,9 @@ def test_l_shows_the_landscape_under_the_distribution_and_it_follows_a_drag(make
     moved = window.landscape.landscape()
     assert moved is not found
     assert moved.minimum[0] == pytest.approx(window.state.samples.mean(), abs=2e-3)
-    assert moved.minimum[0] > found.minimum[0] + 0.3
-    assert "lowest" in window.landscape.caption.text()
+    assert moved.minimum[0] > found.minimum[0] + 0.15
+    assert "minimum" in window.landscape.caption.text()
+    assert window.landscape.minimum_label.textItem.toPlainText() == f"lowest {moved.lowest:.4g}"
     qtbot.keyClick(window, K.Key_L)
     assert window.landscape.landscape() is None and not window.landscape.isVisible()
 

@@ -68,7 +68,7 @@ def test_the_huber_landscape_is_lowest_at_the_huber_m_estimate(mixture, delta):
 def test_the_landscape_is_the_mean_loss_of_the_samples_at_every_grid_point():
     x, found = _landscape("huber", PLANE)
     (cols, rows) = found.grid.axes
-    for j, i in ((0, 0), (10, 31), (48, 17)):  # rows along y
+    for j, i in ((0, 0), (10, 31), (len(rows) - 1, 17)):  # rows along y
         expected = huber_objective(np.array([cols[i], rows[j]]), x, 1.0)
         assert found.loss[j, i] == pytest.approx(expected, rel=1e-4)
 

@@ -34,8 +34,12 @@ if TYPE_CHECKING:
 Evaluator = Callable[..., np.ndarray]
 Maker = Callable[["Loss", np.ndarray, "Mixture", "FitSettings"], Evaluator]
 
-POINTS = {1: 241, 2: 49}  # grid points per axis: a smooth curve, a map with readable contours (see benchmarks/)
-CHUNK = 65_536  # numbers held at once while the penalty of every (grid point, sample) pair is summed
+# grid points per axis: a smooth curve, a map with readable level lines; and while a component is dragged
+# in 2-D, a coarser map that keeps up with the hand (benchmarks/landscape_speed.py)
+POINTS = {1: 241, 2: 45}
+MOVING_POINTS = {1: 241, 2: 29}
+CHUNK = 24_000  # numbers held at once while the penalty of every (grid point, sample) pair is summed: small
+# enough (96 KB in float32) that numpy's temporaries stay in the cache and off the system's page mapping
 SPREADS = 32  # standard deviations tried at each mean for reverse KL
 FINE = 2048  # points of the grid on which reverse KL's expectations are taken
 
@@ -140,19 +144,20 @@ def compute(loss: Loss, samples: np.ndarray, mixture: Mixture, settings: FitSett
     return Landscape(form.over, grid, values, minimum, lowest, evaluate)
 
 
-def _refine(evaluate: Evaluator, grid: Grid, values: np.ndarray, rounds: int = 4, width: int = 9) -> tuple[np.ndarray, float]:
-    """The lowest point, refined by evaluating ever finer grids (each 1/4 of the last) around it."""
+def _refine(evaluate: Evaluator, grid: Grid, values: np.ndarray) -> tuple[np.ndarray, float]:
+    """The lowest point, refined by evaluating ever finer local grids around it (each a third or a quarter
+    of the last one's step), to about a thousandth of the grid's step."""
+    width, rounds = (9, 5) if grid.dim == 1 else (7, 6)
     best = grid.points()[int(np.argmin(values))]
     lowest = float(evaluate(best[None, :], precise=True)[0])
     step = grid.steps
     for _ in range(rounds):
-        local = Grid.over(best - step, best + step, width)
-        candidates = local.points()
+        candidates = Grid.over(best - step, best + step, width).points()
         found = evaluate(candidates, precise=True)
         k = int(np.argmin(found))
         if found[k] <= lowest:
             best, lowest = candidates[k], float(found[k])
-        step = step / 4
+        step = step * 2 / (width - 1)
     return best, lowest
 
 
@@ -161,17 +166,23 @@ def expected_penalty(loss: Loss, samples: np.ndarray, mixture: Mixture, settings
     """The mean of the registry's penalty of the squared distance from each sample to the prediction."""
     penalty, delta = loss.penalty, settings.huber_delta
     narrow = samples.astype(np.float32)
+    norms = (narrow * narrow).sum(axis=1)
 
     def evaluate(points: np.ndarray, precise: bool = False) -> np.ndarray:
-        x = samples if precise else narrow
-        p = points.astype(x.dtype)
-        out = np.empty(len(p))
-        rows = max(CHUNK // len(x), 1)
-        for start in range(0, len(p), rows):
-            part = p[start:start + rows]
-            s = (part[:, None, 0] - x[None, :, 0]) ** 2
-            for k in range(1, x.shape[1]):
-                s += (part[:, None, k] - x[None, :, k]) ** 2
+        out = np.empty(len(points))
+        rows = max(CHUNK // len(samples), 1)
+        for start in range(0, len(points), rows):
+            part = points[start:start + rows]
+            if precise:  # the differences themselves, in float64: the refinement of the minimum
+                s = (part[:, None, 0] - samples[None, :, 0]) ** 2
+                for k in range(1, samples.shape[1]):
+                    s += (part[:, None, k] - samples[None, :, k]) ** 2
+            else:  # |x|^2 - 2 p.x + |p|^2 in float32, a matrix product: a third of the passes over the numbers
+                p = part.astype(np.float32)
+                s = p @ (-2.0 * narrow.T)
+                s += norms
+                s += (p * p).sum(axis=1)[:, None]
+                np.maximum(s, 0.0, out=s)  # rounding can make a tiny square negative
             out[start:start + rows] = penalty(s, delta).mean(axis=1)
         return out
 

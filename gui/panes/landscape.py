@@ -38,10 +38,6 @@ def _lut() -> np.ndarray:
     return (low * (1 - t) + high * t).astype(np.uint8)
 
 
-def _where(point: np.ndarray) -> str:
-    return ", ".join(f"{v:.2f}".replace("-", "−") for v in point)
-
-
 class HeatMap:
     """A landscape over two numbers: a heat map with level lines and its minimum (or minima)."""
 
@@ -50,10 +46,12 @@ class HeatMap:
         self.image.setLookupTable(_lut())
         self.lines = pg.PlotCurveItem(connect="finite")
         self.minima = pg.ScatterPlotItem(symbol="star", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.TEXT))
+        self.label = pg.TextItem("", color=palette.TEXT, anchor=(0.5, -0.4))
         self.image.setZValue(z)
         self.lines.setZValue(z + 0.5)
         self.minima.setZValue(z + 1)
-        self.items = (self.image, self.lines, self.minima)
+        self.label.setZValue(z + 1)
+        self.items = (self.image, self.lines, self.minima, self.label)
 
     def show(self, found: Landscape, minima: np.ndarray, line_scale: float) -> None:
         excess = (found.loss - found.lowest) / max(float(found.loss.max()) - found.lowest, 1e-12)
@@ -66,6 +64,11 @@ class HeatMap:
         self.lines.setData(lines[:, 0], lines[:, 1],
                            pen=pg.mkPen(palette.qcolor(palette.MUTED, 150), width=1 * line_scale))
         self.minima.setData(minima[:, 0], minima[:, 1], size=16 * line_scale)
+        font = QFont()
+        font.setPointSizeF(8 * line_scale)
+        self.label.setFont(font)
+        self.label.setText(f"lowest {found.lowest:.4g}")
+        self.label.setPos(*minima[0])
         for item in self.items:
             item.setVisible(True)
 
@@ -88,7 +91,8 @@ class LandscapePane(QWidget):
         self._snapshot: Snapshot | None = None
         self._path: list[np.ndarray] = []
         self._last_step = -1
-        self._throttle = Throttle(DRAG_INTERVAL[1], self._recompute, self)
+        self._drawn_kind: tuple | None = None  # (map dimension, scene dimension) the axes are labelled for
+        self._throttle = Throttle(DRAG_INTERVAL[1], self._recompute_moving, self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -118,7 +122,7 @@ class LandscapePane(QWidget):
         self.path_line = pg.PlotCurveItem()
         self.point = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.ESTIMATE))
         self.minimum = pg.ScatterPlotItem(symbol="star", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.TEXT))
-        self.minimum_label = pg.TextItem("minimum", color=palette.TEXT, anchor=(0.5, -0.3))
+        self.minimum_label = pg.TextItem("", color=palette.TEXT, anchor=(0.5, -0.3))
         for item in (self.curve, *self.heat.items, self.path_line, self.point, self.minimum, self.minimum_label):
             self.plot.addItem(item)
         for item in (self.path_line, self.point):
@@ -214,26 +218,34 @@ class LandscapePane(QWidget):
         (x0, x1), (y0, y1) = self.pane.viewRange()
         return (np.array([x0]), np.array([x1])) if self.state.dim == 1 else (np.array([x0, y0]), np.array([x1, y1]))
 
-    def _recompute(self) -> None:
-        """The landscape of the loss now chosen, over the distribution pane's view, and all of it drawn."""
+    def _recompute_moving(self) -> None:
+        self._recompute(moving=True)
+
+    def _recompute(self, moving: bool = False) -> None:
+        """The landscape of the loss now chosen, over the distribution pane's view, and all of it drawn;
+        `moving` (a drag): a coarser map in 2-D, so it keeps up with the hand."""
         loss = loss_info(self.state.settings.loss)
         form = loss.landscape
         reason = form.reason_against(self.state.dim, self.state.settings.components_for(self.state.mixture))
         self._form = None if reason else form
         self._found = None
         map_dim = form.map_dim(self.state.dim)
-        self.plot.setVisible(not reason and self.state.dim == 1)
-        self._fit_height()
+        on_plot = not reason and self.state.dim == 1
+        if on_plot != self.plot.isVisibleTo(self):
+            self.plot.setVisible(on_plot)
+            self._fit_height()
         if reason:
-            self.caption.setText(f"<b>Loss landscape</b> · {reason}")
+            caption = f"<b>Loss landscape</b> · {reason}"
         else:
+            points = (landscapes.MOVING_POINTS if moving else landscapes.POINTS)[map_dim]
             self._found = landscapes.compute(loss, self.state.samples, self.state.mixture, self.state.settings,
-                                             box=self._box())
-            found = self._found
-            where = _where(found.minimum) + (" and its mirror" if form.guesses > 1 else "")
-            under = " · drawn beneath the samples" if self.state.dim == 2 else ""
-            self.caption.setText(f"<b>Loss landscape</b> · the expected {loss.title} over {found.over}{under} · "
-                                 f"lowest {found.lowest:.4g} at ({where})")
+                                             box=self._box(), points=points)
+            mirror = " (and its mirror: the guesses can swap)" if form.guesses > 1 else ""
+            under = ", drawn beneath the samples" if self.state.dim == 2 else ""
+            caption = (f"<b>Loss landscape</b> · the expected {loss.title} over {self._found.over}{under}; "
+                       f"the star is its minimum{mirror}")
+        if caption != self.caption.text():  # a caption that wraps costs a new layout: only when it changes
+            self.caption.setText(caption)
         self._draw_map(map_dim)
         self._draw_fit()
 
@@ -247,20 +259,21 @@ class LandscapePane(QWidget):
         self.curve.setVisible(on_plot and map_dim == 1)
         self.minimum.setVisible(on_plot and map_dim == 1)
         self.minimum_label.setVisible(on_plot and map_dim == 1)
+        if on_plot and (map_dim, self.state.dim) != self._drawn_kind:  # labels cost a layout: only on a change
+            self._drawn_kind = (map_dim, self.state.dim)
+            self.plot.setLabel("left", "loss" if map_dim == 1 else "guess 2", color=palette.MUTED)
+            self.plot.setLabel("bottom", "" if map_dim == 1 else "guess 1", color=palette.MUTED)
         if on_plot and map_dim == 1:
             x = found.grid.axes[0]
             self.curve.setData(x, found.loss)
             self.minimum.setData([found.minimum[0]], [found.lowest])
+            self.minimum_label.setText(f"lowest {found.lowest:.4g}")
             self.minimum_label.setPos(found.minimum[0], found.lowest)
             pad = 0.06 * max(float(found.loss.max()) - found.lowest, 1e-9)
             self.plot.setYRange(found.lowest - 2 * pad, float(found.loss.max()) + pad, padding=0)
-            self.plot.setLabel("left", "loss", color=palette.MUTED)
-            self.plot.setLabel("bottom", "")
         if on_plot and map_dim == 2:
             self.heat.show(found, self._minima(), self.line_scale)
             self.plot.setYRange(found.grid.lo[1], found.grid.hi[1], padding=0)
-            self.plot.setLabel("left", "guess 2", color=palette.MUTED)
-            self.plot.setLabel("bottom", "guess 1", color=palette.MUTED)
         else:
             self.heat.hide()
         if found is not None and self.state.dim == 2:

@@ -1,0 +1,90 @@
+"""How long the loss landscape takes to redraw while a component is dragged, for 4,000 samples: the
+engine's computation alone, and the landscape pane's whole redraw (computation, curve or heat map, level
+lines). Targets: 5 ms in 1-D, 30 ms in 2-D. The distribution pane's own redraw on a drag, measured in the
+same run, is the baseline each is set against. Prints medians; asserts nothing.
+
+    python benchmarks/landscape_speed.py [--repeats 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from engine.maths.threads import limit_native_threads  # noqa: E402
+
+limit_native_threads()  # as the app does
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TARGET_MS = {1: 5.0, 2: 30.0}
+
+
+def _median_ms(fn, repeats: int) -> float:
+    fn()  # warm: caches, first allocations
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(1000 * (time.perf_counter() - started))
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    from engine.model import landscape
+    from engine.model.losses import LOSSES
+    from engine.model.scene import bundled_scene
+    from gui.app import make_window
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    print(f"{os.cpu_count()} cores, 4,000 samples, median of {args.repeats} redraws (ms)\n")
+    print(f"{'scene':18s} {'loss':13s} {'engine':>8s} {'pane':>8s} {'target':>7s} {'drag redraw':>12s} "
+          f"{'pane / drag':>12s}")
+    for scene_id in ("sedan_or_suv", "three_modes", "style_and_colour"):
+        scene = bundled_scene(scene_id).with_(samples=4000)
+        window = make_window(scene_id, start_fit=False)
+        window.resize(1600, 900)
+        window.show()
+        app.processEvents()
+        state, pane = window.state, window.pane
+        comps = state.mixture.components
+        shift = [0.0] * state.dim
+
+        def drag_step() -> None:  # what the distribution pane does at every move of a drag
+            shift[0] = 0.05 - shift[0]
+            state.move_component(0, mean=comps[0].mean + np.array(shift))
+
+        window.landscape.on = False  # the baseline: the drag without the landscape
+        baseline = _median_ms(drag_step, args.repeats)
+        window.state.set_why(window.state.why.__class__(landscape=True))
+        for loss in LOSSES:
+            if loss.landscape.reason_against(scene.dim, state.settings.__class__(loss=loss.id).components_for(
+                    state.mixture)):
+                continue
+            state.set_loss(loss.id)
+            app.processEvents()
+            box = window.landscape._box()  # the pane's view, as the window computes it
+            engine_ms = _median_ms(lambda: landscape.compute(loss, state.samples, state.mixture, state.settings,
+                                                             box=box), args.repeats)
+            pane_ms = _median_ms(window.landscape._recompute, args.repeats)
+            target = TARGET_MS[scene.dim]
+            mark = "" if pane_ms <= target else "  over"
+            print(f"{scene_id:18s} {loss.id:13s} {engine_ms:8.1f} {pane_ms:8.1f} {target:7.0f} {baseline:12.1f} "
+                  f"{pane_ms / baseline:12.2f}{mark}")
+        window.close()
+        app.processEvents()
+
+
+if __name__ == "__main__":
+    main()
