@@ -36,11 +36,12 @@ Maker = Callable[["Loss", np.ndarray, "Mixture", "FitSettings"], Evaluator]
 
 # grid points per axis: a smooth curve, a map with readable level lines; and while a component is dragged
 # in 2-D, a coarser map that keeps up with the hand (benchmarks/landscape_speed.py)
-POINTS = {1: 241, 2: 45}
-MOVING_POINTS = {1: 241, 2: 29}
-CHUNK = 24_000  # numbers held at once while the penalty of every (grid point, sample) pair is summed: small
-# enough (96 KB in float32) that numpy's temporaries stay in the cache and off the system's page mapping
-SPREADS = 32  # standard deviations tried at each mean for reverse KL
+POINTS = {1: 161, 2: 45}
+MOVING_POINTS = {1: 161, 2: 29}
+CHUNK = 48_000  # numbers held at once while the penalty of every (grid point, sample) pair is summed: 192 KB
+# in float32 was the fastest of 96, 192 and 384 KB (benchmarks/landscape_speed.py): numpy's temporaries stay
+# in the cache, and a chunk is large enough that Python's overhead per chunk does not show
+SPREADS = 24  # standard deviations tried at each mean for reverse KL
 FINE = 2048  # points of the grid on which reverse KL's expectations are taken
 
 
@@ -147,7 +148,7 @@ def compute(loss: Loss, samples: np.ndarray, mixture: Mixture, settings: FitSett
 def _refine(evaluate: Evaluator, grid: Grid, values: np.ndarray) -> tuple[np.ndarray, float]:
     """The lowest point, refined by evaluating ever finer local grids around it (each a third or a quarter
     of the last one's step), to about a thousandth of the grid's step."""
-    width, rounds = (9, 5) if grid.dim == 1 else (7, 6)
+    width, rounds = (9, 4) if grid.dim == 1 else (5, 8)
     best = grid.points()[int(np.argmin(values))]
     lowest = float(evaluate(best[None, :], precise=True)[0])
     step = grid.steps
@@ -165,26 +166,25 @@ def _refine(evaluate: Evaluator, grid: Grid, values: np.ndarray) -> tuple[np.nda
 def expected_penalty(loss: Loss, samples: np.ndarray, mixture: Mixture, settings: FitSettings) -> Evaluator:
     """The mean of the registry's penalty of the squared distance from each sample to the prediction."""
     penalty, delta = loss.penalty, settings.huber_delta
-    narrow = samples.astype(np.float32)
-    norms = (narrow * narrow).sum(axis=1)
+    columns = {np.float32: np.ascontiguousarray(samples.T, dtype=np.float32),
+               np.float64: np.ascontiguousarray(samples.T, dtype=np.float64)}
 
     def evaluate(points: np.ndarray, precise: bool = False) -> np.ndarray:
-        out = np.empty(len(points))
-        rows = max(CHUNK // len(samples), 1)
-        for start in range(0, len(points), rows):
-            part = points[start:start + rows]
-            if precise:  # the differences themselves, in float64: the refinement of the minimum
-                s = (part[:, None, 0] - samples[None, :, 0]) ** 2
-                for k in range(1, samples.shape[1]):
-                    s += (part[:, None, k] - samples[None, :, k]) ** 2
-            else:  # |x|^2 - 2 p.x + |p|^2 in float32, a matrix product: a third of the passes over the numbers
-                p = part.astype(np.float32)
-                s = p @ (-2.0 * narrow.T)
-                s += norms
-                s += (p * p).sum(axis=1)[:, None]
-                np.maximum(s, 0.0, out=s)  # rounding can make a tiny square negative
-            out[start:start + rows] = penalty(s, delta).mean(axis=1)
-        return out
+        # float32 for the grid; float64 for the refinement of the minimum (few points, full precision)
+        dtype = np.float64 if precise else np.float32
+        xs, p = columns[dtype], points.astype(dtype)
+        out = np.empty(len(p))
+        rows = max(CHUNK // xs.shape[1], 1)
+        for start in range(0, len(p), rows):
+            part = p[start:start + rows]
+            s = np.subtract.outer(part[:, 0], xs[0])  # every (grid point, sample) pair, in place from here
+            np.square(s, out=s)
+            for k in range(1, len(xs)):
+                d = np.subtract.outer(part[:, k], xs[k])
+                np.square(d, out=d)
+                s += d
+            out[start:start + rows] = penalty(s, delta).sum(axis=1)  # .sum, not .mean: less overhead a chunk
+        return out / xs.shape[1]
 
     return evaluate
 

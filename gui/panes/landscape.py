@@ -46,7 +46,7 @@ class HeatMap:
         self.image.setLookupTable(_lut())
         self.lines = pg.PlotCurveItem(connect="finite")
         self.minima = pg.ScatterPlotItem(symbol="star", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.TEXT))
-        self.label = pg.TextItem("", color=palette.TEXT, anchor=(0.5, -0.4))
+        self.label = pg.TextItem("", color=palette.TEXT, anchor=(-0.15, -0.2))  # beside the star, clear of the ghosts
         self.image.setZValue(z)
         self.lines.setZValue(z + 0.5)
         self.minima.setZValue(z + 1)
@@ -64,9 +64,10 @@ class HeatMap:
         self.lines.setData(lines[:, 0], lines[:, 1],
                            pen=pg.mkPen(palette.qcolor(palette.MUTED, 150), width=1 * line_scale))
         self.minima.setData(minima[:, 0], minima[:, 1], size=16 * line_scale)
-        font = QFont()
-        font.setPointSizeF(8 * line_scale)
-        self.label.setFont(font)
+        if self.label.textItem.font().pointSizeF() != 8 * line_scale:  # a new font costs a layout
+            font = QFont()
+            font.setPointSizeF(8 * line_scale)
+            self.label.setFont(font)
         self.label.setText(f"lowest {found.lowest:.4g}")
         self.label.setPos(*minima[0])
         for item in self.items:
@@ -122,7 +123,7 @@ class LandscapePane(QWidget):
         self.path_line = pg.PlotCurveItem()
         self.point = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.ESTIMATE))
         self.minimum = pg.ScatterPlotItem(symbol="star", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.TEXT))
-        self.minimum_label = pg.TextItem("", color=palette.TEXT, anchor=(0.5, -0.3))
+        self.minimum_label = pg.TextItem("", color=palette.TEXT, anchor=(0.5, 1.4))  # above the star, inside the bowl
         for item in (self.curve, *self.heat.items, self.path_line, self.point, self.minimum, self.minimum_label):
             self.plot.addItem(item)
         for item in (self.path_line, self.point):
@@ -246,6 +247,8 @@ class LandscapePane(QWidget):
                        f"the star is its minimum{mirror}")
         if caption != self.caption.text():  # a caption that wraps costs a new layout: only when it changes
             self.caption.setText(caption)
+        # in talk mode the speaker (or the tour's caption) says what the landscape is; a reason stays
+        self.caption.setVisible(bool(reason) or not self.state.talk)
         self._draw_map(map_dim)
         self._draw_fit()
 
