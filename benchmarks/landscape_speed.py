@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engine.maths.threads import limit_native_threads  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 limit_native_threads()  # as the app does
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,14 +25,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TARGET_MS = {1: 5.0, 2: 30.0}
 
 
-def _median_ms(fn, repeats: int) -> float:
-    fn()  # warm: caches, first allocations
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(1000 * (time.perf_counter() - started))
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -68,7 +59,7 @@ def main() -> None:
             state.move_component(0, mean=comps[0].mean + np.array(shift))
 
         window.landscape.on = False  # the baseline: the drag without the landscape
-        baseline = _median_ms(drag_step, args.repeats)
+        baseline = median_ms(drag_step, args.repeats, warm=True)
         window.state.set_why(window.state.why.__class__(landscape=True))
         for loss in LOSSES:
             if loss.landscape.reason_against(scene.dim, state.settings.__class__(loss=loss.id).components_for(
@@ -78,10 +69,10 @@ def main() -> None:
             app.processEvents()
             box = window.landscape._box()  # the pane's view, as the window computes it
             moving = landscape.MOVING_POINTS[loss.landscape.map_dim(scene.dim)]
-            engine_ms = _median_ms(lambda: landscape.compute(loss, state.samples, state.mixture, state.settings,
-                                                             box=box, points=moving), args.repeats)
-            dragging = _median_ms(lambda: window.landscape._recompute(moving=True), args.repeats)
-            released = _median_ms(window.landscape._recompute, args.repeats)
+            engine_ms = median_ms(lambda: landscape.compute(loss, state.samples, state.mixture, state.settings,
+                                                             box=box, points=moving), args.repeats, warm=True)
+            dragging = median_ms(lambda: window.landscape._recompute(moving=True), args.repeats, warm=True)
+            released = median_ms(window.landscape._recompute, args.repeats, warm=True)
             target = TARGET_MS[scene.dim]
             mark = "" if dragging <= target else "  over"
             print(f"{scene_id:18s} {loss.id:13s} {engine_ms:8.1f} {dragging:9.1f} {target:7.0f} {released:9.1f} "

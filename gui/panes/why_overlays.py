@@ -40,14 +40,56 @@ def arrows(starts: np.ndarray, ends: np.ndarray, pixel: np.ndarray, head: float)
     return np.array(out).reshape(-1, 2)
 
 
-class PullsOverlay:
-    """The tug of war: an arrow from the prediction for each drawn sample's pull, and the net pull."""
+class PaneOverlay:
+    """Items of one overlay on the distribution pane: drawn from the state and the newest snapshot, and put
+    on the pane again whenever it rebuilds its own. A subclass makes `items` and draws them in `_draw`."""
+
+    items: tuple = ()
 
     def __init__(self, state: AppState, pane: DistributionPane) -> None:
         self.state = state
         self.pane = pane
-        self.last: Pulls | None = None
         self._snapshot: Snapshot | None = None
+
+    def _attach(self) -> None:
+        """Add the items, and follow the pane's rebuilds and the state's changes."""
+        self._add()
+        self.pane.rebuilt.connect(self._add)
+        for signal in (self.state.whyChanged, self.state.settingsChanged, self.state.dataChanged):
+            signal.connect(self._on_state_changed)
+
+    @Slot()
+    def _add(self) -> None:
+        for item in self.items:
+            self.pane.addItem(item)
+        self._draw()
+
+    @Slot()
+    def _on_state_changed(self, *_args) -> None:
+        self._draw()
+
+    @Slot(object)
+    def show_snapshot(self, snap: Snapshot) -> None:
+        self._snapshot = snap
+        self._draw()
+
+    def _showing(self) -> Snapshot | None:
+        """The snapshot to draw, if it belongs to the loss and the scene on show."""
+        snap = self._snapshot
+        if snap is None or snap.loss_id != self.state.settings.loss or snap.estimate.dim != self.state.dim:
+            return None
+        return snap
+
+    def _draw(self) -> None:
+        raise NotImplementedError
+
+
+class PullsOverlay(PaneOverlay):
+    """The tug of war: an arrow from the prediction for each drawn sample's pull, and the net pull."""
+
+    def __init__(self, state: AppState, pane: DistributionPane) -> None:
+        super().__init__(state, pane)
+        self.last: Pulls | None = None
         self.lines = pg.PlotCurveItem(connect="pairs")
         self.net = pg.PlotCurveItem(connect="pairs")
         self.dots = pg.ScatterPlotItem(symbol="o", pen=None, brush=pg.mkBrush(palette.qcolor(palette.DATA, 230)))
@@ -55,16 +97,7 @@ class PullsOverlay:
         for z, item in enumerate((self.lines, self.dots, self.net, self.net_label)):
             item.setZValue(15 + z)
         self.items = (self.lines, self.dots, self.net, self.net_label)
-        self._add()
-        pane.rebuilt.connect(self._on_pane_rebuilt)
-        state.whyChanged.connect(self._on_state_changed)
-        state.settingsChanged.connect(self._on_state_changed)
-        state.dataChanged.connect(self._on_state_changed)
-
-    def _add(self) -> None:
-        for item in self.items:
-            self.pane.addItem(item)
-        self._draw()
+        self._attach()
 
     @staticmethod
     def scale(found: Pulls) -> float:
@@ -77,24 +110,10 @@ class PullsOverlay:
         strength = float(np.linalg.norm(found.vectors[far]))
         return float(distance[far]) / strength if strength > 0 else 0.0
 
-    @Slot()
-    def _on_pane_rebuilt(self) -> None:
-        self._add()
-
-    @Slot()
-    def _on_state_changed(self, *_args) -> None:
-        self._draw()
-
-    @Slot(object)
-    def show_snapshot(self, snap: Snapshot) -> None:
-        self._snapshot = snap
-        self._draw()
-
     def _draw(self) -> None:
         loss = loss_info(self.state.settings.loss)
-        snap = self._snapshot
-        shown = (self.state.why.pulls and has_pulls(loss) and snap is not None and snap.loss_id == loss.id
-                 and snap.estimate.dim == self.state.dim)
+        snap = self._showing()
+        shown = self.state.why.pulls and has_pulls(loss) and snap is not None
         for item in self.items:
             item.setVisible(shown)
         if not shown:
@@ -132,47 +151,23 @@ class PullsOverlay:
         self.net_label.setPos(*(0.5 * (net_start + net_end)))
 
 
-class AnswerMarker:
+class AnswerMarker(PaneOverlay):
     """Where the decoding dial says the model answers, for the losses that give a distribution."""
 
     def __init__(self, state: AppState, pane: DistributionPane) -> None:
-        self.state = state
-        self.pane = pane
+        super().__init__(state, pane)
         self.point: np.ndarray | None = None
-        self._snapshot: Snapshot | None = None
         self.ring = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(palette.ESTIMATE, width=3), brush=None)
         self.label = pg.TextItem("", color=palette.ESTIMATE, anchor=(0.5, 1.6),
                                  fill=palette.qcolor(palette.BACKGROUND, 190))
         self.ring.setZValue(22)
         self.label.setZValue(22)
         self.items = (self.ring, self.label)
-        self._add()
-        pane.rebuilt.connect(self._on_pane_rebuilt)
-        state.whyChanged.connect(self._on_state_changed)
-        state.settingsChanged.connect(self._on_state_changed)
-
-    def _add(self) -> None:
-        for item in self.items:
-            self.pane.addItem(item)
-        self._draw()
-
-    @Slot()
-    def _on_pane_rebuilt(self) -> None:
-        self._add()
-
-    @Slot()
-    def _on_state_changed(self) -> None:
-        self._draw()
-
-    @Slot(object)
-    def show_snapshot(self, snap: Snapshot) -> None:
-        self._snapshot = snap
-        self._draw()
+        self._attach()
 
     def _draw(self) -> None:
-        snap = self._snapshot
-        shown = (snap is not None and snap.loss_id == self.state.settings.loss and snap.estimate.distribution
-                 and snap.estimate.dim == self.state.dim)
+        snap = self._showing()
+        shown = snap is not None and snap.estimate.distribution
         for item in self.items:
             item.setVisible(shown)
         if not shown:
