@@ -205,7 +205,9 @@ def test_the_coverage_readout_says_mode_collapse_when_a_mode_is_lost(make_window
     window.readouts.flush()
     text = window.readouts.coverage.text()
     assert window.readouts.coverage.isVisible()
-    assert "1 of 3" in text and "mode collapse" in text and "coupé" in text and "sedan" in text
+    assert "1 of 3" in text and "mode collapse" in text
+    tip = window.readouts.coverage.toolTip()
+    assert "misses coupé, sedan" in tip and "a quarter of the mass" in tip  # which modes, and the rule
     qtbot.keyClick(window, K.Key_5)  # the mixture: every mode
     mixture = window.state.mixture
     window.fit.show(_snapshot(MixtureEstimate(mixture.mean(), weights=mixture.weights, means=mixture.means,

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from engine.images.board import mode_labels
@@ -22,6 +22,11 @@ from gui.support.throttle import Throttle
 
 BIG_WIDTH = 140
 NUMBERS_INTERVAL = 1 / 15  # seconds between updates of the numbers: readable, and cheap
+COVERAGE_TIP = (
+    f"Modes covered: how many of the data's modes the fitted distribution covers. {RULE} \"Mode collapse\": "
+    "modes are lost while the model's mass sits on the others.\nJS: the Jensen-Shannon divergence between the "
+    "fitted distribution and the data on a grid, in bits, as GAN Lab shows it (0 the same, 1 no overlap). A "
+    "GAN's samples are smoothed for it, and the data by the same kernel.")
 LEAST_SPAN = 0.02  # the curve's axis spans at least this share of the loss's size: a settled fit is a flat line
 LEAST_DECADES = 0.05  # on the log scale, at least this many powers of ten
 
@@ -41,6 +46,14 @@ def curve_range(values: np.ndarray, floor: float | None, log: bool) -> tuple[flo
         lo, hi = middle - 0.5 * least, middle + 0.5 * least
     pad = 0.06 * (hi - lo)
     return lo - pad, hi + pad
+
+
+class _CurvePlot(pg.PlotWidget):
+    """The loss curve's plot: it asks for a modest height (a plot widget asks for 480 pixels), so the side
+    panel's layout lets the controls above keep theirs and gives the curve what is left."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802  (Qt's name)
+        return QSize(240, 140)
 
 
 class ReadoutPanel(QGroupBox):
@@ -85,18 +98,14 @@ class ReadoutPanel(QGroupBox):
             grid.addWidget(value, i // 2 * 2 + 1, i % 2)
         layout.addLayout(grid)
         # for a model that gives a distribution: one line, so the side panel keeps its height
+        # two lines, not wrapped at the desk: a wrapping label makes the panel's height depend on its width,
+        # and the layout then squeezes the controls above; talk mode hides them, and wraps for its larger type
         self.coverage = QLabel()
-        self.coverage.setWordWrap(True)
         self.coverage.setTextFormat(Qt.TextFormat.RichText)
-        self.coverage.setToolTip(
-            f"Modes covered: how many of the data's modes the fitted distribution covers. {RULE} \"Mode "
-            "collapse\": modes are lost while the model's mass sits on the others.\n"
-            "JS divergence: the Jensen-Shannon divergence between the fitted distribution and the data on a grid, "
-            "in bits, as GAN Lab shows it (0 the same, 1 no overlap). A GAN's samples are smoothed for it, and "
-            "the data by the same kernel.")
+        self.coverage.setToolTip(COVERAGE_TIP)
         layout.addWidget(self.coverage)
-        self.curve_plot = pg.PlotWidget(background=palette.BACKGROUND, enableMenu=False)
-        self.curve_plot.setMinimumHeight(110)
+        self.curve_plot = _CurvePlot(background=palette.BACKGROUND, enableMenu=False)
+        self.curve_plot.setMinimumHeight(80)  # the side panel's height is scarce at 900 pixels and below
         self.curve_plot.setMouseEnabled(x=False, y=False)
         self.curve_plot.setMenuEnabled(False)
         self.curve_plot.hideButtons()
@@ -149,6 +158,7 @@ class ReadoutPanel(QGroupBox):
 
     def set_scale(self, scale: float) -> None:
         """Room for the larger numbers of talk mode, and a thicker loss curve."""
+        self.coverage.setWordWrap(scale > 1)
         for label in (self.step, self.loss, self.density, self.distance):
             label.setFixedWidth(int(BIG_WIDTH * min(scale, 1.1)))  # the side panel keeps its width
         self.curve.setPen(pg.mkPen(palette.ESTIMATE, width=2 * scale))
@@ -174,7 +184,7 @@ class ReadoutPanel(QGroupBox):
 
     def _show_coverage_rows(self) -> None:
         self.coverage.setVisible(loss_info(self.state.settings.loss).estimate.distribution)
-        self.coverage.setText("Modes covered –  ·  JS divergence –")
+        self.coverage.setText("Modes covered –<br>JS divergence –")
 
     def _refresh_floor(self) -> None:
         loss = loss_info(self.state.settings.loss)
@@ -290,8 +300,12 @@ class ReadoutPanel(QGroupBox):
         self.last_coverage = found
         modes = f"<b>{found.covered} of {found.total}</b>"
         verdict = found.verdict()
+        missed = ""
         if verdict:
             names = mode_labels(self.state.mixture, self.state.mixture.modes())
-            missed = ", ".join(names[i] for i in found.lost)
-            modes = f"<span style='color:{palette.VERMILLION}'>{modes}: <b>{verdict}</b> (misses {missed})</span>"
-        self.coverage.setText(f"Modes covered {modes}  ·  JS divergence <b>{found.js_divergence:.3f}</b>")
+            missed = f"It misses {', '.join(names[i] for i in found.lost)}. "
+            modes = f"<span style='color:{palette.VERMILLION}'>{modes}, <b>{verdict}</b></span>"
+        self.coverage.setText(f"Modes covered {modes}<br>JS divergence <b>{found.js_divergence:.3f}</b> bits")
+        tip = missed + COVERAGE_TIP
+        if tip != self.coverage.toolTip():
+            self.coverage.setToolTip(tip)

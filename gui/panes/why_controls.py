@@ -70,7 +70,6 @@ class WhyPanel(QGroupBox):
         self.answer = QComboBox()
         for key, words in ANSWERS.items():
             self.answer.addItem(words.removeprefix("its ").removeprefix("a ").removesuffix(" mean"), key)
-        self.answer_label = QLabel("Answer")
         self.dial_tip = ("The decoding dial: what a model that gives a distribution answers with, marked on the data "
                          "and decoded in the pictures. Key: D")
         self.temperature = MarkedSlider([slider_value(ZHANG_T)])
@@ -80,22 +79,20 @@ class WhyPanel(QGroupBox):
                                     "is the mean, T near 0 the mode; the orange tick is the 0.38 that Zhang et al. "
                                     "colourise with. Keys: [ and ]")
         self.temperature_label = QLabel()
-        self.temperature_label.setMinimumWidth(36)
+        self.temperature_label.setMinimumWidth(30)
         for box in (self.landscape, self.pulls, self.answer):
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys belong to the window's shortcuts
-        grid.setVerticalSpacing(4)
         grid.addWidget(self.landscape, 0, 0)
+        # one row, so the side panel keeps its height: a loss of one point has the tug of war beside the
+        # landscape, a loss that gives a distribution the dial (its answer and its temperature) instead
         grid.addWidget(self.pulls, 0, 1)
-        # the dial: only for the losses that give a distribution (the others answer with their point)
         self.dial = QWidget()
         row = QHBoxLayout(self.dial)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.answer_label)
-        row.addWidget(self.answer, 1)
-        row.addWidget(QLabel("T"))
+        row.addWidget(self.answer)
         row.addWidget(self.temperature, 1)
         row.addWidget(self.temperature_label)
-        grid.addWidget(self.dial, 1, 0, 1, 2)
+        grid.addWidget(self.dial, 0, 1)
         self.sync()
         self.landscape.toggled.connect(self._on_landscape_toggled)
         self.pulls.toggled.connect(self._on_pulls_toggled)
@@ -141,6 +138,7 @@ class WhyPanel(QGroupBox):
         self.pulls.setEnabled(pulls_ok)
         self.pulls.setToolTip(self.pulls_tip if pulls_ok else
                               f"{self.pulls_tip}\nDrawn for the losses of one point (L2, L1, Huber).")
+        self.pulls.setVisible(not loss.estimate.distribution)
         self.dial.setVisible(loss.estimate.distribution)
         one = "\nOne Gaussian: its mean, mode and annealed mean are one point; only a sample differs." \
             if loss.estimate.single else ""
