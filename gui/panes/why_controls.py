@@ -60,11 +60,11 @@ class WhyPanel(QGroupBox):
         super().__init__("Why", parent)
         self.state = state
         grid = QGridLayout(self)
-        self.landscape = QCheckBox("Landscape  (L)")
+        self.landscape = QCheckBox("Landscape")
         self.landscape.setToolTip("The loss landscape: the expected loss over the samples at every possible "
                                   "prediction, under the data (1-D) or beneath the samples (2-D), with its "
                                   "minimum and the fit's path down it. Key: L")
-        self.pulls = QCheckBox("Tug of war  (A)")
+        self.pulls = QCheckBox("Tug of war")
         self.pulls_tip = ("Arrows from the prediction: each of 40 samples' pull on it (its share of the gradient), "
                           "and their net pull, the way the fit steps. Key: A")
         self.answer = QComboBox()
@@ -93,6 +93,8 @@ class WhyPanel(QGroupBox):
         row.addWidget(self.temperature, 1)
         row.addWidget(self.temperature_label)
         grid.addWidget(self.dial, 0, 1)
+        grid.setColumnStretch(1, 1)  # the dial's slider takes what the checkbox leaves
+        self.answer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.sync()
         self.landscape.toggled.connect(self._on_landscape_toggled)
         self.pulls.toggled.connect(self._on_pulls_toggled)
