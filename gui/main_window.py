@@ -294,6 +294,7 @@ class MainWindow(QMainWindow):
         """Draw what the throttled panes hold back, now (export draws frame by frame)."""
         self.readouts.flush()
         self.image_pane.flush()
+        self.answer_marker.flush()
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:

@@ -93,7 +93,8 @@ class LandscapePane(QWidget):
         self._path: list[np.ndarray] = []
         self._last_step = -1
         self._drawn_kind: tuple | None = None  # (map dimension, scene dimension) the axes are labelled for
-        self._throttle = Throttle(DRAG_INTERVAL[1], self._recompute_moving, self)
+        self._dragging = False  # a component is being dragged: the 2-D map is coarser until it is let go
+        self._throttle = Throttle(DRAG_INTERVAL[1], self._recompute_later, self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +171,7 @@ class LandscapePane(QWidget):
     def _on_state_data_changed(self, finished: bool) -> None:
         if not self.on:
             return
+        self._dragging = not finished
         if finished:
             self._throttle.cancel()
             self._recompute()
@@ -219,8 +221,8 @@ class LandscapePane(QWidget):
         (x0, x1), (y0, y1) = self.pane.viewRange()
         return (np.array([x0]), np.array([x1])) if self.state.dim == 1 else (np.array([x0, y0]), np.array([x1, y1]))
 
-    def _recompute_moving(self) -> None:
-        self._recompute(moving=True)
+    def _recompute_later(self) -> None:
+        self._recompute(moving=self._dragging)
 
     def _recompute(self, moving: bool = False) -> None:
         """The landscape of the loss now chosen, over the distribution pane's view, and all of it drawn;

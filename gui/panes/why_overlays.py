@@ -16,10 +16,12 @@ from engine.model.pulls import Pulls, has_pulls, pulls
 from gui.panes.distribution import DistributionPane
 from gui.state import AppState
 from gui.support import palette
+from gui.support.throttle import Throttle
 
 ROWS = (0.06, 0.46)  # in 1-D the arrows stand one above the other between these shares of the view's height
 NET_ROW = 0.53
 HEAD_PX = 7.0  # arrow heads, in screen pixels (times the line scale)
+ANSWER_INTERVAL = 1 / 20  # seconds between moves of the dial's marker while the fit runs
 
 
 def arrows(starts: np.ndarray, ends: np.ndarray, pixel: np.ndarray, head: float) -> np.ndarray:
@@ -152,11 +154,13 @@ class PullsOverlay(PaneOverlay):
 
 
 class AnswerMarker(PaneOverlay):
-    """Where the decoding dial says the model answers, for the losses that give a distribution."""
+    """Where the decoding dial says the model answers, for the losses that give a distribution. Its mode
+    or annealed mean costs a few milliseconds in 2-D, so a running fit moves it at most 20 times a second."""
 
     def __init__(self, state: AppState, pane: DistributionPane) -> None:
         super().__init__(state, pane)
         self.point: np.ndarray | None = None
+        self._throttle = Throttle(ANSWER_INTERVAL, self._draw)
         self.ring = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(palette.ESTIMATE, width=3), brush=None)
         self.label = pg.TextItem("", color=palette.ESTIMATE, anchor=(0.5, 1.6),
                                  fill=palette.qcolor(palette.BACKGROUND, 190))
@@ -164,6 +168,15 @@ class AnswerMarker(PaneOverlay):
         self.label.setZValue(22)
         self.items = (self.ring, self.label)
         self._attach()
+
+    @Slot(object)
+    def show_snapshot(self, snap: Snapshot) -> None:
+        self._snapshot = snap
+        self._throttle.request()
+
+    def flush(self) -> None:
+        """Draw the newest snapshot now rather than when the throttle allows."""
+        self._throttle.flush()
 
     def _draw(self) -> None:
         snap = self._showing()
