@@ -2,7 +2,8 @@
 engine's computation alone, the landscape pane's whole redraw while dragging (computation, curve or
 heat map, level lines; a coarser map in 2-D) and on release (the full map). Targets while dragging: 5 ms
 in 1-D, 30 ms in 2-D. The rest of the window's redraw at each move of a drag (samples, density, handles,
-ghosts, without the landscape), measured in the same run, is the baseline each is set against. Prints
+ghosts, without the landscape), measured in the same run, is the baseline each is set against. Then
+what the tug of war, the dial's marker and the coverage readout add to a frame of a running fit. Prints
 medians; asserts nothing.
 
     python benchmarks/landscape_speed.py [--repeats 30]
@@ -77,6 +78,48 @@ def main() -> None:
             mark = "" if dragging <= target else "  over"
             print(f"{scene_id:18s} {loss.id:13s} {engine_ms:8.1f} {dragging:9.1f} {target:7.0f} {released:9.1f} "
                   f"{baseline:8.1f} {dragging / baseline:18.2f}{mark}")
+        window.close()
+        app.processEvents()
+    frame_costs(app, args.repeats)
+
+
+def frame_costs(app, repeats: int) -> None:
+    """What the why adds to a frame of a running fit: the tug of war's arrows (every frame), the dial's
+    marker (at most 20 a second) and the coverage readout (at most 15 a second), on converged fits."""
+    from engine.fit.fit import Fit, FitSettings, run
+    from engine.model.coverage import coverage
+    from gui.app import make_window
+    from gui.state import WhyView
+
+    print(f"\n{'scene':18s} {'loss':13s} {'arrows':>8s} {'dial mode':>10s} {'dial T=0.38':>12s} {'coverage':>9s}   "
+          "(ms a frame)")
+    for scene_id in ("sedan_or_suv", "style_and_colour"):
+        window = make_window(scene_id, start_fit=False)
+        window.show()
+        app.processEvents()
+        state = window.state
+        for loss_id in ("l2", "mixture_nll", "adversarial"):
+            state.set_loss(loss_id)
+            fit = Fit(state.samples, state.mixture, FitSettings(loss=loss_id))
+            for snap in run(fit, steps=300):
+                pass
+            row = {}
+            if loss_id == "l2":
+                state.set_why(WhyView(pulls=True))
+                row["arrows"] = median_ms(lambda: window.pulls.show_snapshot(snap), repeats, warm=True)
+            else:
+                for name, why in (("mode", WhyView(decoding=WhyView().decoding.__class__("mode"))),
+                                  ("annealed", WhyView(decoding=WhyView().decoding.__class__("annealed", 0.38)))):
+                    state.set_why(why)
+
+                    def fresh_marker():  # a new snapshot each frame: nothing cached from the last
+                        window.answer_marker._snapshot = fit.snapshot()
+                        window.answer_marker._draw()
+
+                    row[name] = median_ms(fresh_marker, repeats, warm=True)
+                row["coverage"] = median_ms(lambda: coverage(state.mixture, fit.snapshot().estimate), repeats, warm=True)
+            cells = [f"{row[k]:8.2f}" if k in row else f"{'':8s}" for k in ("arrows", "mode", "annealed", "coverage")]
+            print(f"{scene_id:18s} {loss_id:13s} {cells[0]} {cells[1]:>10s} {cells[2]:>12s} {cells[3]:>9s}")
         window.close()
         app.processEvents()
 
