@@ -47,6 +47,8 @@ def _command_parser() -> argparse.ArgumentParser:
     fit.add_argument("--json", metavar="FILE", type=Path, help="write the result here instead of to stdout")
     fit.add_argument("--images", metavar="DIR", type=Path,
                      help="also write the image pane's pictures (PNG) and their figures (figures.json) here")
+    fit.add_argument("--temperature", metavar="T", type=float, default=None,
+                     help="also report the annealed mean at T (the mean of p^(1/T); losses that give a distribution)")
     exp = sub.add_parser("export", help="render the window or an animation of the fit, headless")
     exp.add_argument("--scene", metavar="NAME|PATH", default=None,
                      help="a bundled scene, a scene file or a session file (with its settings, speed and view)")
@@ -88,7 +90,8 @@ def _run_command(args: argparse.Namespace) -> int:
     from engine.commands.fit_report import fit_command
 
     return fit_command(scene=args.scene, loss=args.loss, steps=args.steps, seed=args.seed, lr=args.lr,
-                       json_path=args.json, images=args.images, data=args.data, columns=args.columns)
+                       json_path=args.json, images=args.images, data=args.data, columns=args.columns,
+                       temperature=args.temperature)
 
 
 def main(argv: list[str] | None = None) -> int:

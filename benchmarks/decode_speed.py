@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engine.maths.threads import limit_native_threads  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 limit_native_threads()  # as the app does
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _median_ms(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(1000 * (time.perf_counter() - started))
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -62,8 +54,8 @@ def main() -> None:
             pixel = pf.result()
         maker = ImageBoardMaker(scene.decoder)
         maker.data_board(scene.mixture, samples)  # the data images, once (they change only on a drop)
-        strip = _median_ms(lambda: maker.data_board(scene.mixture, samples, refresh_data_images=False), args.repeats)
-        fit_part = _median_ms(lambda: maker.fit_board(loss, fit.estimate, pixel), args.repeats)
+        strip = median_ms(lambda: maker.data_board(scene.mixture, samples, refresh_data_images=False), args.repeats)
+        fit_part = median_ms(lambda: maker.fit_board(loss, fit.estimate, pixel), args.repeats)
 
         state = AppState(scene.with_(loss=loss))
         pane = ImagePane(state)
@@ -83,8 +75,8 @@ def main() -> None:
             pane._draw_fit()
             app.processEvents()
 
-        whole_ms = _median_ms(whole, args.repeats)
-        frame_ms = _median_ms(frame, args.repeats)
+        whole_ms = median_ms(whole, args.repeats)
+        frame_ms = median_ms(frame, args.repeats)
         pane.close()
         print(f"{scene_id:18s} {loss:12s} {strip:7.1f}  {fit_part:8.1f}  {strip + fit_part:7.1f}  {whole_ms:10.1f}"
               f"  {frame_ms:9.1f}")

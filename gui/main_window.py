@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
+from PySide6.QtWidgets import (QFrame, QGroupBox, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from engine.model.losses import LOSS_IDS, loss_info
@@ -20,12 +20,16 @@ from gui.controllers.painting import PaintController
 from gui.controllers.sessions import SessionController
 from gui.controllers.talk import KEY_HINTS, TalkController
 from gui.controllers.tour import TourController
+from gui.controllers.why import WhyController
 from gui.fit_process import FitProcess
 from gui.panes.controls import ControlPanel
 from gui.panes.data_bar import DataBar
 from gui.panes.distribution import DistributionPane
 from gui.panes.images import ImagePane
+from gui.panes.landscape import LandscapePane
 from gui.panes.readouts import ReadoutPanel
+from gui.panes.why_controls import WhyPanel
+from gui.panes.why_overlays import AnswerMarker, PullsOverlay
 from gui.state import AppState
 from gui.support import palette, preferences
 
@@ -68,6 +72,12 @@ class MainWindow(QMainWindow):
         self.image_pane = ImagePane(self.state)
         self.controls = ControlPanel(self.state)
         self.readouts = ReadoutPanel(self.state)
+        # the why: the loss landscape under the distribution, the tug of war and the dial's answer over it
+        self.landscape = LandscapePane(self.state, self.pane)
+        self.why_panel = WhyPanel(self.state)
+        self.pulls = PullsOverlay(self.state, self.pane)
+        self.answer_marker = AnswerMarker(self.state, self.pane)
+        self.why = WhyController(self.state, self)
         self._lay_out()
 
         self.tour = TourController(self.state, self.fit, parent=self)
@@ -87,13 +97,16 @@ class MainWindow(QMainWindow):
     def _lay_out(self) -> None:
         side = QWidget()
         side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(8, 4, 8, 8)
+        side_layout.setContentsMargins(8, 4, 8, 4)
         side_layout.addWidget(self.controls)
+        side_layout.addWidget(self.why_panel)
         side_layout.addWidget(self.readouts, 1)
         self.key_hints = QLabel(KEY_HINTS.replace("  ·  ", "\n"))
         self.key_hints.setObjectName("keyHints")
         self.key_hints.setVisible(False)
         side_layout.addWidget(self.key_hints)
+        for group in side.findChildren(QGroupBox):  # tight margins: a 720-line projector holds every group
+            group.layout().setContentsMargins(8, 2, 8, 6)
         # The side panel scrolls when a short screen cannot hold the controls and the readouts at once.
         self.side = QScrollArea()
         self.side.setWidget(side)
@@ -117,6 +130,7 @@ class MainWindow(QMainWindow):
         centre.setSpacing(0)
         centre.addWidget(self.data_bar)
         centre.addWidget(self.pane, 1)
+        centre.addWidget(self.landscape)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
@@ -219,6 +233,17 @@ class MainWindow(QMainWindow):
         act(None, "Leave full screen", Qt.Key.Key_Escape, self.talk_mode.leave, "Leave talk mode and full screen")
         act(view_menu, "Screenshot", Qt.Key.Key_P, self.exports.take_screenshot,
             "Save a PNG of the window in your Pictures folder")
+        view_menu.addSeparator()
+        act(view_menu, "Loss landscape", Qt.Key.Key_L, self.why.toggle_landscape,
+            "The expected loss at every prediction, its minimum and the fit's path down it")
+        act(view_menu, "Tug of war", Qt.Key.Key_A, self.why.toggle_pulls,
+            "Each sample's pull on the prediction, and the net pull")
+        act(view_menu, "Decoding dial: next answer", Qt.Key.Key_D, self.why.next_answer,
+            "A distribution answers with its mean, its mode, a sample or its annealed mean")
+        act(view_menu, "Decoding dial: colder", Qt.Key.Key_BracketLeft, self.why.colder,
+            "The annealed mean at a lower temperature, nearer the mode")
+        act(view_menu, "Decoding dial: warmer", Qt.Key.Key_BracketRight, self.why.warmer,
+            "The annealed mean at a higher temperature, nearer the mean")
         tour_menu = self.menuBar().addMenu("&Tour")
         for chapter in TOURS:
             act(tour_menu, f"Start: {chapter.title}", none, lambda _=False, chapter=chapter: self.tour.start(chapter),
@@ -232,10 +257,11 @@ class MainWindow(QMainWindow):
     # -- wiring ----------------------------------------------------------------------------------
     def _wire(self) -> None:
         for controller in (self.fit, self.tour, self.sessions, self.exports, self.talk_mode, self.imports,
-                           self.painting):
+                           self.painting, self.why):
             controller.status.connect(self._on_status)
-        for view in (self.pane, self.readouts, self.image_pane):
+        for view in (self.pane, self.readouts, self.image_pane, self.landscape, self.pulls, self.answer_marker):
             self.fit.snapshotChanged.connect(view.show_snapshot)
+        self.tour.stepShown.connect(self.why.show_tour_step)
         self.fit.runningChanged.connect(self.controls.set_running)
         self.controls.runToggled.connect(self.fit.set_running)
         self.controls.stepRequested.connect(self.fit.step_once)
@@ -354,6 +380,7 @@ class MainWindow(QMainWindow):
         """Draw what the throttled panes hold back, now (export draws frame by frame)."""
         self.readouts.flush()
         self.image_pane.flush()
+        self.answer_marker.flush()
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:

@@ -3,13 +3,14 @@ mode; panes and controllers subscribe to it, widgets write to it what the user d
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from engine.maths.kde import Kde
 from engine.model.data_scene import repainted
+from engine.model.answers import Decoding
 from engine.model.losses import loss_info
 from engine.model.mixture import Component, Mixture
 from engine.model.points import PointSet, points_density
@@ -24,13 +25,28 @@ UNDO_DEPTH = 100
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 16.0, float("inf"))  # multiples of each loss's pace; inf: as fast as it goes
 
 
+@dataclass(frozen=True)
+class WhyView:
+    """What the why is drawn with: the loss landscape, the tug of war's arrows, and the decoding dial."""
+
+    landscape: bool = False
+    pulls: bool = False
+    decoding: Decoding = Decoding()
+
+    def updated_from(self, view: dict) -> WhyView:
+        """This view with the keys a tour step's `view` names (landscape, pulls, answer, temperature)."""
+        decoding = Decoding(view.get("answer", self.decoding.answer), view.get("temperature", self.decoding.temperature))
+        return WhyView(bool(view.get("landscape", self.landscape)), bool(view.get("pulls", self.pulls)), decoding)
+
+
 class AppState(QObject):
     """One scene, its samples and the fit settings. Every change goes through here and is announced.
 
     `dataChanged(finished)` fires while a component is dragged or points are painted (finished False)
     and once more on release (True), and when the scene switches between its own points and samples of
     its mixture; `settingsChanged` when the loss or a hyper-parameter changes; `sceneReplaced`
-    when a whole new scene is loaded; `speedChanged`; `talkChanged` when talk mode goes on or off.
+    when a whole new scene is loaded; `speedChanged`; `talkChanged` when talk mode goes on or off;
+    `whyChanged` when the landscape, the tug of war or the decoding dial is turned on, off or round.
     """
 
     dataChanged = Signal(bool)
@@ -38,6 +54,7 @@ class AppState(QObject):
     sceneReplaced = Signal()
     speedChanged = Signal()
     talkChanged = Signal(bool)
+    whyChanged = Signal()
     undoAvailable = Signal(bool)
 
     def __init__(self, scene: Scene, scene_id: str | None = None, parent: QObject | None = None) -> None:
@@ -47,6 +64,7 @@ class AppState(QObject):
         self.speed_index = SPEEDS.index(1.0)
         self.talk = False
         self._talk_scale = 1.6
+        self.why = WhyView()
         self.scene_id = scene_id  # the bundled scene on show, while the user has not edited it
         self._set_scene(scene)
 
@@ -250,6 +268,12 @@ class AppState(QObject):
             self._talk_scale = scale
         if changed:
             self.talkChanged.emit(on)
+
+    def set_why(self, why: WhyView) -> None:
+        """What the why is drawn with (the landscape, the tug of war, the decoding dial)."""
+        if why != self.why:
+            self.why = why
+            self.whyChanged.emit()
 
     # -- undo ------------------------------------------------------------------------------
     def _push_undo(self) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from engine.commands.why_report import check_temperature, why_json
 from engine.fit.fit import Fit, run
 from engine.io import atomic
 from engine.model.data_scene import command_line_scene
@@ -21,9 +22,10 @@ from engine.model.settings import FitSettings
 from engine.model.theory import markers, typicality
 
 
-def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Path | None = None) -> dict[str, Any]:
+def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Path | None = None,
+               temperature: float | None = None) -> dict[str, Any]:
     """Fit `steps` steps and return the JSON result of the command-line contract; with `images`, also
-    write the image pane's pictures there."""
+    write the image pane's pictures there; with `temperature`, the annealed mean at it."""
     samples = scene.draw()
     fit = Fit(samples, scene.mixture, settings, span=scene.span)
     started = time.perf_counter()
@@ -69,6 +71,7 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
                           "points_used": len(samples), "density": "kernel density estimate of the points",
                           "mixture": [{"weight": float(w), "mean": c.mean.tolist(), "cov": c.cov.tolist()}
                                       for w, c in zip(scene.mixture.weights, scene.mixture.components)]}
+    report.update(why_json(loss, scene.mixture, samples, settings, estimate, temperature))
     if images is not None:
         from engine.commands.pictures import write_images
 
@@ -94,7 +97,8 @@ def fail(message: str) -> int:
 
 
 def fit_command(scene: str | None, loss: str | None, steps: int, seed: int | None, lr: float | None,
-                json_path: Path | None, images: Path | None, data: Path | None = None, columns: str | None = None) -> int:
+                json_path: Path | None, images: Path | None, data: Path | None = None, columns: str | None = None,
+                temperature: float | None = None) -> int:
     """The whole `fit` command: 0 done, 1 the fit diverged, 2 a bad scene, data file or argument."""
     if steps < 0:
         return fail("--steps: must be 0 or more")
@@ -103,10 +107,11 @@ def fit_command(scene: str | None, loss: str | None, steps: int, seed: int | Non
         seed = loaded.seed if seed is None else seed
         loaded = loaded.with_(seed=seed)
         settings = FitSettings(loss=loss or loaded.loss, lr=lr, seed=seed)
+        check_temperature(loss_info(settings.loss), temperature)
     except (SceneError, ValueError) as exc:
         return fail(str(exc))
     try:
-        report = fit_report(loaded, settings, steps, images=images)
+        report = fit_report(loaded, settings, steps, images=images, temperature=temperature)
     except OSError as exc:
         return fail(f"--images: cannot write to {images}: {exc.strerror}")
     text = json.dumps(report, indent=1)

@@ -22,7 +22,7 @@ from engine.model.settings import FitSettings
 
 DTYPE = torch.float32
 FULL_BATCH = 4096  # up to this many samples a step sees all of them; above, a random batch of this size
-GAN_BATCH = 256
+GAN_BATCH = 256  # packs of samples the GAN's critic judges at each step
 KL_DRAWS = 256
 GAN_SHOWN = 600  # generated samples in each snapshot, from fixed noise so they move smoothly
 MIN_STD = 1e-3  # floor on learned standard deviations, so a collapsing Gaussian never makes a NaN
@@ -274,14 +274,21 @@ class MinOfKModel(Model):
 
 
 class AdversarialModel(Model):
-    """A generator from noise against a discriminator, the non-saturating GAN of Goodfellow et al. 2014.
+    """A generator from noise against a discriminator, the non-saturating GAN of Goodfellow et al. 2014,
+    with a packed critic: PacGAN (Lin, Khetan, Fanti & Oh 2018, "PacGAN: the power of two samples in
+    generative adversarial networks").
 
+    The critic judges `pack` samples at once, all real or all generated. A generator that drops a mode
+    makes packs that lack it far more often than the data's packs do, which a critic of one sample at a
+    time can hardly see on a small mode: the plain GAN dropped a 20% mode in 10 of 10 seeds and a 30% one
+    in 1 of 10; packed in twos it kept both in every seed (benchmarks/gan_coverage.py), at the same speed.
     Both networks see standardised data, so the same architecture works at any scale.
     """
 
     follows_new_data = False  # both networks see data standardised by the old data's centre and spread
     noise_dim = 4
     hidden = 64
+    pack = 2  # samples the critic judges together
 
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
@@ -300,7 +307,7 @@ class AdversarialModel(Model):
                 nn.Linear(self.noise_dim, h), nn.LeakyReLU(0.2), nn.Linear(h, h), nn.LeakyReLU(0.2), nn.Linear(h, dim)
             )
             self.critic = nn.Sequential(
-                nn.Linear(dim, h), nn.LeakyReLU(0.2), nn.Linear(h, h), nn.LeakyReLU(0.2), nn.Linear(h, 1)
+                nn.Linear(dim * self.pack, h), nn.LeakyReLU(0.2), nn.Linear(h, h), nn.LeakyReLU(0.2), nn.Linear(h, 1)
             )
         self.shown_noise = torch.randn(GAN_SHOWN, self.noise_dim, generator=gen, dtype=DTYPE)
         self.params = list(self.generator.parameters()) + list(self.critic.parameters())
@@ -317,11 +324,13 @@ class AdversarialModel(Model):
 
     def step(self) -> float:
         bce = nn.functional.binary_cross_entropy_with_logits
-        real = (self.data.batch(self.gen, GAN_BATCH) - self.shift) / self.spread
-        noise = torch.randn(real.shape[0], self.noise_dim, generator=self.gen, dtype=DTYPE)
-        fake = self.generator(noise)
-        ones = torch.ones(real.shape[0], 1, dtype=DTYPE)
-        zeros = torch.zeros(real.shape[0], 1, dtype=DTYPE)
+        n = GAN_BATCH * self.pack
+        drawn = torch.randint(self.data.samples.shape[0], (n,), generator=self.gen)  # independent draws: fair packs
+        real = ((self.data.samples[drawn] - self.shift) / self.spread).reshape(GAN_BATCH, -1)
+        noise = torch.randn(n, self.noise_dim, generator=self.gen, dtype=DTYPE)
+        fake = self.generator(noise).reshape(GAN_BATCH, -1)
+        ones = torch.ones(GAN_BATCH, 1, dtype=DTYPE)
+        zeros = torch.zeros(GAN_BATCH, 1, dtype=DTYPE)
         critic_loss = bce(self.critic(real), ones) + bce(self.critic(fake.detach()), zeros)
         self.opt_critic.zero_grad(set_to_none=True)
         critic_loss.backward()

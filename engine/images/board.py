@@ -105,7 +105,10 @@ class ImageBoardMaker:
         )
 
     # -- the fit part ---------------------------------------------------------------------------
-    def fit_board(self, loss_id: str, estimate: Estimate, pixel_image: np.ndarray | None) -> FitBoard:
+    def fit_board(self, loss_id: str, estimate: Estimate, pixel_image: np.ndarray | None,
+                  answer: tuple[np.ndarray, str] | None = None) -> FitBoard:
+        """The fit's pictures; `answer` (a point and its caption) is decoded as the prediction instead of
+        the estimate's mean (the decoding dial's choice)."""
         loss = loss_info(loss_id)
         # What the answer shows: the pixel-space fit, or decoded points with captions.
         if loss.pixel is not None:
@@ -114,9 +117,10 @@ class ImageBoardMaker:
             points, captions = estimate.shown(MAX_ANSWERS)
             title = loss.answer
         draws = self.model_samples(estimate)
-        groups = [estimate.mean[None], draws] + ([] if points is None else [points])
+        shown, caption = (estimate.mean, "decoded estimate") if answer is None else answer
+        groups = [np.asarray(shown, dtype=float)[None], draws] + ([] if points is None else [points])
         decoded = self._decode_groups(*groups)
-        est_pic = self._pictures(decoded[0], ["decoded estimate"])[0]
+        est_pic = self._pictures(decoded[0], [caption])[0]
         if points is None:
             image = pixel_image if pixel_image is not None else np.full_like(est_pic.image, 0.5)
             answers = self._pictures(image[None], captions)

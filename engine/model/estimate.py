@@ -7,12 +7,17 @@ its JSON) is a method of its estimate class, so no reader switches on the kind.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
 
+from engine.maths.grid import Grid
+
 # The variance of the Gaussian that an L2 fit is the maximum likelihood of (the essay's sigma = 1).
 FIXED_VARIANCE = 1.0
+# Points per axis of the grid a distribution's mode and annealed mean are read from.
+ANSWER_GRID = {1: 2049, 2: 161}
 
 Bell = tuple[float, np.ndarray, np.ndarray]  # (weight, mean, covariance) of a Gaussian the estimate is drawn as
 
@@ -98,6 +103,55 @@ class Estimate:
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "mean": self.mean.tolist()}
 
+    # -- a distribution: the decoding dial, mode coverage and the JS divergence read these ----------
+    distribution: ClassVar[bool] = False  # the model gives a distribution over the data space, not points
+
+    def box(self) -> tuple[np.ndarray, np.ndarray]:
+        """A box that holds (nearly) all of the model's mass."""
+        lo = [m - 6.0 * np.sqrt(np.diag(c)) for _, m, c in self.bells()]
+        hi = [m + 6.0 * np.sqrt(np.diag(c)) for _, m, c in self.bells()]
+        return np.min(lo, axis=0), np.max(hi, axis=0)
+
+    def mass_on(self, grid: Grid) -> tuple[np.ndarray, float]:
+        """(the model's probability mass at each grid point, the mass outside the grid's box)."""
+        points = grid.points()
+        density = np.zeros(len(points))
+        for w, m, c in self.bells():
+            chol = np.linalg.cholesky(psd(c))
+            z = np.linalg.solve(chol, (points - m).T)
+            norm = np.prod(np.diag(chol)) * (2 * np.pi) ** (self.dim / 2)
+            density += w * np.exp(-0.5 * (z**2).sum(axis=0)) / norm
+        mass = density.reshape(grid.shape) * grid.cell
+        inside = float(mass.sum())
+        if inside > 1.0:  # a model narrower than a grid step: the midpoint rule overshoots
+            mass, inside = mass / inside, 1.0
+        return mass, max(1.0 - inside, 0.0)
+
+    def bandwidth(self) -> np.ndarray:
+        """How wide a kernel its density is smoothed with on a grid: zero for a model with a density."""
+        return np.zeros(self.dim)
+
+    def mode(self) -> np.ndarray:
+        """Where the model's density is highest."""
+        return self._answers[0]
+
+    def annealed_mean(self, temperature: float) -> np.ndarray:
+        """The mean of the model's density raised to 1/T and renormalised (Zhang, Isola & Efros 2016):
+        T = 1 is the mean, T -> 0 the mode."""
+        grid, density = self._answers[1], self._answers[2]
+        log = np.log(np.maximum(density, 1e-300)) / temperature
+        weights = np.exp(log - log.max()).reshape(-1)
+        return weights @ grid.points() / weights.sum()
+
+    @cached_property
+    def _answers(self) -> tuple[np.ndarray, Grid, np.ndarray]:
+        """(the densest grid point, the grid over the model's own box, its density there), computed once."""
+        lo, hi = self.box()
+        grid = Grid.over(lo, hi, ANSWER_GRID[self.dim])
+        mass, _ = self.mass_on(grid)
+        density = grid.smooth(mass, self.bandwidth())
+        return grid.points()[int(np.argmax(density))], grid, density
+
 
 @dataclass(frozen=True, eq=False)
 class PointEstimate(Estimate):
@@ -137,6 +191,14 @@ class GaussianEstimate(Estimate):
     def to_json(self) -> dict[str, Any]:
         return {**super().to_json(), "cov": self.cov.tolist()}
 
+    distribution: ClassVar[bool] = True
+
+    def mode(self) -> np.ndarray:
+        return self.mean.copy()
+
+    def annealed_mean(self, temperature: float) -> np.ndarray:
+        return self.mean.copy()  # N(mu, S)^(1/T), renormalised, is N(mu, T S): the same centre at every T
+
 
 @dataclass(frozen=True, eq=False)
 class MixtureEstimate(Estimate):
@@ -167,6 +229,15 @@ class MixtureEstimate(Estimate):
         components = [{"weight": float(w), "mean": m.tolist(), "cov": c.tolist()}
                       for w, m, c in zip(self.weights, self.means, self.covs)]
         return {**super().to_json(), "components": components}
+
+    distribution: ClassVar[bool] = True
+
+    def mode(self) -> np.ndarray:
+        """The densest point of a grid, climbed to the mode exactly by mean shift (engine.model.mixture)."""
+        from engine.model.mixture import Component, Mixture
+
+        mixture = Mixture(tuple(Component(w, m, psd(c)) for w, m, c in zip(self.weights, self.means, self.covs)))
+        return mixture.climb(super().mode())
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,6 +284,23 @@ class SamplesEstimate(Estimate):
 
     def to_json(self) -> dict[str, Any]:
         return {**super().to_json(), "samples": self.samples.tolist()}
+
+    distribution: ClassVar[bool] = True
+
+    def box(self) -> tuple[np.ndarray, np.ndarray]:
+        reach = 4.0 * self.bandwidth()
+        return self.samples.min(axis=0) - reach, self.samples.max(axis=0) + reach
+
+    def mass_on(self, grid: Grid) -> tuple[np.ndarray, float]:
+        return grid.bin(self.samples)
+
+    def bandwidth(self) -> np.ndarray:
+        """The samples' density is smoothed this wide along each axis: Silverman's rule of thumb (his 1986
+        book, eq. 3.31), with the exponent -1/(d + 4) of its d-dimensional form."""
+        n = len(self.samples)
+        q75, q25 = np.percentile(self.samples, [75, 25], axis=0)
+        spread = np.minimum(self.samples.std(axis=0), (q75 - q25) / 1.34)
+        return 0.9 * np.maximum(spread, 1e-3) * n ** (-1 / (4 + self.dim))
 
 
 @dataclass(frozen=True, eq=False)

@@ -5,7 +5,9 @@ is trained (Adam's default step size, the pace of the show at 1x), what it fits 
 engine.fit.models, named so this module never imports torch, and the kind of estimate it gives),
 where theory says it ends (a function of engine.model.theory), and its objective: for a model of one
 point, a penalty of each sample's squared distance; in pixel space, the torch.nn.functional loss the
-image is fitted with. Adding a loss is one entry here plus, for a new kind of model, its model class.
+image is fitted with. It also says which landscape the loss has (a form of engine.model.landscape, or
+none and why) and how low its training loss can go (a function of engine.model.floors). Adding a loss
+is one entry here plus, for a new kind of model, its model class.
 
 Penalties are written with operators only (`**`, `.clip`), so the same function takes a torch tensor
 in the fit and a numpy array wherever the loss is evaluated without torch. The pixel objectives are
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from engine.model import theory
+from engine.model import floors, landscape, theory
 from engine.model.estimate import (Estimate, GaussianEstimate, MixtureEstimate, PointEstimate, PointsEstimate,
                                    SamplesEstimate)
 
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 Penalty = Callable[[Any, float], Any]  # (squared residual length, delta) -> penalty; arrays or tensors
 Optimum = Callable[["Mixture", "np.ndarray", "FitSettings"], dict[str, Any]]
+Floor = Callable[["Loss", "Mixture", "np.ndarray", "FitSettings"], tuple[float, str]]
 
 _EPS = 1e-12  # under the square root, so a residual of exactly zero has a finite gradient
 
@@ -80,6 +83,8 @@ class Loss:
     penalty: Penalty | None = None  # for a model of one point: the penalty of each sample's squared distance
     pixel: PixelObjective | None = None  # None: it answers in pixels with decoded components, guesses or samples
     answer: str = ""  # the image pane's title for those decoded answers
+    landscape: landscape.LandscapeForm = landscape.none("")  # what its expected loss is drawn over, or why not
+    floor: Floor | None = None  # the lowest its training loss can go on the samples, and what that is
 
     @property
     def kind(self) -> str:
@@ -99,6 +104,7 @@ LOSSES: tuple[Loss, ...] = (
         model="a point, drawn as a fixed-variance Gaussian", ends_at="the mean",
         estimate=PointEstimate, model_class="PointModel", optimum=theory.optimum_mean,
         penalty=squared, pixel=PixelObjective("mse_loss"),
+        landscape=landscape.DIRECT, floor=floors.at_the_optimum,
     ),
     Loss(
         "l1", "L1 (mean absolute error)",
@@ -106,6 +112,7 @@ LOSSES: tuple[Loss, ...] = (
         model="a point", ends_at="the median (geometric median in 2-D)",
         estimate=PointEstimate, model_class="PointModel", optimum=theory.optimum_median,
         penalty=absolute, pixel=PixelObjective("l1_loss"),
+        landscape=landscape.DIRECT, floor=floors.at_the_optimum,
     ),
     Loss(
         "huber", "Huber",
@@ -113,6 +120,7 @@ LOSSES: tuple[Loss, ...] = (
         model="a point, with threshold delta", ends_at="the Huber M-estimate",
         estimate=PointEstimate, model_class="PointModel", optimum=theory.optimum_huber,
         penalty=huber, pixel=PixelObjective("huber_loss", delta=0.1),
+        landscape=landscape.DIRECT, floor=floors.at_the_optimum,
     ),
     Loss(
         "gaussian_nll", "Gaussian likelihood",
@@ -120,6 +128,7 @@ LOSSES: tuple[Loss, ...] = (
         model="a Gaussian with learned mean and covariance", ends_at="the mean and covariance of the data",
         estimate=GaussianEstimate, model_class="GaussianModel", optimum=theory.optimum_mean_and_covariance,
         pace=90, pixel=PixelObjective("gaussian_nll_loss"),
+        landscape=landscape.GAUSSIAN_BEST_SPREAD, floor=floors.gaussian_likelihood,
     ),
     Loss(
         "mixture_nll", "Mixture likelihood (MDN)",
@@ -127,6 +136,9 @@ LOSSES: tuple[Loss, ...] = (
         model="a K-component Gaussian mixture", ends_at="the data's components",
         estimate=MixtureEstimate, model_class="MixtureModel", optimum=theory.optimum_components,
         pace=200, answer="the mixture's components",
+        landscape=landscape.none("A mixture has a weight, a mean and a spread for each component: its loss "
+                                 "has no landscape over one prediction. Its components settle on the modes."),
+        floor=floors.data_likelihood,
     ),
     Loss(
         "reverse_kl", "Reverse KL (mode seeking)",
@@ -134,6 +146,7 @@ LOSSES: tuple[Loss, ...] = (
         model="a Gaussian fitted by KL(q||p) with the known data density", ends_at="one mode",
         estimate=GaussianEstimate, model_class="ReverseKLModel", optimum=theory.optimum_one_mode,
         pace=60, answer="the chosen mode",
+        landscape=landscape.REVERSE_KL_BEST_SPREAD, floor=floors.reverse_kl,
     ),
     Loss(
         "adversarial", "Adversarial (GAN)",
@@ -141,6 +154,9 @@ LOSSES: tuple[Loss, ...] = (
         model="a generator network from noise, against a discriminator network", ends_at="the data distribution",
         estimate=SamplesEstimate, model_class="AdversarialModel", optimum=theory.optimum_distribution,
         lr=2e-3, pace=400, answer="generated samples",
+        landscape=landscape.none("The generator's loss is set by a critic that learns as it goes: there is no "
+                                 "fixed landscape to draw, only a game between two networks."),
+        floor=floors.critic_fooled,
     ),
     Loss(
         "min_of_k", "Min-of-K (winner takes all)",
@@ -148,6 +164,7 @@ LOSSES: tuple[Loss, ...] = (
         model="K point hypotheses", ends_at="the k-means centres",
         estimate=PointsEstimate, model_class="MinOfKModel", optimum=theory.optimum_kmeans,
         pace=90, answer="the K guesses",
+        landscape=landscape.TWO_GUESSES, floor=floors.kmeans_cost,
     ),
 )
 

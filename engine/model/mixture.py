@@ -177,24 +177,32 @@ class Mixture:
         finds every mode of a Gaussian mixture, since each mode lies in the convex hull of
         the means and is reached from at least one of them.
         """
-        inv = np.linalg.inv(self.covs)
         found: list[np.ndarray] = []
-        scale = float(np.sqrt(np.min(np.linalg.eigvalsh(self.covs))))
+        scale = self._scale
         for start in self.means:
-            x = start.copy()
-            for _ in range(500):
-                log_resp = self.component_log_pdf(x[None, :])[0] + np.log(self.weights)
-                resp = np.exp(log_resp - log_resp.max())
-                a = np.einsum("k,kij->ij", resp, inv)
-                b = np.einsum("k,kij,kj->i", resp, inv, self.means)
-                new = np.linalg.solve(a, b)
-                if np.linalg.norm(new - x) < 1e-10 * max(1.0, scale):
-                    x = new
-                    break
-                x = new
+            x = self.climb(start)
             if not any(np.linalg.norm(x - f) < 1e-3 * max(scale, 1e-6) + 1e-6 for f in found):
                 found.append(x)
         return np.array(sorted(found, key=lambda m: tuple(m)))
+
+    @cached_property
+    def _scale(self) -> float:
+        return float(np.sqrt(np.min(np.linalg.eigvalsh(self.covs))))
+
+    def climb(self, start: np.ndarray) -> np.ndarray:
+        """The mode that mean shift climbs to from `start` (Carreira-Perpinan 2000)."""
+        inv = np.linalg.inv(self.covs)
+        x = np.array(start, dtype=float)
+        for _ in range(500):
+            log_resp = self.component_log_pdf(x[None, :])[0] + np.log(self.weights)
+            resp = np.exp(log_resp - log_resp.max())
+            a = np.einsum("k,kij->ij", resp, inv)
+            b = np.einsum("k,kij,kj->i", resp, inv, self.means)
+            new = np.linalg.solve(a, b)
+            if np.linalg.norm(new - x) < 1e-10 * max(1.0, self._scale):
+                return new
+            x = new
+        return x
 
     def peak_density(self) -> float:
         """The highest density value (at the highest mode)."""

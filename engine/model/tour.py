@@ -140,9 +140,65 @@ REAL_DATA: tuple[TourStep, ...] = (
     ),
 )
 
+# The why, drawn: the loss landscape, the tug of war, the decoding dial and mode coverage. Each step sets
+# every key of the why's view, so going back and forth shows each step as it was meant.
+_CLEAR = {"landscape": False, "pulls": False, "answer": "mean", "temperature": 1.0}
+WHY: tuple[TourStep, ...] = (
+    TourStep(
+        "The bowl's bottom is between the modes",
+        "Under the data: the L2 loss of every prediction you could make, averaged over the cars. It is a "
+        "bowl; its bottom, the star, is the mean, in the empty valley. The fit rolls down to it.",
+        "sedan_or_suv", "l2", view={**_CLEAR, "landscape": True},
+    ),
+    TourStep(
+        "L1's floor is almost flat",
+        "Absolute error's landscape is nearly level across the valley: with as many sedans as SUVs, any "
+        "point between them is about as good, so the median can sit anywhere in there.",
+        "sedan_or_suv", "l1", speed=4.0, view={**_CLEAR, "landscape": True},
+    ),
+    TourStep(
+        "Everybody pulls",
+        "Each arrow is one car's pull on the prediction. Under L2 the far cars pull hardest; the prediction "
+        "stops where all the pulls cancel, trying to satisfy everybody.",
+        "sedan_or_suv", "l2", speed=0.5, view={**_CLEAR, "landscape": True, "pulls": True},
+    ),
+    TourStep(
+        "Under L1 every car pulls as hard",
+        "With absolute error every arrow has the same length: one car, one vote. The prediction stops where "
+        "the votes split in half, the median, here on the sedans.",
+        "unequal_weights", "l1", speed=2.0, view={**_CLEAR, "pulls": True},
+    ),
+    TourStep(
+        "Reverse KL: a well for every mode",
+        "Reverse KL's landscape, with the bell's width at its best for each centre, has a well on each mode. "
+        "The bell falls into one and stays: sharp, and a mode collapse.",
+        "three_modes", "reverse_kl", view={**_CLEAR, "landscape": True},
+    ),
+    TourStep(
+        "Turning the dial from mean to mode",
+        "The mixture knows both kinds of car, but asked for one answer it gives its mean, L2's in-between "
+        "car. Press [ to cool the annealed mean, the mean of p^(1/T): it slides to the sedans.",
+        "unequal_weights", "mixture_nll", view={**_CLEAR, "answer": "annealed", "temperature": 1.0},
+    ),
+    TourStep(
+        "T = 0.38, as colourisation does it",
+        "Zhang and colleagues colour photographs with the annealed mean at T = 0.38: nearly as vivid as the "
+        "mode, steadier than a sample. Here it is a sharp sedan.",
+        "unequal_weights", "mixture_nll", fresh=False, view={**_CLEAR, "answer": "annealed", "temperature": 0.38},
+    ),
+    TourStep(
+        "A GAN that covers every mode",
+        "The readouts count the modes a model covers. This generator covers both, the sedans and the rarer "
+        "SUVs, each at its own share: no mode collapse.",
+        "unequal_weights", "adversarial", speed=2.0, view={**_CLEAR, "answer": "sample"},
+    ),
+)
+
+
 # The chapters, in the order a talk takes them.
 TOURS: tuple[Tour, ...] = (
     Tour("argument", "Why L2 is blurry", TOUR),
+    Tour("why", "The why, drawn", WHY),
     Tour("real_data", "Real data: L2 lands where none of them are", REAL_DATA),
 )
 

@@ -13,7 +13,7 @@ from gui.support import palette
 IDLE_MS = 2000  # a resting pointer disappears after this long; any movement brings it back
 
 KEY_HINTS = ("Space run/pause  ·  ←/→ tour  ·  1–8 loss  ·  R reset  ·  F full screen  ·  "
-             "P screenshot  ·  T leave talk mode")
+             "P screenshot  ·  T leave talk mode  ·  L landscape  ·  A tug of war  ·  D dial, [ ] its T")
 
 
 class IdleCursorHider(QObject):

@@ -67,6 +67,7 @@ class DistributionPane(pg.PlotWidget):
     """Draws AppState's mixture and samples; handles write back to the state, never the reverse."""
 
     selectionChanged = Signal(int)
+    rebuilt = Signal()  # every item was made anew (a new scene, talk mode): overlays add theirs again
 
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(parent=parent, background=palette.BACKGROUND, enableMenu=False)
@@ -129,6 +130,7 @@ class DistributionPane(pg.PlotWidget):
         self.refresh_data(True, ghosts=False)
         # The mean, median and modes follow right after the first paint, which need not wait for them.
         QTimer.singleShot(0, self._refresh_ghosts)
+        self.rebuilt.emit()
 
     def _build_1d(self) -> None:
         self.hist = pg.PlotDataItem(stepMode="center", fillLevel=0, pen=None,

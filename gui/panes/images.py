@@ -181,6 +181,11 @@ class ImagePane(QScrollArea):
         state.dataChanged.connect(self.refresh_data)
         state.sceneReplaced.connect(self.rebuild)
         state.talkChanged.connect(self._on_state_talk_changed)
+        state.whyChanged.connect(self._on_state_why_changed)
+
+    @Slot()
+    def _on_state_why_changed(self) -> None:
+        self._fit_throttle.request()  # the decoding dial may have turned: the prediction's picture follows
 
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
@@ -357,15 +362,21 @@ class ImagePane(QScrollArea):
         self._snapshot = snap
         self._fit_throttle.request()
 
-    @staticmethod
-    def _signature(snap: Snapshot) -> tuple:
+    def _signature(self, snap: Snapshot) -> tuple:
         """What the fit's pictures depend on, rounded below what a picture can show: an unchanged
         signature means an unchanged pane, so a settled fit costs the pane nothing."""
         est = snap.estimate
         parts = [est.mean, est.cov, est.means, est.points, est.samples]
         rounded = tuple(None if a is None else np.round(a, 3).tobytes() for a in parts)
         pixel = None if snap.pixel is None else np.round(snap.pixel, 3).tobytes()
-        return (snap.loss_id, rounded, pixel)
+        return (snap.loss_id, rounded, pixel, self.state.why.decoding)
+
+    def _answer(self, snap: Snapshot) -> tuple[np.ndarray, str] | None:
+        """The decoding dial's answer, decoded as the prediction, for a model that gives a distribution."""
+        if not snap.estimate.distribution:
+            return None
+        decoding = self.state.why.decoding
+        return decoding.point(snap.estimate), f"decoded: {decoding.caption()}"
 
     def _draw_fit(self) -> None:
         snap = self._snapshot
@@ -375,7 +386,7 @@ class ImagePane(QScrollArea):
         if signature == self._fit_signature and self.data_board is self._fit_data_board:
             return
         self._fit_signature, self._fit_data_board = signature, self.data_board
-        self.fit_board = self.maker.fit_board(snap.loss_id, snap.estimate, snap.pixel)
+        self.fit_board = self.maker.fit_board(snap.loss_id, snap.estimate, snap.pixel, self._answer(snap))
         board = self.fit_board
         self.estimate_tile.set_picture(board.estimate)
         self.answer_label.setText(board.answer_title)

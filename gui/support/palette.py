@@ -49,7 +49,7 @@ def style_sheet(scale: float = 1.0) -> str:
     """The app's look; `scale` enlarges the type (talk mode reads from the back of a room)."""
     return f"""
 QMainWindow, QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: {10 * scale:.0f}pt; }}
-QGroupBox {{ border: 1px solid {GRID}; border-radius: 6px; margin-top: {14 * scale:.0f}px; padding: 6px 6px 4px 6px; }}
+QGroupBox {{ border: 1px solid {GRID}; border-radius: 6px; margin-top: {14 * scale:.0f}px; padding: 2px 6px 2px 6px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; color: {MUTED}; }}
 QPushButton {{ background: {PANEL}; border: 1px solid {GRID}; border-radius: 5px; padding: 5px 10px; }}
 QPushButton:hover {{ border-color: {SKY}; }}
