@@ -49,11 +49,7 @@ def measure(task: Task, index: int, pictures: np.ndarray) -> list[Figures]:
     """Figures of whole 28x28 pictures (n, 28, 28) drawn for shown input `index` of `task`."""
     pictures = np.asarray(pictures, dtype=np.float32).reshape(-1, *task.base.shape[1:])
     part = pictures[:, task.rows :]
-    data = task.conditional[index].reshape(len(task.conditional[index]), -1).astype(np.float64)
-    flat = part.reshape(len(part), -1).astype(np.float64)
-    # mean over the data of |x - d|^2 = |x - mean|^2 + the data's own spread: one product, no loop
-    spread = float(np.mean((data - data.mean(0)) ** 2))
-    mse = np.mean((flat - data.mean(0)) ** 2, axis=1) + spread
+    mse = task.squared_error(index, part)
     blur = blur_crete_batch(part)
     sharpness = gradient_energies(part) / _reference_energy(task.rows)
     p = probabilities(pictures)
