@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from engine.digits.classifier import probabilities
-from engine.digits.data import load_digits
+from engine.digits.data import CLASSES, load_digits
 from engine.digits.tasks import Task
 from engine.maths.sharpness import blur_crete_batch, gradient_energies
 
@@ -22,7 +22,7 @@ class Figures:
     mse: float  # mean squared error to what the data says for this input (its class, or the nearest tops' bottoms)
     blur: float  # Crete et al.: 0 sharp ... 1 very blurry
     sharpness: float  # gradient energy relative to real digits' (same rows)
-    real: float  # the classifier's confidence in what it reads
+    real: float  # the classifier's confidence in the digit it reads (what "not a digit" leaves)
     reads_as: int  # the digit the classifier reads
 
     def to_json(self) -> dict[str, Any]:
@@ -52,7 +52,7 @@ def measure(task: Task, index: int, pictures: np.ndarray) -> list[Figures]:
     mse = task.squared_error(index, part)
     blur = blur_crete_batch(part)
     sharpness = gradient_energies(part) / _reference_energy(task.rows)
-    p = probabilities(pictures)
+    p = probabilities(pictures)[:, :CLASSES]  # "not a digit" takes its share from every digit
     reads = p.argmax(axis=1)
     return [Figures(float(m), float(b), float(s), float(p[i, reads[i]]), int(reads[i]))
             for i, (m, b, s) in enumerate(zip(mse, blur, sharpness))]

@@ -167,7 +167,7 @@ LOSSES: tuple[Loss, ...] = (
         model="a generator network from noise, against a discriminator network", ends_at="the data distribution",
         estimate=SamplesEstimate, model_class="AdversarialModel", optimum=theory.optimum_distribution,
         lr=2e-3, pace=400, answer="generated samples",
-        images=ImageTraining("samples", None, adversarial=True, lr=2e-4, title="Adversarial (conditional GAN)"),
+        images=ImageTraining("samples", None, adversarial=True, lr=4e-4, title="Adversarial (conditional GAN)"),
     ),
     Loss(
         "min_of_k", "Min-of-K (winner takes all)",

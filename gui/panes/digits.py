@@ -43,10 +43,10 @@ def mosaic(pictures: np.ndarray, rows: int, columns: int) -> np.ndarray:
     return tile(colour(pictures, rows), columns=min(columns, len(pictures)), gap=2, background=0.12)
 
 
-def caption(f: Figures, talk: bool = False) -> str:
+def caption(f: Figures) -> str:
     blur_colour = palette.VERMILLION if f.blur > BLURRY else palette.TEXT
-    return (f"MSE {f.mse:.3f} · <span style='color:{blur_colour}'>blur {f.blur:.2f}</span><br>"
-            f"sharp {f.sharpness:.2f} · reads {f.reads_as} ({100 * f.real:.0f}%)")
+    return (f"MSE {f.mse:.3f}<br><span style='color:{blur_colour}'>blur {f.blur:.2f}</span> · "
+            f"sharp {f.sharpness:.2f}<br>reads {f.reads_as} · {100 * f.real:.0f}%")
 
 
 class _Picture(QWidget):

