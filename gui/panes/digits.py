@@ -278,6 +278,8 @@ class DigitsPane(QWidget):
         super().showEvent(event)
         if self.task is None or self.task.id != self.controller.task:
             self._build_rows(make_task(self.controller.task))
+        else:
+            self._draw_snapshot()
 
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
@@ -343,8 +345,8 @@ class DigitsPane(QWidget):
 
     def _draw_snapshot(self) -> None:
         snap, task = self.snapshot, self.task
-        if snap is None or task is None or snap.task != task.id:
-            return
+        if snap is None or task is None or snap.task != task.id or not self.isVisible():
+            return  # a hidden view draws the newest frame when it is shown
         images = snap.images()
         for i, figures in enumerate(snap.figures):
             self.outputs[i].show_image(mosaic(images[i], task.rows, OUTPUT_COLUMNS), self.scale,
