@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-COMMANDS = ("fit", "export", "losses", "scenes")
+COMMANDS = ("fit", "train", "export", "losses", "scenes")
 
 
 def _loss_ids() -> tuple[str, ...]:
@@ -49,6 +49,19 @@ def _command_parser() -> argparse.ArgumentParser:
                      help="also write the image pane's pictures (PNG) and their figures (figures.json) here")
     fit.add_argument("--temperature", metavar="T", type=float, default=None,
                      help="also report the annealed mean at T (the mean of p^(1/T); losses that give a distribution)")
+    train = sub.add_parser("train", help="train a network on real digits headless and write the JSON result")
+    train.add_argument("--task", required=True, metavar="digit_from_label|bottom_half",
+                       help="draw a digit from its label, or fill in the bottom half of a held-out digit")
+    train.add_argument("--loss", required=True, metavar="ID",
+                       help="l2, l1, min_of_k, adversarial or l2_adversarial")
+    train.add_argument("--steps", type=int, default=1500, help="optimiser steps (default 1500)")
+    train.add_argument("--seed", type=int, default=0, help="default 0")
+    train.add_argument("--device", default="cpu", metavar="cpu|cuda|mps|auto", help="where to train (default cpu)")
+    train.add_argument("--adversarial-weight", type=float, default=None, metavar="W",
+                       help="l2_adversarial: the adversarial term's share, 0 to 1 (default: the loss's own)")
+    train.add_argument("--json", metavar="FILE", type=Path, help="write the result here instead of to stdout")
+    train.add_argument("--images", metavar="DIR", type=Path,
+                       help="also write the pictures here (outputs, optimum, examples; targets for bottom_half)")
     exp = sub.add_parser("export", help="render the window or an animation of the fit, headless")
     exp.add_argument("--scene", metavar="NAME|PATH", default=None,
                      help="a bundled scene, a scene file or a session file (with its settings, speed and view)")
@@ -87,6 +100,11 @@ def _run_command(args: argparse.Namespace) -> int:
         return export_command(scene=args.scene, loss=args.loss, steps=args.steps, seed=args.seed, speed=args.speed,
                               fps=args.fps, view=args.view, size=args.size, talk=args.talk, out=args.out,
                               progress=args.progress, data=args.data, columns=args.columns)
+    if args.command == "train":
+        from engine.commands.train_report import train_command
+
+        return train_command(task=args.task, loss=args.loss, steps=args.steps, seed=args.seed, device=args.device,
+                             json_path=args.json, images=args.images, adversarial_weight=args.adversarial_weight)
     from engine.commands.fit_report import fit_command
 
     return fit_command(scene=args.scene, loss=args.loss, steps=args.steps, seed=args.seed, lr=args.lr,

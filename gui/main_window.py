@@ -9,10 +9,11 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFrame, QGroupBox, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from engine.model.losses import LOSS_IDS, loss_info
+from engine.model.losses import IMAGE_LOSS_IDS, LOSS_IDS, loss_info
 from engine.model.scene import Scene
 from engine.model.tour import TOURS
 from gui import dialogs
+from gui.controllers.digits import DigitsController
 from gui.controllers.export import ExportController
 from gui.controllers.fit import FitController
 from gui.controllers.imports import ImportController
@@ -24,6 +25,7 @@ from gui.controllers.why import WhyController
 from gui.fit_process import FitProcess
 from gui.panes.controls import ControlPanel
 from gui.panes.data_bar import DataBar
+from gui.panes.digits import DigitsPane
 from gui.panes.distribution import DistributionPane
 from gui.panes.images import ImagePane
 from gui.panes.landscape import LandscapePane
@@ -70,6 +72,8 @@ class MainWindow(QMainWindow):
         self.pane = DistributionPane(self.state)
         self.data_bar = DataBar(self.state)
         self.image_pane = ImagePane(self.state)
+        self.digits = DigitsController(self.fit_process, self)
+        self.digits_pane = DigitsPane(self.state, self.digits)
         self.controls = ControlPanel(self.state)
         self.readouts = ReadoutPanel(self.state)
         # the why: the loss landscape under the distribution, the tug of war and the dial's answer over it
@@ -82,7 +86,8 @@ class MainWindow(QMainWindow):
 
         self.tour = TourController(self.state, self.fit, parent=self)
         self.sessions = SessionController(self.state, self.fit, self.tour, self.pane, self._warn, self)
-        self.exports = ExportController({"window": self, "distribution": self.pane, "images": self.image_pane},
+        self.exports = ExportController({"window": self, "distribution": self.pane, "images": self.image_pane,
+                                         "digits": self.digits_pane},
                                         self.sessions.session, self._warn, self)
         self.talk_mode = TalkController(self.state, self, self)
         self._make_own_data()
@@ -125,6 +130,7 @@ class MainWindow(QMainWindow):
         self.views.setTabBarAutoHide(True)
         self.views.setDocumentMode(True)
         self.views.addTab(self.image_pane, "Pictures")
+        self.views.addTab(self.digits_pane, "Real images")
         centre = QVBoxLayout()  # the distribution pane, under what says whose points it shows
         centre.setContentsMargins(0, 0, 0, 0)
         centre.setSpacing(0)
@@ -198,7 +204,7 @@ class MainWindow(QMainWindow):
             "Save the session to a new file (it is also a scene file)")
         export_menu = file_menu.addMenu("Export")
         for text, view in (("Window as PNG…", "window"), ("Distribution pane as PNG…", "distribution"),
-                           ("Image pane as PNG…", "images")):
+                           ("Image pane as PNG…", "images"), ("Real images view as PNG…", "digits")):
             act(export_menu, text, none, lambda _=False, view=view: self.export_png_dialog(view),
                 "A picture of what is on screen now")
         act(export_menu, "Animation of the fit (GIF, MP4)…", none, self.export_animation_dialog,
@@ -206,9 +212,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         act(file_menu, "Quit", QKeySequence.StandardKey.Quit, self.close, "Quit BlurLab")
         fit_menu = self.menuBar().addMenu("&Fit")
-        act(fit_menu, "Run / Pause", Qt.Key.Key_Space, self.fit.toggle_running, "Start or pause the fit")
-        act(fit_menu, "Step", Qt.Key.Key_S, self.fit.step_once, "One optimiser step")
-        act(fit_menu, "Reset", Qt.Key.Key_R, self.fit.reset, "Back to step 0")
+        act(fit_menu, "Run / Pause", Qt.Key.Key_Space, lambda: self._runner().toggle_running(),
+            "Start or pause the fit (in the real-images view: its network)")
+        act(fit_menu, "Step", Qt.Key.Key_S, lambda: self._runner().step_once(), "One optimiser step")
+        act(fit_menu, "Reset", Qt.Key.Key_R, lambda: self._runner().reset(), "Back to step 0")
         loss_menu = fit_menu.addMenu("Loss")
         for i, loss_id in enumerate(LOSS_IDS):
             info = loss_info(loss_id)
@@ -257,7 +264,7 @@ class MainWindow(QMainWindow):
     # -- wiring ----------------------------------------------------------------------------------
     def _wire(self) -> None:
         for controller in (self.fit, self.tour, self.sessions, self.exports, self.talk_mode, self.imports,
-                           self.painting, self.why):
+                           self.painting, self.why, self.digits):
             controller.status.connect(self._on_status)
         for view in (self.pane, self.readouts, self.image_pane, self.landscape, self.pulls, self.answer_marker):
             self.fit.snapshotChanged.connect(view.show_snapshot)
@@ -272,6 +279,26 @@ class MainWindow(QMainWindow):
         self.state.undoAvailable.connect(self.undo_action.setEnabled)
         self.tour.captionChanged.connect(self._on_tour_caption_changed)
         self.sessions.pathChanged.connect(self._on_sessions_path_changed)
+        self.views.currentChanged.connect(self._on_views_current_changed)
+        self.tour.stepShown.connect(self._on_tour_step_shown)
+
+    # -- the real-images view --------------------------------------------------------------------
+    def showing_digits(self) -> bool:
+        return self.views.currentWidget() is self.digits_pane
+
+    def _runner(self):
+        """What Space, S and R drive: the network on real digits while its view is shown, else the fit."""
+        return self.digits if self.showing_digits() else self.fit
+
+    @Slot(int)
+    def _on_views_current_changed(self, _index: int) -> None:
+        if self.showing_digits():
+            self.digits.activate()
+
+    @Slot(object)
+    def _on_tour_step_shown(self, step) -> None:
+        self.views.setCurrentWidget(self.digits_pane if step.view.get("tab") == "digits" else self.image_pane)
+        self.digits.apply_view(step.view)
 
     @Slot(str, int)
     def _on_status(self, message: str, milliseconds: int) -> None:
@@ -331,6 +358,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Loaded “{scene.name}”.", 3000)
 
     def choose_loss(self, index: int) -> None:
+        if self.showing_digits():  # keys 1-5 choose the network's loss there
+            if index < len(IMAGE_LOSS_IDS):
+                self.digits.set_loss(IMAGE_LOSS_IDS[index])
+            return
         self.state.set_loss(LOSS_IDS[index])
         self.statusBar().showMessage(f"Loss: {loss_info(LOSS_IDS[index]).title}", 3000)
 
@@ -381,6 +412,7 @@ class MainWindow(QMainWindow):
         self.readouts.flush()
         self.image_pane.flush()
         self.answer_marker.flush()
+        self.digits_pane.flush()
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:

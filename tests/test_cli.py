@@ -114,3 +114,33 @@ def test_fit_report_of_every_loss_is_strict_json_with_its_numbers(loss):
     assert KEYS[estimate["kind"]] <= set(estimate)
     assert len(estimate["mean"]) == 2
     assert report["loss"] == loss and len(report["loss_curve"]) == 5 and len(report["trajectory"]) == 6
+
+
+# -- train: a network on real digits ------------------------------------------------------------------
+def test_train_writes_the_json_result_and_the_pictures(tmp_path):
+    out, pictures = tmp_path / "train.json", tmp_path / "pictures"
+    done = blurlab("train", "--task", "bottom_half", "--loss", "l2", "--steps", "40", "--seed", "1",
+                   "--json", str(out), "--images", str(pictures))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert (report["task"], report["loss"], report["steps"]) == ("bottom_half", "l2", 40)
+    assert report["seconds"] > 0 and len(report["outputs"]) == 8
+    first = report["outputs"][0]
+    assert np.shape(first["images"]) == (1, 14, 28) and np.shape(first["top"]) == (14, 28)
+    assert np.shape(first["target"]) == (14, 28) and np.shape(first["optimum"]) == (14, 28)
+    assert 0.0 <= np.min(first["images"]) and np.max(first["images"]) <= 1.0
+    assert {"mse", "blur", "sharpness", "real", "reads_as"} <= first["figures"]["images"][0].keys()
+    assert first["figures"]["optimum"]["mse"] < first["figures"]["examples"][0]["mse"]  # L2's answer wins
+    assert sorted(p.name for p in pictures.iterdir()) == ["examples.png", "optimum.png", "outputs.png", "targets.png"]
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["--task", "cars", "--loss", "l2"], "--task"),
+    (["--task", "digit_from_label", "--loss", "huber"], "--loss"),
+    (["--task", "digit_from_label", "--loss", "l2", "--steps", "-1"], "--steps"),
+    (["--task", "digit_from_label", "--loss", "l2_adversarial", "--adversarial-weight", "3"], "--adversarial-weight"),
+])
+def test_train_refuses_a_bad_argument_by_name(args, named):
+    done = blurlab("train", *args)
+    assert done.returncode == 2 and named in done.stderr and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -69,7 +69,7 @@ def _light_modules() -> list[str]:
     import engine
 
     names = [m.name for m in pkgutil.walk_packages(engine.__path__, "engine.")
-             if m.name.split(".")[1] in {"model", "images", "io", "maths", "decoders"}]
+             if m.name.split(".")[1] in {"model", "images", "digits", "io", "maths", "decoders"}]
     return sorted(names) + ["engine.fit.protocol", "engine.fit.child"]
 
 

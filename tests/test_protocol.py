@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from engine.fit.child import serve
-from engine.fit.protocol import (COMMANDS, VERSION, Data, Decoder, Frame, Hello, Pace, Problem, ProtocolError, Reset,
-                                 Run, Settings, Start, Step, Stop, check_command, check_event, version_problem)
+from engine.fit.protocol import (COMMANDS, VERSION, Data, Decoder, DigitsReset, DigitsRun, DigitsSettings, DigitsStep,
+                                 Frame, Hello, Pace, Problem, ProtocolError, Reset, Run, Settings, Start, Step, Stop,
+                                 check_command, check_event, version_problem)
 from engine.model.scene import bundled_scene
 from engine.model.settings import FitSettings
 from engine_helpers import torch_on_one_thread  # noqa: F401  (an autouse fixture)
@@ -23,7 +24,8 @@ SCENE = bundled_scene("sedan_or_suv").with_(samples=400)
 def _commands():
     samples = SCENE.draw()
     return [Run(True), Step(3), Pace(float("inf")), Data(samples, SCENE.mixture), Settings(FitSettings(loss="l1")),
-            Reset(), Decoder("ball"), Stop()]
+            Reset(), Decoder("ball"), DigitsSettings("digit_from_label", "l1"), DigitsRun(True), DigitsStep(2),
+            DigitsReset(), Stop()]
 
 
 def test_every_command_survives_the_pipe_and_is_accepted():

@@ -13,14 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
+import math
+
 import numpy as np
 
+from engine.digits.snapshot import DigitSnapshot
+from engine.digits.tasks import TASK_IDS
 from engine.model.estimate import Snapshot
+from engine.model.losses import IMAGE_LOSS_IDS
 from engine.model.mixture import Mixture
 from engine.model.settings import FitSettings
 
 # 2: Start and Decoder carry the span that maps a scene's own points to the decoder's units
-VERSION = 2
+# 3: the networks trained on real digits (Digits* messages)
+VERSION = 3
 
 
 class ProtocolError(ValueError):
@@ -149,8 +155,59 @@ class Stop(_Message):
     """End the fit process."""
 
 
-COMMANDS: tuple[type, ...] = (Run, Step, Pace, Data, Settings, Reset, Decoder, Stop)
-Command = Run | Step | Pace | Data | Settings | Reset | Decoder | Stop
+# -- commands for the network trained on real digits, beside the data-space fit ----------------------
+@dataclass(frozen=True)
+class DigitsSettings(_Message):
+    """Which task and loss the digit network trains (a change starts a new network from the seed);
+    `adversarial_weight` (None: the loss's own) changes the running one's mix."""
+
+    task: str
+    loss: str
+    seed: int = 0
+    adversarial_weight: float | None = None
+    _types: ClassVar = {"task": str, "loss": str, "seed": int, "adversarial_weight": (int, float, type(None))}
+
+    def check(self) -> None:
+        super().check()
+        if self.task not in TASK_IDS:
+            raise ProtocolError(f"DigitsSettings.task: unknown task {self.task!r}; choose one of {', '.join(TASK_IDS)}")
+        if self.loss not in IMAGE_LOSS_IDS:
+            raise ProtocolError(f"DigitsSettings.loss: unknown image loss {self.loss!r}; "
+                                f"choose one of {', '.join(IMAGE_LOSS_IDS)}")
+        w = self.adversarial_weight
+        if w is not None and not (math.isfinite(w) and 0.0 <= w <= 1.0):
+            raise ProtocolError(f"DigitsSettings.adversarial_weight: must be between 0 and 1, got {w}")
+
+
+@dataclass(frozen=True)
+class DigitsRun(_Message):
+    """Train the digit network as fast as it goes, or pause it."""
+
+    running: bool
+    _types: ClassVar = {"running": bool}
+
+
+@dataclass(frozen=True)
+class DigitsStep(_Message):
+    """Take `count` steps of the digit network now."""
+
+    count: int = 1
+    _types: ClassVar = {"count": int}
+
+    def check(self) -> None:
+        super().check()
+        if self.count < 1:
+            raise ProtocolError(f"DigitsStep.count: must be 1 or more, got {self.count}")
+
+
+@dataclass(frozen=True)
+class DigitsReset(_Message):
+    """The digit network back to step 0, from its seed."""
+
+
+DIGIT_COMMANDS: tuple[type, ...] = (DigitsSettings, DigitsRun, DigitsStep, DigitsReset)
+COMMANDS: tuple[type, ...] = (Run, Step, Pace, Data, Settings, Reset, Decoder, Stop) + DIGIT_COMMANDS
+Command = Run | Step | Pace | Data | Settings | Reset | Decoder | Stop | DigitsSettings | DigitsRun | DigitsStep | DigitsReset
 
 
 # -- events: fit process -> window -----------------------------------------------------------------
@@ -178,8 +235,16 @@ class Problem(_Message):
     _types: ClassVar = {"message": str}
 
 
-EVENTS: tuple[type, ...] = (Hello, Frame, Problem)
-Event = Hello | Frame | Problem
+@dataclass(frozen=True, eq=False)
+class DigitsFrame(_Message):
+    """The digit network's newest pictures and figures (about a dozen a second while it trains)."""
+
+    snapshot: DigitSnapshot
+    _types: ClassVar = {"snapshot": DigitSnapshot}
+
+
+EVENTS: tuple[type, ...] = (Hello, Frame, Problem, DigitsFrame)
+Event = Hello | Frame | Problem | DigitsFrame
 
 
 def _checked(message: Any, kinds: tuple[type, ...], what: str) -> Any:

@@ -21,8 +21,9 @@ from collections.abc import Callable
 import numpy as np
 
 from engine.fit.control import FitControl
-from engine.fit.protocol import (Command, Data, Decoder, Event, Frame, Pace, Problem, Reset, Run, Settings, Step,
-                                 Stop, check_command)
+from engine.fit.digit_service import DigitService
+from engine.fit.protocol import (DIGIT_COMMANDS, Command, Data, Decoder, Event, Frame, Pace, Problem, Reset, Run,
+                                 Settings, Step, Stop, check_command)
 from engine.model.losses import loss_info
 from engine.model.mixture import Mixture
 from engine.model.settings import FitSettings
@@ -58,11 +59,16 @@ class FitService:
         self._pixel_key = None
         self._pixel_last = -math.inf
         self._sync_pixel_fit()
+        self.digits = DigitService(clock)  # the network on real digits, beside this fit
 
     # -- commands ------------------------------------------------------------------------------
     def handle(self, command: Command) -> bool:
         """Take one command; False once told to stop. Raises ProtocolError for anything else."""
-        match check_command(command):
+        command = check_command(command)
+        if isinstance(command, DIGIT_COMMANDS):
+            self.digits.handle(command)
+            return True
+        match command:
             case Run(running=running):
                 self.running = running
                 self._budget = 0.0
@@ -86,7 +92,8 @@ class FitService:
 
     def wait_time(self) -> float:
         """How long the caller may wait for a command before the next tick is due."""
-        return 0.0 if self.running or self._single or self.control.pending() else IDLE_WAIT
+        busy = self.running or self._single or self.control.pending() or self.digits.busy()
+        return 0.0 if busy else IDLE_WAIT
 
     # -- work ----------------------------------------------------------------------------------
     def tick(self) -> list[Event]:
@@ -122,6 +129,7 @@ class FitService:
             traceback.print_exc()
             self.running = False
             events.append(Problem(f"The fit stopped with an error: {exc}"))
+        events += self.digits.tick()
         return events
 
     def _advance(self, n: float, deadline: float) -> int:

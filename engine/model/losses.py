@@ -13,6 +13,10 @@ Penalties are written with operators only (`**`, `.clip`), so the same function 
 in the fit and a numpy array wherever the loss is evaluated without torch. The pixel objectives are
 torch's own fused losses, named: written with operators they were 2 to 10 times slower on the
 590,000 numbers of a step in pixel space.
+
+A loss that also trains a network on real digits (engine.fit.digits) says how in its `images` entry.
+`l2_adversarial`, the context encoder's mix, exists only there: it is declared here, once, but is not
+part of the data-space catalogue (LOSS_IDS, the selector, keys 1-8).
 """
 
 from __future__ import annotations
@@ -69,15 +73,32 @@ class PixelObjective:
 
 
 @dataclass(frozen=True)
+class ImageTraining:
+    """How a loss trains a network on real digits: what the network gives per input and what judges it."""
+
+    outputs: str  # "one" image per input, "hypotheses" (K of them, winner takes all) or "samples" (from noise)
+    reconstruction: str | None  # the per-pixel loss against the data, of torch.nn.functional; None: none
+    adversarial: bool = False  # a discriminator judges each output together with its input
+    adversarial_weight: float = 1.0  # the adversarial term's share beside the reconstruction (the user may change it)
+    lr: float = 1e-3  # Adam's step size for the network (and its discriminator)
+    title: str = ""  # the name in the real-images view, if not the loss's own title
+
+    @property
+    def sampled(self) -> bool:
+        """The network takes a noise vector beside its input and draws samples."""
+        return self.outputs == "samples"
+
+
+@dataclass(frozen=True)
 class Loss:
     id: str  # stable: scene files, the command line and sessions name it
     title: str
     explanation: str  # one line a user reads in the loss selector
     model: str  # what is fitted, in words
     ends_at: str  # where theory says the fit ends, in words; "(... in 2-D)" is dropped in 1-D
-    estimate: type[Estimate]  # the kind of estimate it gives
-    model_class: str  # the class of engine.fit.models that fits it
-    optimum: Optimum  # where it must end on given samples
+    estimate: type[Estimate] | None = None  # the kind of estimate it gives (None: no data-space fit)
+    model_class: str = ""  # the class of engine.fit.models that fits it
+    optimum: Optimum | None = None  # where it must end on given samples
     lr: float = 0.02  # Adam's step size: small enough to be stable, large enough to watch
     pace: float = 45.0  # optimiser steps per second at speed 1x: every fit takes a few seconds to watch
     penalty: Penalty | None = None  # for a model of one point: the penalty of each sample's squared distance
@@ -85,10 +106,15 @@ class Loss:
     answer: str = ""  # the image pane's title for those decoded answers
     landscape: landscape.LandscapeForm = landscape.none("")  # what its expected loss is drawn over, or why not
     floor: Floor | None = None  # the lowest its training loss can go on the samples, and what that is
+    images: ImageTraining | None = None  # how it trains a network on real digits; None: data space only
 
     @property
     def kind(self) -> str:
-        return self.estimate.kind
+        return self.estimate.kind if self.estimate else ""
+
+    @property
+    def image_title(self) -> str:
+        return (self.images and self.images.title) or self.title
 
     def ends_at_in(self, dim: int) -> str:
         return self.ends_at if dim == 2 else self.ends_at.split(" (")[0]
@@ -105,6 +131,7 @@ LOSSES: tuple[Loss, ...] = (
         estimate=PointEstimate, model_class="PointModel", optimum=theory.optimum_mean,
         penalty=squared, pixel=PixelObjective("mse_loss"),
         landscape=landscape.DIRECT, floor=floors.at_the_optimum,
+        images=ImageTraining("one", "mse_loss"),
     ),
     Loss(
         "l1", "L1 (mean absolute error)",
@@ -113,6 +140,7 @@ LOSSES: tuple[Loss, ...] = (
         estimate=PointEstimate, model_class="PointModel", optimum=theory.optimum_median,
         penalty=absolute, pixel=PixelObjective("l1_loss"),
         landscape=landscape.DIRECT, floor=floors.at_the_optimum,
+        images=ImageTraining("one", "l1_loss"),
     ),
     Loss(
         "huber", "Huber",
@@ -157,6 +185,7 @@ LOSSES: tuple[Loss, ...] = (
         landscape=landscape.none("The generator's loss is set by a critic that learns as it goes: there is no "
                                  "fixed landscape to draw, only a game between two networks."),
         floor=floors.critic_fooled,
+        images=ImageTraining("samples", None, adversarial=True, lr=4e-4, title="Adversarial (conditional GAN)"),
     ),
     Loss(
         "min_of_k", "Min-of-K (winner takes all)",
@@ -165,6 +194,17 @@ LOSSES: tuple[Loss, ...] = (
         estimate=PointsEstimate, model_class="MinOfKModel", optimum=theory.optimum_kmeans,
         pace=90, answer="the K guesses",
         landscape=landscape.TWO_GUESSES, floor=floors.kmeans_cost,
+        images=ImageTraining("hypotheses", "mse_loss"),
+    ),
+)
+
+# Losses for real images only: not in the data-space catalogue.
+IMAGE_ONLY: tuple[Loss, ...] = (
+    Loss(
+        "l2_adversarial", "L2 + adversarial (context encoder)",
+        "Squared error plus a critic's verdict, weighted: the critic pushes L2's blur towards one sharp answer.",
+        model="one image per input, judged by a discriminator", ends_at="a sharp answer near the mean",
+        images=ImageTraining("one", "mse_loss", adversarial=True, adversarial_weight=0.05, lr=5e-4),
     ),
 )
 
@@ -175,9 +215,21 @@ _BY_ID = {loss.id: loss for loss in LOSSES}
 # decoded components, guesses or samples).
 PIXEL_LOSSES: tuple[str, ...] = tuple(loss.id for loss in LOSSES if loss.pixel is not None)
 
+# Losses that train a network on real digits, in the order of the real-images view.
+IMAGE_LOSS_IDS: tuple[str, ...] = tuple(loss.id for loss in LOSSES + IMAGE_ONLY if loss.images is not None)
+_IMAGE_BY_ID = {loss.id: loss for loss in LOSSES + IMAGE_ONLY if loss.images is not None}
+
 
 def loss_info(loss_id: str) -> Loss:
     try:
         return _BY_ID[loss_id]
     except KeyError:
         raise KeyError(f"unknown loss {loss_id!r}; choose one of {', '.join(LOSS_IDS)}") from None
+
+
+def image_loss_info(loss_id: str) -> Loss:
+    """A loss that trains a network on real digits; KeyError naming the choices for another."""
+    loss = _IMAGE_BY_ID.get(loss_id)
+    if loss is None:
+        raise KeyError(f"unknown image loss {loss_id!r}; choose one of {', '.join(IMAGE_LOSS_IDS)}")
+    return loss

@@ -195,10 +195,50 @@ WHY: tuple[TourStep, ...] = (
 )
 
 
+def _digits(title: str, caption: str, task: str, loss: str, fresh: bool = True) -> TourStep:
+    """A step on real digits: the real-images view, with its network's task and loss, training; the
+    data-space fit waits (on the default scene), so the network has the processor."""
+    view = {"tab": "digits", "digits_task": task, "digits_loss": loss, "digits_fresh": fresh, "digits_run": True}
+    return TourStep(title, caption, "sedan_or_suv", "l2", autorun=False, fresh=False, view=view)
+
+
+DIGITS_TOUR: tuple[TourStep, ...] = (
+    _digits("A real network, real digits",
+            "A small network learns to draw each digit from its label, trained with L2 on 4,500 handwritten "
+            "digits. Within seconds it draws a ghost: every 4 anyone wrote, overlaid.",
+            "digit_from_label", "l2"),
+    _digits("It converges to the exact mean",
+            "The middle column is the exact answer L2 asks for: the pixel average of the class. The network "
+            "lands on it, and it wins on squared error: its error is lower than any real digit's.",
+            "digit_from_label", "l2", fresh=False),
+    _digits("L1 draws the median",
+            "Absolute error ends at the per-pixel median: thinner, sharper strokes, but still no one's "
+            "handwriting.",
+            "digit_from_label", "l1"),
+    _digits("Several guesses stay sharp",
+            "Min-of-K: four guesses, only the closest pays. Each guess takes one way of writing the digit, "
+            "so each is sharper than the mean.",
+            "digit_from_label", "min_of_k"),
+    _digits("An adversary wants real-looking digits",
+            "A conditional GAN: a critic learns to tell drawn digits from written ones. A ghost is easy to "
+            "catch, so the samples become sharp, varied digits; their squared error is worse.",
+            "digit_from_label", "adversarial"),
+    _digits("Is it a 4 or a 9?",
+            "Now fill in the bottom half of a digit from its top. Where a top could begin a 4 or a 9, L2 "
+            "draws both at once: the conditional mean, the blur of inpainting.",
+            "bottom_half", "l2"),
+    _digits("The context encoder's fix",
+            "Squared error plus a critic, as in context encoders and pix2pix: the critic pushes the blurry "
+            "bottom towards one sharp answer.",
+            "bottom_half", "l2_adversarial"),
+)
+
+
 # The chapters, in the order a talk takes them.
 TOURS: tuple[Tour, ...] = (
     Tour("argument", "Why L2 is blurry", TOUR),
     Tour("why", "The why, drawn", WHY),
+    Tour("digits", "Real digits", DIGITS_TOUR),
     Tour("real_data", "Real data: L2 lands where none of them are", REAL_DATA),
 )
 

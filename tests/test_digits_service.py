@@ -1,0 +1,123 @@
+"""The digit network in the fit service and protocol: typed commands checked on arrival, training in
+bounded chunks beside the data-space fit, frames at a modest rate, errors as events."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from engine.fit.protocol import (DigitsFrame, DigitsReset, DigitsRun, DigitsSettings, DigitsStep, Frame, Problem,
+                                 ProtocolError, Run, Step, check_command, check_event)
+from engine.fit.service import FitService
+from engine.model.scene import bundled_scene
+from engine.model.settings import FitSettings
+from engine_helpers import torch_on_one_thread  # noqa: F401  (an autouse fixture)
+
+
+class Clock:
+    """Every reading moves time on by `tick` seconds, as real work does."""
+
+    def __init__(self, tick: float = 1e-3) -> None:
+        self.now, self.tick = 0.0, tick
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
+def _service(clock: Clock) -> FitService:
+    scene = bundled_scene("sedan_or_suv").with_(samples=400)
+    return FitService(scene.draw(), scene.mixture, FitSettings(), scene.decoder, clock=clock)
+
+
+def _digit_frames(events) -> list:
+    return [e.snapshot for e in events if isinstance(e, DigitsFrame)]
+
+
+def test_digit_commands_survive_the_pipe_and_bad_fields_are_refused_by_name():
+    for command in (DigitsSettings("bottom_half", "l2_adversarial", 3, 0.2), DigitsRun(True), DigitsStep(2),
+                    DigitsReset()):
+        assert check_command(pickle.loads(pickle.dumps(command))) == command
+    with pytest.raises(ProtocolError, match=r"DigitsSettings\.task: unknown task 'cars'"):
+        DigitsSettings("cars", "l2")
+    with pytest.raises(ProtocolError, match=r"DigitsSettings\.loss: unknown image loss 'huber'"):
+        DigitsSettings("bottom_half", "huber")
+    with pytest.raises(ProtocolError, match=r"DigitsSettings\.adversarial_weight: must be between 0 and 1"):
+        DigitsSettings("bottom_half", "l2_adversarial", adversarial_weight=2.0)
+    with pytest.raises(ProtocolError, match=r"DigitsStep\.count"):
+        DigitsStep(0)
+    forged = pickle.loads(pickle.dumps(DigitsSettings("bottom_half", "l2")))
+    object.__setattr__(forged, "loss", "l3")
+    with pytest.raises(ProtocolError, match="unknown image loss 'l3'"):
+        check_command(forged)
+
+
+def test_nothing_is_trained_until_asked_and_single_steps_bring_a_frame():
+    clock = Clock()
+    service = _service(clock)
+    assert _digit_frames(service.tick()) == [] and service.digits.trainer is None
+    service.handle(DigitsSettings("digit_from_label", "l2"))
+    service.handle(DigitsStep(3))
+    snaps = _digit_frames(service.tick())
+    assert [s.step for s in snaps] == [3]
+    snap = snaps[0]
+    assert snap.pictures.shape == (10, 1, 28, 28) and len(snap.figures) == 10
+    assert isinstance(check_event(DigitsFrame(snap)), DigitsFrame)
+
+
+def test_training_goes_in_bounded_chunks_beside_the_data_space_fit_and_frames_come_a_dozen_a_second():
+    clock = Clock(tick=2e-3)  # each step "takes" 2 ms
+    service = _service(clock)
+    service.handle(Run(True))
+    service.handle(DigitsSettings("digit_from_label", "l2"))
+    service.handle(DigitsRun(True))
+    start = clock.now
+    fit_frames, digit_frames = [], []
+    for _ in range(300):
+        events = service.tick()
+        fit_frames += [e for e in events if isinstance(e, Frame)]
+        digit_frames += _digit_frames(events)
+    seconds = clock.now - start
+    assert fit_frames and fit_frames[-1].snapshot.step > 0  # the data-space fit kept going
+    steps = service.digits.trainer.step_count
+    assert 0 < steps <= 300 * 5  # at most a chunk (8 ms, 4 steps of 2 ms) a tick
+    assert 0 < len(digit_frames) <= seconds * 12 + 2
+
+
+def test_a_new_loss_or_a_reset_is_a_fresh_network_and_a_new_weight_is_not():
+    service = _service(Clock())
+    service.handle(DigitsSettings("bottom_half", "l2_adversarial"))
+    service.handle(DigitsStep(4))
+    service.tick()
+    trainer = service.digits.trainer
+    service.handle(DigitsSettings("bottom_half", "l2_adversarial", adversarial_weight=0.5))
+    snap = _digit_frames(service.tick())[-1]
+    assert service.digits.trainer is trainer and snap.step == 4 and snap.adversarial_weight == 0.5
+    service.handle(DigitsSettings("bottom_half", "min_of_k"))
+    snap = _digit_frames(service.tick())[-1]
+    assert snap.loss_id == "min_of_k" and snap.step == 0 and snap.pictures.shape[1] == 4
+    service.handle(DigitsStep(2))
+    service.tick()
+    service.handle(DigitsReset())
+    assert _digit_frames(service.tick())[-1].step == 0
+
+
+def test_a_digit_error_is_an_event_and_the_data_space_fit_goes_on(monkeypatch):
+    service = _service(Clock())
+    service.handle(DigitsSettings("digit_from_label", "l2"))
+    service.handle(DigitsRun(True))
+
+    def broken():
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(service.digits.trainer, "step", broken)
+    events = service.tick()
+    assert any(isinstance(e, Problem) and "digit network" in e.message and "out of memory" in e.message
+               for e in events)
+    assert not service.digits.running
+    service.handle(Step(2))
+    frames = [e for e in service.tick() if isinstance(e, Frame)]
+    assert frames[-1].snapshot.step == 2
+    assert np.isfinite(frames[-1].snapshot.estimate.mean).all()
