@@ -68,7 +68,10 @@ def run_app(scene: str | None = None, loss: str | None = None, present: bool = F
     if speed is not None and str(speed).isdigit():
         window.state.set_speed_index(int(speed))  # the pace the user last chose
     app.aboutToQuit.connect(window.fit.close)  # however the app ends, the fit process ends first
-    window.show()
+    if window.fills_the_screen():
+        window.showMaximized()  # the window manager fits its frame (title bar, borders) on the screen too
+    else:
+        window.show()
     if present:
         window.talk_mode.set_talk_mode(True)
     return app.exec()

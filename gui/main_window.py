@@ -158,6 +158,12 @@ class MainWindow(QMainWindow):
         screen = self.screen() or QGuiApplication.primaryScreen()
         return screen.availableGeometry().size()
 
+    def fills_the_screen(self) -> bool:
+        """True when the window is as wide or as tall as the screen's available area: it opens maximized
+        then, since a window of that size would put its title bar's height below the screen."""
+        available = self.available_size()
+        return self.width() >= available.width() or self.height() >= available.height()
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.state.talk:  # a projector of another size: the type keeps its share of the screen

@@ -100,13 +100,20 @@ def test_the_window_opens_inside_a_small_screen():
         "from gui.app import make_window\n"
         "w = make_window(start_fit=False)\n"
         "a = w.available_size()\n"
-        "print(w.width(), w.height(), w.minimumWidth(), w.minimumHeight(), a.width(), a.height())\n"
+        "print(w.width(), w.height(), w.minimumWidth(), w.minimumHeight(), a.width(), a.height(), "
+        "int(w.fills_the_screen()))\n"
     )
     done = _child(code, {"width": 1024, "height": 768})
     assert done.returncode == 0, done.stderr
-    width, height, min_w, min_h, avail_w, avail_h = map(int, done.stdout.split())
+    width, height, min_w, min_h, avail_w, avail_h, fills = map(int, done.stdout.split())
     assert (width, height) == (1024, 768) == (avail_w, avail_h)
     assert min_w <= 1024 and min_h <= 640
+    assert fills  # so it opens maximized: its title bar stays on the screen
+
+
+def test_on_a_large_screen_the_window_opens_as_a_window(make_window):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    assert window.width() < window.available_size().width() and not window.fills_the_screen()
 
 
 @pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
@@ -135,3 +142,17 @@ def test_at_a_device_pixel_ratio_of_two_nothing_is_cut(talk):
     ratio, width, height = lines[0].split()
     assert float(ratio) == 2.0 and int(width) <= 1920 and int(height) <= 1080
     assert [ln for ln in lines if ln.startswith("PROBLEM")] == []
+
+
+@pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_legend_wraps_rather_than_run_off_the_plot(make_window, qtbot, size, talk):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window.resize(*size)
+    if talk:
+        window.talk_mode.set_talk_mode(True, full_screen=False)
+    _settle(qtbot, window)
+    pane = window.pane
+    legend = pane.legend.mapRectToScene(pane.legend.boundingRect())
+    plot = pane.plotItem.vb.mapRectToScene(pane.plotItem.vb.boundingRect())
+    assert legend.right() <= plot.right() + 1, f"{pane.legend_columns()} columns"

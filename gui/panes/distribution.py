@@ -186,6 +186,25 @@ class DistributionPane(pg.PlotWidget):
         self.mode_labels: list[pg.TextItem] = []
         self.legend.addItem(self.fit_dots, "fit")
         self.legend.addItem(self.mode_dots, "modes")
+        self._fit_legend()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802  (Qt's name)
+        super().resizeEvent(event)
+        if getattr(self, "legend", None) is not None:  # pyqtgraph resizes before the plot is built
+            self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """The legend in as many columns as the plot's width holds, down to one a row: never cut off."""
+        room = self.plotItem.vb.width() - 20
+        entries = len(self.legend.items)
+        for columns in range(max(entries, 1), 0, -1):
+            self.legend.setColumnCount(columns)
+            self.legend.updateSize()
+            if self.legend.boundingRect().width() <= room or columns == 1:
+                break
+
+    def legend_columns(self) -> int:
+        return self.legend.columnCount
 
     def _pen(self, colour, width: float, **kwargs):
         return pg.mkPen(colour, width=width * self.line_scale, **kwargs)
