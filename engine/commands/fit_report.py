@@ -96,6 +96,20 @@ def fail(message: str) -> int:
     return 2
 
 
+def write_report(text: str, json_path: Path | None, summary_line: str) -> int:
+    """A command's JSON: to --json FILE (atomically, the one-line summary on stderr) or to stdout.
+    0 when written, 2 (with the message) when the file cannot be."""
+    if not json_path:
+        print(text)
+        return 0
+    try:
+        atomic.write_text(json_path, text + "\n")
+    except OSError as exc:
+        return fail(f"--json: cannot write {json_path}: {exc.strerror}")
+    print(summary_line, file=sys.stderr)
+    return 0
+
+
 def fit_command(scene: str | None, loss: str | None, steps: int, seed: int | None, lr: float | None,
                 json_path: Path | None, images: Path | None, data: Path | None = None, columns: str | None = None,
                 temperature: float | None = None) -> int:
@@ -114,14 +128,6 @@ def fit_command(scene: str | None, loss: str | None, steps: int, seed: int | Non
         report = fit_report(loaded, settings, steps, images=images, temperature=temperature)
     except OSError as exc:
         return fail(f"--images: cannot write to {images}: {exc.strerror}")
-    text = json.dumps(report, indent=1)
-    if json_path:
-        try:
-            atomic.write_text(json_path, text + "\n")
-        except OSError as exc:
-            return fail(f"--json: cannot write {json_path}: {exc.strerror}")
-        print(summary(report), file=sys.stderr)
-    else:
-        print(text)
-    return 1 if report["diverged"] else 0
+    written = write_report(json.dumps(report, indent=1), json_path, summary(report))
+    return written if written else (1 if report["diverged"] else 0)
 

@@ -11,11 +11,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from engine.commands.fit_report import fail
+from engine.commands.fit_report import fail, write_report
 from engine.digits.figures import measure
 from engine.digits.tasks import TASK_IDS, make_task
 from engine.fit.digits import DigitTrainer
-from engine.io import atomic
 from engine.io.pixels import tile
 from engine.io.png import write_png
 from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
@@ -141,13 +140,4 @@ def train_command(task: str, loss: str, steps: int, seed: int, device: str, json
         return 130
     except OSError as exc:
         return fail(f"--images: cannot write to {images}: {exc.strerror}")
-    text = json.dumps(report)
-    if json_path:
-        try:
-            atomic.write_text(json_path, text + "\n")
-        except OSError as exc:
-            return fail(f"--json: cannot write {json_path}: {exc.strerror}")
-        print(summary(report), file=sys.stderr)
-    else:
-        print(text)
-    return 0
+    return write_report(json.dumps(report), json_path, summary(report))

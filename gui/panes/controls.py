@@ -35,6 +35,19 @@ def _speed_text(speed: float) -> str:
     return f"{speed:g}×"
 
 
+def run_step_reset(run_tip: str, step_tip: str, reset_tip: str) -> tuple[QHBoxLayout, QPushButton, QPushButton,
+                                                                        QPushButton]:
+    """A row of Run (checkable), Step and Reset, with their tooltips; the keys stay the window's."""
+    row = QHBoxLayout()
+    run, step, reset = QPushButton("Run"), QPushButton("Step"), QPushButton("Reset")
+    run.setCheckable(True)
+    for button, tip in ((run, run_tip), (step, step_tip), (reset, reset_tip)):
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space, S and R belong to the window's shortcuts
+        row.addWidget(button)
+    return row, run, step, reset
+
+
 class ControlPanel(QWidget):
     """Writes the user's choices to AppState; `sync()` shows the state with signals blocked."""
 
@@ -76,17 +89,8 @@ class ControlPanel(QWidget):
         run = QGroupBox("Fit")
         run_layout = QVBoxLayout(run)
         run_layout.setSpacing(4)
-        buttons = QHBoxLayout()
-        self.run_button = QPushButton("Run")
-        self.run_button.setCheckable(True)
-        self.run_button.setToolTip("Start or pause the fit (Space)")
-        self.step_button = QPushButton("Step")
-        self.step_button.setToolTip("One optimiser step (S)")
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip("Back to step 0 (R)")
-        for b in (self.run_button, self.step_button, self.reset_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space, S and R belong to the window's shortcuts
-            buttons.addWidget(b)
+        buttons, self.run_button, self.step_button, self.reset_button = run_step_reset(
+            "Start or pause the fit (Space)", "One optimiser step (S)", "Back to step 0 (R)")
         run_layout.addLayout(buttons)
         speed_row = QHBoxLayout()
         self.speed = QSlider(Qt.Orientation.Horizontal)

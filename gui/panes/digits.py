@@ -11,14 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from engine.digits.figures import Figures, measure
 from engine.digits.snapshot import DigitSnapshot
 from engine.digits.tasks import TASK_IDS, Task, make_task
 from engine.io.pixels import tile
 from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
+from gui.panes.controls import run_step_reset
 from gui.panes.tiles import heading, to_pixmap
 from gui.support import palette
 from gui.support.throttle import Throttle
@@ -164,17 +165,9 @@ class DigitsPane(QWidget):
         self.explanation.setWordWrap(True)
         layout.addWidget(self.explanation)
 
-        buttons = QHBoxLayout()
-        self.run_button = QPushButton("Run")
-        self.run_button.setCheckable(True)
-        self.run_button.setToolTip("Train the network, or pause it (Space while this view is shown)")
-        self.step_button = QPushButton("Step")
-        self.step_button.setToolTip("One training step (S)")
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip("A fresh network from its seed, at step 0 (R)")
-        for b in (self.run_button, self.step_button, self.reset_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space, S and R belong to the window's shortcuts
-            buttons.addWidget(b)
+        buttons, self.run_button, self.step_button, self.reset_button = run_step_reset(
+            "Train the network, or pause it (Space while this view is shown)", "One training step (S)",
+            "A fresh network from its seed, at step 0 (R)")
         self.weight_label = QLabel("adversarial weight")
         self.weight = QDoubleSpinBox()
         self.weight.setRange(0.0, 1.0)
