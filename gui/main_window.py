@@ -174,13 +174,22 @@ class MainWindow(QMainWindow):
         side, views = column_widths(self.width(), self.state.talk, self.state.type_scale)
         # Never narrower than what it holds (the readouts' numbers in talk mode's type).
         side = max(side, self.side.widget().minimumSizeHint().width())
+        # In a talk, the real-images view has its own step and figures, and the data-space fit waits:
+        # its readouts give their width to the view.
+        digits_talk = self.state.talk and self.showing_digits()
+        self.side.setVisible(not digits_talk)
+        if digits_talk:
+            side = 0
         if self.state.talk:  # the distribution pane keeps its share of the screen, a tour caption or not
-            height = self.height() - self.statusBar().sizeHint().height() - self.headline.sizeHint().height()
+            height = self.height() - self.statusBar().sizeHint().height() - self.headline.heightForWidth(self.width())
             if self.caption.isVisibleTo(self):
                 height -= self.caption.heightForWidth(self.width())
             wanted = TALK_PANE_SHARE * self.width() * self.height() / max(height, 1)
-            views = max(min(views, round(self.width() - side - wanted - 8)), COLUMNS[True][1][1])
-        self.side.setFixedWidth(side)
+            room = round(self.width() - side - wanted - 8)
+            # the real-images view's rows and table need width more than the pictures do: all there is
+            views = max(room if self.showing_digits() else min(views, room), COLUMNS[True][1][1])
+        if side:
+            self.side.setFixedWidth(side)
         self.views.setFixedWidth(views)
 
     # -- menus and keys ---------------------------------------------------------------------------
@@ -300,6 +309,8 @@ class MainWindow(QMainWindow):
     def _on_views_current_changed(self, _index: int) -> None:
         if self.showing_digits():
             self.digits.activate()
+        if self.state.talk:
+            self._fit_columns()
 
     @Slot(object)
     def _on_tour_step_shown(self, step) -> None:

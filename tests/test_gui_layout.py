@@ -156,3 +156,23 @@ def test_the_legend_wraps_rather_than_run_off_the_plot(make_window, qtbot, size,
     legend = pane.legend.mapRectToScene(pane.legend.boundingRect())
     plot = pane.plotItem.vb.mapRectToScene(pane.plotItem.vb.boundingRect())
     assert legend.right() <= plot.right() + 1, f"{pane.legend_columns()} columns"
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_real_images_view_in_talk_mode_has_room_and_never_scrolls_sideways(make_window, qtbot, size):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window.resize(*size)
+    window.talk_mode.set_talk_mode(True, full_screen=False)
+    _settle(qtbot, window)
+    pictures_width = window.views.width()
+    window.views.setCurrentWidget(window.digits_pane)
+    _settle(qtbot, window)
+    assert window.views.width() >= pictures_width  # all the width the distribution pane's share leaves
+    pane = window.digits_pane
+    assert not pane.rows_area.horizontalScrollBar().isVisible()
+    assert "a real one" in pane.headers[3].text()
+    share = window.pane.width() * window.pane.height() / (window.width() * window.height())
+    assert share >= 0.45
+    window.talk_mode.set_talk_mode(False, full_screen=False)
+    _settle(qtbot, window)
+    assert "real examples" in pane.headers[3].text() and pane.explanation.isVisible()

@@ -25,6 +25,7 @@ from gui.support import palette
 from gui.support.throttle import Throttle
 
 DRAW_INTERVAL = 1 / 12  # seconds between redraws while the network trains
+EXAMPLES = 3  # real digits beside each answer (one in talk mode)
 PICTURE_SCALE = 1.6  # 28 pixels drawn this many times larger (talk mode: more)
 OUTPUT_COLUMNS = 4  # the network's samples or hypotheses, this many a row
 GIVEN = np.array([0.34, 0.71, 0.91])  # the given top half is drawn in the data's sky blue: the network drew the rest
@@ -129,6 +130,7 @@ class DigitsPane(QWidget):
         self.state = state
         self.controller = controller
         self.scale = PICTURE_SCALE
+        self.example_count = EXAMPLES
         self.task: Task | None = None
         self.snapshot: DigitSnapshot | None = None
         self._throttle = Throttle(DRAW_INTERVAL, self._draw_snapshot, self)
@@ -276,8 +278,11 @@ class DigitsPane(QWidget):
 
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
-        self.scale = PICTURE_SCALE * (1.5 if on else 1.0)
+        self.scale = PICTURE_SCALE * (1.25 if on else 1.0)
+        self.example_count = 1 if on else EXAMPLES  # talk mode: fewer real digits, larger, and no scrolling
         self.curve.setPen(pg.mkPen(palette.ESTIMATE, width=2 * self.state.line_scale))
+        for said in (self.explanation, self.curve_plot):  # a talk's room goes to the pictures and the table
+            said.setVisible(not on)
         if self.task is not None:
             self._build_rows(self.task)
 
@@ -318,15 +323,17 @@ class DigitsPane(QWidget):
                 self.inputs[i].setToolTip(f"The top half of held-out digit {task.input_ids[i]} (a "
                                           f"{task.input_labels[i]}); the network draws the bottom half")
             answer_figures = measure(task, i, answers[i : i + 1])[0]
-            example_figures = measure(task, i, task.examples[i])
+            shown_examples = task.examples[i][: self.example_count]
+            example_figures = measure(task, i, shown_examples)
             self._static.append((answer_figures, example_figures))
             self.answers[i].show_image(colour(answers[i], task.rows), self.scale, answer_figures)
-            self.examples[i].show_image(mosaic(task.examples[i], task.rows, 3), self.scale,
+            self.examples[i].show_image(mosaic(shown_examples, task.rows, self.example_count), self.scale,
                                         Figures.average(example_figures))
             self.outputs[i].show_image(np.full((28, 28, 3), 0.12, np.float32), self.scale, None)
         self.summary.show_column(1, Figures.average([a for a, _ in self._static]))
         self.summary.show_column(2, Figures.average([e for _, ex in self._static for e in ex]))
         self.headers[0].setText("input" if task.rows == 0 else "the given top")
+        self.headers[3].setText("real examples" if self.example_count > 1 else "a real one")
         if self.snapshot is not None and self.snapshot.task == task.id:
             self._draw_snapshot()
 
