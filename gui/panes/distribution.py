@@ -109,6 +109,7 @@ class DistributionPane(pg.PlotWidget):
         """Make every item for the scene's dimension (once per scene, then only setData)."""
         self.plotItem.clear()
         self.legend.clear()
+        self._labelled_lines: list[tuple[pg.InfiniteLine, float]] = []  # (line, its label's height)
         self._handles = []
         self.selected = -1
         dim = self.state.dim
@@ -202,6 +203,9 @@ class DistributionPane(pg.PlotWidget):
             self.legend.updateSize()
             if self.legend.boundingRect().width() <= room or columns == 1:
                 break
+        rows = -(-entries // self.legend.columnCount)
+        for line, at in getattr(self, "_labelled_lines", ()):  # the lines' labels stay below a wrapped legend
+            line.label.setPosition(at - 0.09 * (rows - 1))
 
     def legend_columns(self) -> int:
         return self.legend.columnCount
@@ -236,6 +240,7 @@ class DistributionPane(pg.PlotWidget):
         line.label.setFont(self._label_font())
         line.setZValue(5)
         self.addItem(line)
+        self._labelled_lines.append((line, at))
         return line
 
     def _ghost_dot(self, colour: str, symbol: str, text: str,
