@@ -426,6 +426,7 @@ class MainWindow(QMainWindow):
 
     def flush(self) -> None:
         """Draw what the throttled panes hold back, now (export draws frame by frame)."""
+        self.pane.flush()
         self.readouts.flush()
         self.image_pane.flush()
         self.answer_marker.flush()

@@ -24,3 +24,35 @@ def test_opening_the_window_does_not_import_torch():
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_pictures_and_the_mean_follow_the_first_paint(qtbot):
+    """Decoding the pictures and placing the mean and median lines are not on the way to the first frame:
+    the window paints without them, and they follow a moment later."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from fakes import FakeFitProcess
+    from gui.app import make_window
+
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    qtbot.addWidget(window)
+    seen = {}
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint and not seen:
+                seen["pictures"] = window.image_pane.data_board is not None
+                seen["mean"] = window.pane.mean_line.value()
+            return False
+
+    probe = FirstPaint()
+    window.pane.viewport().installEventFilter(probe)
+    window.show()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen["pictures"] is False
+    qtbot.waitUntil(lambda: window.image_pane.data_board is not None, timeout=2000)
+    mean = float(window.state.samples.mean())
+    qtbot.waitUntil(lambda: abs(window.pane.mean_line.value() - mean) < 1e-6, timeout=2000)
+    assert abs(seen["mean"] - mean) > 1e-6  # the line was not yet where the mean is at the first paint
+    window.pane.viewport().removeEventFilter(probe)
+    window.close()

@@ -21,6 +21,7 @@ from engine.model.theory import markers
 from gui.panes.handles import ComponentHandle
 from gui.state import AppState
 from gui.support import palette
+from gui.support.first_paint import after_first_paint
 
 GRID_POINTS = 600
 HEADROOM = 1.5  # the 1-D view's height over the highest peak: room for the legend and labels
@@ -86,6 +87,8 @@ class DistributionPane(pg.PlotWidget):
                                               brush=pg.mkBrush(palette.qcolor(palette.PANEL, 200)))
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.setToolTip("")
+        self._ghosts_scheduled_once = False
+        self._first_ghosts = None
         self.rebuild()
         state.dataChanged.connect(self._on_state_data_changed)
         state.sceneReplaced.connect(self.rebuild)
@@ -130,7 +133,11 @@ class DistributionPane(pg.PlotWidget):
         self._fit_view()
         self.refresh_data(True, ghosts=False)
         # The mean, median and modes follow right after the first paint, which need not wait for them.
-        QTimer.singleShot(0, self._refresh_ghosts)
+        if self._ghosts_scheduled_once:
+            QTimer.singleShot(0, self._refresh_ghosts)
+        else:
+            self._ghosts_scheduled_once = True  # a later rebuild is not on the way to the first frame
+            self._first_ghosts = after_first_paint(self, self._refresh_ghosts)
         self.rebuilt.emit()
 
     def _build_1d(self) -> None:
@@ -188,6 +195,11 @@ class DistributionPane(pg.PlotWidget):
         self.legend.addItem(self.fit_dots, "fit")
         self.legend.addItem(self.mode_dots, "modes")
         self._fit_legend()
+
+    def flush(self) -> None:
+        """Draw the mean, median and modes now if they still wait for the first paint (an export)."""
+        if self._first_ghosts is not None:
+            self._first_ghosts.run_now()
 
     def resizeEvent(self, event) -> None:  # noqa: N802  (Qt's name)
         super().resizeEvent(event)

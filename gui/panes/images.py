@@ -20,6 +20,7 @@ from gui.panes.tiles import (MOSAIC_SPACING, PICTURE, TILE_MARGIN, ImageTile, Mo
                              heading)
 from gui.state import AppState
 from gui.support import palette
+from gui.support.first_paint import after_first_paint
 from gui.support.throttle import Throttle
 
 FIT_INTERVAL = 1 / 15  # seconds between redraws of the fit's pictures: smooth enough, a fraction of the cost
@@ -177,7 +178,7 @@ class ImagePane(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         # Decoding waits until the window has painted once: it is not on the way to the first frame.
-        QTimer.singleShot(0, self._first_refresh)
+        self._first_paint = after_first_paint(self, self._first_refresh)
         state.dataChanged.connect(self.refresh_data)
         state.sceneReplaced.connect(self.rebuild)
         state.talkChanged.connect(self._on_state_talk_changed)
@@ -198,7 +199,9 @@ class ImagePane(QScrollArea):
         return 1.0 + PANE_TYPE_SHARE * (self.state.type_scale - 1.0)
 
     def flush(self) -> None:
-        """Show the newest snapshot now rather than when the throttle allows."""
+        """Show the newest snapshot now rather than when the throttle allows (and the pictures, if the
+        first paint has not yet happened: an export draws before the window ever shows)."""
+        self._first_paint.run_now()
         self._fit_throttle.flush()
 
     def set_scale(self, scale: float) -> None:
