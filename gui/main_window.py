@@ -43,7 +43,7 @@ MINIMUM = QSize(1024, 640)  # a 1024x768 projector less a task bar; smaller scre
 COLUMNS = {False: ((0.22, 280, 340), (0.31, 260, 640)), True: ((0.15, 130, 900), (0.30, 220, 1200))}
 
 
-TALK_PANE_SHARE = 0.455  # in talk mode the distribution pane has at least this share of the window
+TALK_PANE_SHARE = 0.46  # in talk mode the distribution pane has at least this share of the window
 
 
 def column_widths(width: int, talk: bool, type_scale: float) -> tuple[int, int]:
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(8, 4, 8, 4)
         side_layout.addWidget(self.controls)
-        side_layout.addWidget(self.why_panel)
+        self.controls.add_fit_row(self.why_panel)
         side_layout.addWidget(self.readouts, 1)
         self.key_hints = QLabel(KEY_HINTS.replace("  ·  ", "\n"))
         self.key_hints.setObjectName("keyHints")
@@ -142,16 +142,37 @@ class MainWindow(QMainWindow):
         row.setSpacing(4)
         row.addLayout(centre, 1)
         row.addWidget(self.views)
-        row.addWidget(self.side)
+        # At the desk the headline and a tour's caption go over the plot and the pictures, so that the side
+        # panel keeps the window's whole height, which its controls need on a 720-line projector; in talk mode
+        # (readouts only) they span the window, so that a caption takes fewer lines from the plot.
+        self._left = QVBoxLayout()
+        self._left.setContentsMargins(0, 0, 0, 0)
+        self._left.setSpacing(0)
+        self._left.addLayout(row, 1)
+        columns = QHBoxLayout()
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.setSpacing(4)
+        columns.addLayout(self._left, 1)
+        columns.addWidget(self.side)
+        self._top = QVBoxLayout()
+        self._top.setContentsMargins(0, 0, 0, 0)
+        self._top.setSpacing(0)
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.setSpacing(0)
-        body_layout.addWidget(self.headline)
-        body_layout.addWidget(self.caption)
-        body_layout.addLayout(row, 1)
+        body_layout.addLayout(self._top)
+        body_layout.addLayout(columns, 1)
+        self._place_titles(talk=False)
         self.setCentralWidget(body)
         self.setStyleSheet(palette.STYLE_SHEET)
+
+    def _place_titles(self, talk: bool) -> None:
+        """The headline and the caption over the whole window (talk mode) or over the plot and pictures."""
+        there, here = (self._left, self._top) if talk else (self._top, self._left)
+        for i, label in enumerate((self.headline, self.caption)):
+            there.removeWidget(label)
+            here.insertWidget(i, label)
 
     def available_size(self) -> QSize:
         """The available area of the screen the window is on (or will open on)."""
@@ -181,9 +202,10 @@ class MainWindow(QMainWindow):
         if digits_talk:
             side = 0
         if self.state.talk:  # the distribution pane keeps its share of the screen, a tour caption or not
-            height = self.height() - self.statusBar().sizeHint().height() - self.headline.heightForWidth(self.width())
+            left = self.width()  # talk mode: the titles span the window
+            height = self.height() - self.statusBar().sizeHint().height() - self.headline.heightForWidth(left)
             if self.caption.isVisibleTo(self):
-                height -= self.caption.heightForWidth(self.width())
+                height -= self.caption.heightForWidth(left)
             wanted = TALK_PANE_SHARE * self.width() * self.height() / max(height, 1)
             room = round(self.width() - side - wanted - 8)
             # the real-images view's rows and table need width more than the pictures do: all there is
@@ -191,6 +213,16 @@ class MainWindow(QMainWindow):
         if side:
             self.side.setFixedWidth(side)
         self.views.setFixedWidth(views)
+        if self.state.talk:
+            self._fit_key_hints()
+
+    def _fit_key_hints(self) -> None:
+        """Talk mode's list of keys, under the readouts when the side panel has the height for it (a tour
+        caption takes some): never a scroll bar, never a list cut off."""
+        margins = self.side.widget().layout().contentsMargins()
+        need = (self.readouts.minimumSizeHint().height() + self.key_hints.sizeHint().height()
+                + self.side.widget().layout().spacing() + margins.top() + margins.bottom())
+        self.key_hints.setVisible(need <= self.side.viewport().height())
 
     # -- menus and keys ---------------------------------------------------------------------------
     def _action(self, menu, text: str, key, slot, tip: str = "") -> QAction:
@@ -324,6 +356,7 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
         self.talk_action.setChecked(on)
+        self._place_titles(on)
         self.setStyleSheet(palette.style_sheet(self.state.type_scale))
         self.menuBar().setVisible(not on)
         self.controls.setVisible(not on)
@@ -336,6 +369,7 @@ class MainWindow(QMainWindow):
         self.caption.setText(caption)
         self.caption.setVisible(bool(caption))
         self._fit_columns()
+        QTimer.singleShot(0, self._fit_columns)  # again once the caption has taken its height
 
     @Slot(str)
     def _on_sessions_path_changed(self, path: str) -> None:
@@ -346,6 +380,8 @@ class MainWindow(QMainWindow):
         info = loss_info(self.state.settings.loss)
         self.headline.setText(f"<b>{self.state.scene.name}</b> &nbsp;·&nbsp; {info.title} "
                               f"<span style='color:{palette.MUTED}'>ends at {info.ends_at_in(self.state.dim)}</span>")
+        if self.state.talk:  # a headline of two lines takes height from the distribution pane: re-share
+            QTimer.singleShot(0, self._fit_columns)
 
     def _make_own_data(self) -> None:
         """Your own points: importing (the menu, a dropped file) and painting, with the data bar's tools."""

@@ -176,3 +176,51 @@ def test_the_real_images_view_in_talk_mode_has_room_and_never_scrolls_sideways(m
     window.talk_mode.set_talk_mode(False, full_screen=False)
     _settle(qtbot, window)
     assert "real examples" in pane.headers[3].text() and pane.explanation.isVisible()
+
+
+# A maximized window under a window manager's title bar: a 1280x720 projector leaves 1280x701 (openbox),
+# a 1024x768 one with a task bar less still.
+MAXIMIZED = [(1280, 690), (1024, 700)]
+
+
+@pytest.mark.parametrize("size", MAXIMIZED, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_maximized_window_under_a_title_bar_holds_every_control(make_window, qtbot, snapshots, size):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window.resize(*size)
+    for (scene_id, loss), snap in snapshots.items():
+        if window.state.scene_id != scene_id:
+            window.state.load_bundled(scene_id)
+        window.state.set_loss(loss)
+        window.fit.show(snap)
+        _settle(qtbot, window)
+        assert layout_problems(window, talk=False) == [], f"{scene_id}, {loss}"
+
+
+@pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
+def test_a_tour_caption_at_1280x720_cuts_nothing(make_window, qtbot, snapshots, talk):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window.resize(1280, 690 if not talk else 720)
+    if talk:
+        window.talk_mode.set_talk_mode(True, full_screen=False)
+    window.tour.go_to(0)
+    window.state.set_loss("gaussian_nll")  # a distribution: the readouts' coverage rows too
+    window.fit.show(_snapshot("sedan_or_suv", "gaussian_nll"))
+    _settle(qtbot, window)
+    assert window.caption.isVisible()
+    assert layout_problems(window, talk) == []
+
+
+def test_talk_mode_type_is_larger_and_stays_so_through_a_tour_caption(make_window, qtbot):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window.resize(1280, 720)
+    desk = window.readouts.step.font().pointSizeF()
+    window.talk_mode.set_talk_mode(True, full_screen=False)
+    _settle(qtbot, window)
+    talk = window.readouts.step.font().pointSizeF()
+    assert talk >= 1.3 * desk
+    window.tour.go_to(1)
+    _settle(qtbot, window)
+    assert window.readouts.step.font().pointSizeF() == talk and window.headline.font().pointSizeF() > 0
+    window.talk_mode.set_talk_mode(False, full_screen=False)
+    _settle(qtbot, window)
+    assert window.readouts.step.font().pointSizeF() == desk

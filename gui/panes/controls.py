@@ -103,6 +103,7 @@ class ControlPanel(QWidget):
         speed_row.addWidget(self.speed, 1)
         speed_row.addWidget(self.speed_label)
         run_layout.addLayout(speed_row)
+        self._fit_layout = run_layout
         layout.addWidget(run)
 
         # hyper-parameters
@@ -160,6 +161,11 @@ class ControlPanel(QWidget):
 
     def _on_loss_box_changed(self, index: int) -> None:
         self.state.set_loss(self.loss_box.itemData(index))
+
+    def add_fit_row(self, row) -> None:
+        """A row under the fit's buttons and speed (the why's toggles): one group less in the side panel,
+        whose height a 720-line projector has little of."""
+        self._fit_layout.addWidget(row)
 
     def select_scene(self, scene_id: str | None) -> None:
         """Show which bundled scene is loaded (none for a file or an edited scene)."""

@@ -1,4 +1,4 @@
-"""The why's controls in the side panel: the loss landscape and the tug of war on or off, and the
+"""The why's controls in the side panel (a row of the fit's group): the loss landscape and the tug of war on or off, and the
 decoding dial (what a model that gives a distribution answers with, and the annealed mean's temperature).
 They write AppState.why; `sync()` shows it with signals blocked. Each has a key (see the tooltips), so
 talk mode, which hides this panel, keeps them."""
@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QSlider, QStyle,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QStyle,
                                QStyleOptionSlider, QWidget)
 
 from engine.model.answers import ANSWERS, LOWEST_T, ZHANG_T, Decoding
@@ -53,13 +53,15 @@ class MarkedSlider(QSlider):
         painter.end()
 
 
-class WhyPanel(QGroupBox):
-    """Writes what the user turns on, off or round to AppState.why; nothing else."""
+class WhyPanel(QWidget):
+    """Writes what the user turns on, off or round to AppState.why; nothing else. One row, under the fit's
+    buttons in the side panel."""
 
     def __init__(self, state: AppState, parent=None) -> None:
-        super().__init__("Why", parent)
+        super().__init__(parent)
         self.state = state
         grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
         self.landscape = QCheckBox("Landscape")
         self.landscape.setToolTip("The loss landscape: the expected loss over the samples at every possible "
                                   "prediction, under the data (1-D) or beneath the samples (2-D), with its "
