@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFrame, QGroupBox, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
                                QVBoxLayout, QWidget)
@@ -52,6 +52,20 @@ def column_widths(width: int, talk: bool, type_scale: float) -> tuple[int, int]:
     side = round(min(max(side_share * width, side_low * type_scale if talk else side_low), side_high))
     views = round(min(max(views_share * width, views_low), views_high))
     return side, views
+
+
+class _LayoutWatch(QObject):
+    """Calls back when a widget's layout asks to be redone (its contents' sizes changed)."""
+
+    def __init__(self, widget: QWidget, callback) -> None:
+        super().__init__(widget)
+        self.callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802  (Qt's name)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.callback()
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -118,6 +132,9 @@ class MainWindow(QMainWindow):
         self.side.setWidgetResizable(True)
         self.side.setFrameShape(QFrame.Shape.NoFrame)
         self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Whatever changes what the side panel holds (talk mode's one-column readouts, hidden controls) lays
+        # the columns out again, once it has laid itself out.
+        self._side_watch = _LayoutWatch(side, lambda: QTimer.singleShot(0, self._fit_columns))
         self.headline = QLabel()
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)
