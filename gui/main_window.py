@@ -378,8 +378,7 @@ class MainWindow(QMainWindow):
         self.menuBar().setVisible(not on)
         self.controls.setVisible(not on)
         self.key_hints.setVisible(on)
-        self._fit_columns()
-        QTimer.singleShot(0, self._fit_columns)  # again once the side panel has laid out its new contents
+        self._fit_columns()  # and again when the side panel has laid out its new contents (its watch)
 
     @Slot(str)
     def _on_tour_caption_changed(self, caption: str) -> None:

@@ -44,6 +44,17 @@ def snapshots():
             (("sedan_or_suv", "l2"), ("sedan_or_suv", "adversarial"), ("three_modes", "mixture_nll"))}
 
 
+def _show_each(window, qtbot, snapshots):
+    """Each scene and loss of `snapshots` in the window, with its snapshot drawn and settled."""
+    for (scene_id, loss), snap in snapshots.items():
+        if window.state.scene_id != scene_id:
+            window.state.load_bundled(scene_id)
+        window.state.set_loss(loss)
+        window.fit.show(snap)
+        _settle(qtbot, window)
+        yield scene_id, loss
+
+
 def _settle(qtbot, window) -> None:
     for _ in range(3):
         QApplication.processEvents()
@@ -59,12 +70,7 @@ def test_the_window_is_legible_and_unclipped(make_window, qtbot, snapshots, size
     window.resize(*size)
     if talk:
         window.talk_mode.set_talk_mode(True, full_screen=False)
-    for (scene_id, loss), snap in snapshots.items():
-        if window.state.scene_id != scene_id:
-            window.state.load_bundled(scene_id)
-        window.state.set_loss(loss)
-        window.fit.show(snap)
-        _settle(qtbot, window)
+    for scene_id, loss in _show_each(window, qtbot, snapshots):
         assert (window.width(), window.height()) == size
         assert layout_problems(window, talk) == [], f"{scene_id}, {loss}"
 
@@ -187,12 +193,7 @@ MAXIMIZED = [(1280, 690), (1024, 700)]
 def test_a_maximized_window_under_a_title_bar_holds_every_control(make_window, qtbot, snapshots, size):
     window = make_window(start_fit=False, fit_process=FakeFitProcess())
     window.resize(*size)
-    for (scene_id, loss), snap in snapshots.items():
-        if window.state.scene_id != scene_id:
-            window.state.load_bundled(scene_id)
-        window.state.set_loss(loss)
-        window.fit.show(snap)
-        _settle(qtbot, window)
+    for scene_id, loss in _show_each(window, qtbot, snapshots):
         assert layout_problems(window, talk=False) == [], f"{scene_id}, {loss}"
 
 

@@ -48,6 +48,15 @@ def run_step_reset(run_tip: str, step_tip: str, reset_tip: str) -> tuple[QHBoxLa
     return row, run, step, reset
 
 
+def show_running(run: QPushButton, step: QPushButton, running: bool) -> None:
+    """Run reads Pause while running (its toggle not echoed back), and Step waits until it pauses."""
+    blocked = run.blockSignals(True)
+    run.setChecked(running)
+    run.setText("Pause" if running else "Run")
+    run.blockSignals(blocked)
+    step.setEnabled(not running)
+
+
 class ControlPanel(QWidget):
     """Writes the user's choices to AppState; `sync()` shows the state with signals blocked."""
 
@@ -176,11 +185,7 @@ class ControlPanel(QWidget):
 
     @Slot(bool)
     def set_running(self, running: bool) -> None:
-        blocked = self.run_button.blockSignals(True)
-        self.run_button.setChecked(running)
-        self.run_button.setText("Pause" if running else "Run")
-        self.run_button.blockSignals(blocked)
-        self.step_button.setEnabled(not running)
+        show_running(self.run_button, self.step_button, running)
 
     @Slot()
     def sync(self) -> None:

@@ -19,7 +19,7 @@ from engine.digits.snapshot import DigitSnapshot
 from engine.digits.tasks import TASK_IDS, Task, make_task
 from engine.io.pixels import tile
 from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
-from gui.panes.controls import run_step_reset
+from gui.panes.controls import run_step_reset, show_running
 from gui.panes.tiles import heading, to_pixmap
 from gui.support import palette
 from gui.support.throttle import Throttle
@@ -263,11 +263,7 @@ class DigitsPane(QWidget):
 
     @Slot(bool)
     def set_running(self, running: bool) -> None:
-        blocked = self.run_button.blockSignals(True)
-        self.run_button.setChecked(running)
-        self.run_button.setText("Pause" if running else "Run")
-        self.run_button.blockSignals(blocked)
-        self.step_button.setEnabled(not running)
+        show_running(self.run_button, self.step_button, running)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -87,8 +87,7 @@ class DistributionPane(pg.PlotWidget):
                                               brush=pg.mkBrush(palette.qcolor(palette.PANEL, 200)))
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.setToolTip("")
-        self._ghosts_scheduled_once = False
-        self._first_ghosts = None
+        self._first_ghosts = None  # the mean, median and modes waiting for the first paint
         self.rebuild()
         state.dataChanged.connect(self._on_state_data_changed)
         state.sceneReplaced.connect(self.rebuild)
@@ -133,11 +132,10 @@ class DistributionPane(pg.PlotWidget):
         self._fit_view()
         self.refresh_data(True, ghosts=False)
         # The mean, median and modes follow right after the first paint, which need not wait for them.
-        if self._ghosts_scheduled_once:
-            QTimer.singleShot(0, self._refresh_ghosts)
-        else:
-            self._ghosts_scheduled_once = True  # a later rebuild is not on the way to the first frame
+        if self._first_ghosts is None:
             self._first_ghosts = after_first_paint(self, self._refresh_ghosts)
+        else:  # a later rebuild is not on the way to the first frame
+            QTimer.singleShot(0, self._refresh_ghosts)
         self.rebuilt.emit()
 
     def _build_1d(self) -> None:
