@@ -130,6 +130,7 @@ def test_a_bundled_data_scene_refers_to_its_file_by_checksum():
     ({"values": [1.0]}, "expected at least 2 points"),
     ({"values": [1.0, 2.0], "use": "both"}, "points.use"),
     ({"values": [1.0, 2.0], "colour": 1}, "points.colour: unknown key"),
+    ({"values": [1.0, 2.0], "\n": 1}, r'^points\."\\n": unknown key'),  # one line, even for a newline key
     ({"file": "nothing.csv"}, "BlurLab ships no data file 'nothing.csv'"),
     ({"values": [1.0, 2.0], "span": [[3.0, 1.0]]}, r"points.span\[0\]: expected low below high"),
 ])

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from engine.io.table import MIN_ROWS, Table, read_table
-from engine.io.values import InvalidValue, describe, number
+from engine.io.values import InvalidValue, describe, key_text, number
 from engine.maths.gmm import fit_gaussian_mixture
 from engine.maths.kde import Kde
 from engine.model.mixture import Component, Mixture
@@ -208,7 +208,7 @@ def parse_points(data: Any, dim: int) -> PointSet:
     known = {"values", "file", "columns", "sha256", "axes", "origin", "span", "use"}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise InvalidValue(f"points.{unknown[0]}: unknown key; the keys are {', '.join(sorted(known))}")
+        raise InvalidValue(f"points.{key_text(unknown[0])}: unknown key; the keys are {', '.join(sorted(known))}")
     use = data.get("use", "points")
     if use not in USES:
         raise InvalidValue(f"points.use: expected \"points\" or \"mixture\", got {describe(use)}")
