@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from PySide6.QtCore import Qt
 
@@ -39,15 +41,27 @@ def test_the_pane_shows_modes_strips_prediction_and_samples(make_window, qtbot):
     assert "sharpness" in pane.estimate_tile.caption.text()
 
 
-def test_dragging_a_component_changes_its_mode_image(make_window, qtbot):
+def test_dragging_a_component_changes_its_mode_image_decoded_beside_the_window(make_window, qtbot, monkeypatch):
+    import engine.images.board as board
+
+    decoded_on = []
+    decode = board.decode
+    def watched(*args, **kwargs):
+        decoded_on.append(threading.current_thread())
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(board, "decode", watched)
     window = make_window()
     pane = window.pane
+    qtbot.waitUntil(lambda: window.image_pane.data_board is not None, timeout=5000)
     before = window.image_pane.modes_row.tiles[1].shown.image.copy()
     handle = next(h for h in pane.handles() if h.index == 1 and h.role == "peak")
     x0, y0 = handle.pos().x(), handle.pos().y()
     drag(pane, point(pane, x0, y0), point(pane, x0 - 2.0, y0))  # the SUV becomes a crossover
-    after = window.image_pane.modes_row.tiles[1].shown.image
-    assert np.abs(after - before).mean() > 0.01
+    changed = lambda: np.abs(window.image_pane.modes_row.tiles[1].shown.image - before).mean() > 0.01  # noqa: E731
+    qtbot.waitUntil(changed, timeout=5000)
+    # the window's own thread decoded nothing: it went on drawing while the pictures were made
+    assert decoded_on and threading.main_thread() not in decoded_on
 
 
 def test_l2_turns_the_grey_pixel_answer_into_a_blurry_average(make_window, qtbot):

@@ -1,7 +1,8 @@
 """The image pane: what the data space looks like decoded, and what each loss's answer looks like.
 
 It follows the AppState itself (data, scene, talk mode) and draws each snapshot it is shown,
-with the loss's pixel-space answer that travels inside the snapshot.
+with the loss's pixel-space answer that travels inside the snapshot. The pictures are decoded and
+measured on a thread beside the window's (gui.support.background); the window's thread only shows them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from gui.panes.tiles import (MOSAIC_SPACING, PICTURE, TILE_MARGIN, ImageTile, Mo
                              heading)
 from gui.state import AppState
 from gui.support import palette
+from gui.support.background import Background
 from gui.support.first_paint import after_first_paint
 from gui.support.throttle import Throttle
 
@@ -115,7 +117,9 @@ class ImagePane(QScrollArea):
         self.fit_board: FitBoard | None = None
         self._snapshot: Snapshot | None = None
         self._fit_signature: tuple | None = None
-        self._fit_data_board: DataBoard | None = None
+        self.background = Background(self, "blurlab-pictures")
+        self._pair: tuple[int, int] | None = None  # the two modes the strip joins, as last chosen
+        self._drops = self._fresh = 0  # data changes that ended (a drop, a new scene), and those decoded
         self._fit_throttle = Throttle(FIT_INTERVAL, self._draw_fit, self)
         self._drag_throttle = Throttle(DRAG_INTERVAL, self._draw_data_moving, self)
 
@@ -202,7 +206,10 @@ class ImagePane(QScrollArea):
         """Show the newest snapshot now rather than when the throttle allows (and the pictures, if the
         first paint has not yet happened: an export draws before the window ever shows)."""
         self._first_paint.run_now()
+        self._drag_throttle.flush()
+        self.background.drain()  # the data's pictures, which the fit's figures are measured against
         self._fit_throttle.flush()
+        self.background.drain()
 
     def set_scale(self, scale: float) -> None:
         """Talk mode's larger type: larger pictures, as many as fit (once the new type is in place)."""
@@ -290,6 +297,7 @@ class ImagePane(QScrollArea):
     def rebuild(self) -> None:
         """A new scene: maybe a new decoder."""
         self.maker = ImageBoardMaker(self.state.scene.decoder, self.state.scene.span)
+        self._pair = None
         self.refresh_data(True)
 
     @Slot(bool)
@@ -304,13 +312,34 @@ class ImagePane(QScrollArea):
     def _draw_data_moving(self) -> None:
         self._draw_data(False)
 
-    def _draw_data(self, finished: bool) -> None:
+    def _draw_data(self, finished: bool, pair: tuple[int, int] | None = None) -> None:
+        """Decode the data's pictures on the thread (the data images themselves, which the figures compare
+        against, only once a change has ended: not mid-drag)."""
         if not len(self.state.samples):
             return  # a cleared canvas: the pictures of the last data stay until there are points again
-        pair = self.data_board.pair if self.data_board else None
-        self.data_board = self.maker.data_board(self.state.mixture, self.state.samples, pair,
-                                                refresh_data_images=finished)
-        board = self.data_board
+        self._pair = pair or self._pair
+        self._drops += finished
+        maker, mixture, samples, pair = self.maker, self.state.mixture, self.state.samples, self._pair
+        drops = self._drops
+        # A job that waits is replaced by the next: the newest one decodes the data images if any change
+        # since the last decoded ones has ended.
+        refresh = drops > self._fresh
+        # The fit's figures are measured against the data's pictures: the job makes the fit's board again too.
+        fit_job = self._fit_job()
+        self.background.cancel("fit")
+
+        def work() -> tuple:
+            board = maker.data_board(mixture, samples, pair, refresh_data_images=refresh)
+            return maker, drops if refresh else 0, board, fit_job and fit_job()
+
+        self.background.submit("data", work, self._show_data)
+
+    def _show_data(self, result: tuple) -> None:
+        maker, drops, board, fit = result
+        if maker is not self.maker:
+            return  # decoded for the scene before
+        self._fresh = max(self._fresh, drops)
+        self.data_board = board
         self.modes_row.set_pictures(board.modes)
         self._show_strips(board)
         self.relayout()  # the number of modes, or the captions' lengths, may have changed
@@ -324,6 +353,8 @@ class ImagePane(QScrollArea):
             box.setEnabled(len(labels) > 1)
             box.blockSignals(blocked)
         self._show_pair_choice()
+        if fit is not None:
+            self._show_fit(fit)
 
     def _show_pair_choice(self) -> None:
         """The boxes that choose the strip's two modes, when there is a choice and a mouse to make it (not
@@ -340,9 +371,7 @@ class ImagePane(QScrollArea):
     def _on_pair_activated(self, _index: int) -> None:
         pair = (self.pair_a.currentIndex(), self.pair_b.currentIndex())
         if pair[0] != pair[1]:
-            self.data_board = self.maker.data_board(self.state.mixture, self.state.samples, pair,
-                                                    refresh_data_images=False)
-            self._show_strips(self.data_board)
+            self._draw_data(False, pair)
 
     def _show_strips(self, board: DataBoard) -> None:
         every = self.layout_now.strip_every if self.layout_now else 1
@@ -386,11 +415,23 @@ class ImagePane(QScrollArea):
         if snap is None or snap.estimate.dim != self.state.dim:
             return
         signature = self._signature(snap)
-        if signature == self._fit_signature and self.data_board is self._fit_data_board:
+        if signature != self._fit_signature:
+            self.background.submit("fit", self._fit_job(signature), self._show_fit)
+
+    def _fit_job(self, signature: tuple | None = None):
+        """The work of making the fit's board for the newest snapshot (None: no snapshot to draw)."""
+        snap = self._snapshot
+        if snap is None or snap.estimate.dim != self.state.dim:
+            return None
+        self._fit_signature = signature or self._signature(snap)
+        maker, answer = self.maker, self._answer(snap)
+        return lambda: (maker, snap, maker.fit_board(snap.loss_id, snap.estimate, snap.pixel, answer))
+
+    def _show_fit(self, result: tuple) -> None:
+        maker, snap, board = result
+        if maker is not self.maker:
             return
-        self._fit_signature, self._fit_data_board = signature, self.data_board
-        self.fit_board = self.maker.fit_board(snap.loss_id, snap.estimate, snap.pixel, self._answer(snap))
-        board = self.fit_board
+        self.fit_board = board
         self.estimate_tile.set_picture(board.estimate)
         self.answer_label.setText(board.answer_title)
         # In talk mode the headline names the loss; the pixel-space answer's caption says what it is.
