@@ -168,6 +168,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--launches", type=int, default=5)
     parser.add_argument("--loss", default="l2")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of the fit in a fresh window; medians are shown")
     parser.add_argument("--child", choices=("app", "bare"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -184,16 +185,23 @@ def main() -> None:
     bare, app = statistics.median(bare_times), statistics.median(app_times)
     print("\nTime to the first painted window (median of %d launches)" % args.launches)
     print(f"  bare PySide6 + pyqtgraph window  {1000 * bare:7.0f} ms")
-    print(f"  BlurLab main window              {1000 * app:7.0f} ms   ratio {app / bare:.2f}  (target <= 1.30)")
+    print(f"  BlurLab main window              {1000 * app:7.0f} ms   ratio {app / bare:.2f}  (target <= 1.20)")
 
-    figures = fit_in_window(args.seconds, args.loss)
+    # A 2-core machine shares its cores with everything else: one run's p95 can be off by a third, so the
+    # figures are medians over rounds, with their range.
+    rounds = [fit_in_window(args.seconds, args.loss) for _ in range(args.rounds)]
     baseline = bare_engine_steps_per_second(args.seconds, args.loss)
-    print(f"\nWhile the {args.loss} fit runs at full speed for {args.seconds:g} s")
-    print(f"  frame interval  median {figures['frame_median_ms']:6.1f} ms   p95 {figures['frame_p95_ms']:6.1f} ms"
-          "   (targets <= 17 and <= 25)")
-    print(f"  frames drawn    {figures['fps']:6.1f} per second")
-    print(f"  event loop (16 ms heartbeat)  median {figures['loop_median_ms']:6.1f} ms   "
-          f"p95 {figures['loop_p95_ms']:6.1f} ms")
+
+    def shown(key: str) -> str:
+        values = [r[key] for r in rounds]
+        spread = f" ({min(values):.1f}-{max(values):.1f})" if len(values) > 1 else ""
+        return f"{statistics.median(values):6.1f}{spread}"
+
+    figures = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+    print(f"\nWhile the {args.loss} fit runs at full speed for {args.seconds:g} s (median of {args.rounds} rounds)")
+    print(f"  frame interval  median {shown('frame_median_ms')} ms   p95 {shown('frame_p95_ms')} ms   (target p95 <= 18)")
+    print(f"  frames drawn    {shown('fps')} per second   (target >= 59)")
+    print(f"  event loop (16 ms heartbeat)  median {shown('loop_median_ms')} ms   p95 {shown('loop_p95_ms')} ms")
     print(f"  fit steps/s     in the app {figures['app_steps_per_s']:8.0f}   bare engine {baseline:8.0f}   "
           f"ratio {figures['app_steps_per_s'] / baseline:.2f}  (target >= 0.80)")
 

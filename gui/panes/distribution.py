@@ -85,6 +85,9 @@ class DistributionPane(pg.PlotWidget):
             axis.enableAutoSIPrefix(False)
         self.legend = self.plotItem.addLegend(offset=(10, 6), labelTextColor=palette.TEXT, colCount=5,
                                               brush=pg.mkBrush(palette.qcolor(palette.PANEL, 200)))
+        # The fit's marker sits on the bottom axis and moves every frame: the axes and the legend, which do
+        # not, are drawn from their cached pixmaps meanwhile.
+        self._cache_while_still(self.legend, *(self.plotItem.getAxis(name) for name in ("bottom", "left")))
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.setToolTip("")
         self._first_ghosts = None  # the mean, median and modes waiting for the first paint
@@ -157,6 +160,7 @@ class DistributionPane(pg.PlotWidget):
         self.scatter = InertScatter(size=3, pen=None, brush=pg.mkBrush(palette.qcolor(palette.DATA, 90)),
                                           name="samples")
         self.addItem(self.scatter)
+        self._cache_while_still(self.scatter)
         self.ellipses: list[pg.PlotDataItem] = []
 
     def _build_overlay(self, dim: int) -> None:
@@ -189,6 +193,7 @@ class DistributionPane(pg.PlotWidget):
         self.mode_dots = InertScatter(size=13 * self.line_scale, symbol="t", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.MODE))
         self.mode_dots.setZValue(8)
         self.addItem(self.mode_dots)
+        self._cache_while_still(self.mode_dots)
         self.mode_labels: list[pg.TextItem] = []
         self.legend.addItem(self.fit_dots, "fit")
         self.legend.addItem(self.mode_dots, "modes")
@@ -249,6 +254,7 @@ class DistributionPane(pg.PlotWidget):
                                           "anchors": [(0.5, 0), (0.5, 0)]})
         line.label.setFont(self._label_font())
         line.setZValue(5)
+        self._cache_while_still(line, line.label)  # the data's mean and median: still while the fit runs
         self.addItem(line)
         self._labelled_lines.append((line, at))
         return line
@@ -261,6 +267,7 @@ class DistributionPane(pg.PlotWidget):
         for item in (dot, label):
             item.setZValue(12)
             self.addItem(item)
+        self._cache_while_still(dot, label)
         return dot, label
 
     def _fit_view(self) -> None:
@@ -355,6 +362,7 @@ class DistributionPane(pg.PlotWidget):
                     e = pg.PlotDataItem(pen=self._pen(palette.qcolor(palette.DATA, 230 if n_std == 1 else 120), 2))
                     e.setZValue(6)
                     self.addItem(e)
+                    self._cache_while_still(e.curve)
                     self.ellipses.append(e)
                 main = ComponentHandle(i, "centre", symbol="o", size=16 * self.line_scale,
                                        tooltip=f"{name}: drag to move it. Right-click to remove.")
@@ -397,6 +405,7 @@ class DistributionPane(pg.PlotWidget):
             label.setFont(self._label_font())
             label.setZValue(8)
             self.addItem(label)
+            self._cache_while_still(label)
             self.mode_labels.append(label)
         for i, label in enumerate(self.mode_labels):
             label.setVisible(i < len(positions))
@@ -435,7 +444,8 @@ class DistributionPane(pg.PlotWidget):
     def _draw_estimate_1d(self, est: Estimate) -> None:
         x = self._x_grid
         self.fit_line.setValue(float(est.mean[0]))
-        self.fit_samples.setData([], [])
+        if len(self.fit_samples.data):  # set only when it had some: an empty set would still be redrawn
+            self.fit_samples.setData([], [])
         marks = est.marks()
         self.fit_dots.setData(marks[:, 0], np.zeros(len(marks)))
         bells = est.bells()

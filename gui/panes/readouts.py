@@ -125,7 +125,9 @@ class ReadoutPanel(QGroupBox):
         self.curve_plot.hideButtons()
         self.curve_plot.setToolTip("The loss over the last steps; the dashed line is the lowest it can go. "
                                    "Point at the curve for the step and the loss.")
-        self.curve_plot.plotItem.vb.enableAutoRange(x=True, y=False)  # y: curve_range, never float noise
+        # Both ranges set with the data, in one go: y by curve_range (never float noise); x as set, not by
+        # auto-range, which would follow a frame later and draw the plot twice for every update.
+        self.curve_plot.plotItem.vb.disableAutoRange()
         for name in ("bottom", "left"):
             axis = self.curve_plot.getAxis(name)
             axis.setPen(pg.mkPen(palette.GRID))
@@ -242,7 +244,10 @@ class ReadoutPanel(QGroupBox):
         if floor is not None:
             self.floor_line.setValue(floor)
         lo, hi = curve_range(values, floor, log)
-        self.curve_plot.setYRange(lo, hi, padding=0)
+        steps = self._steps
+        first, last = (steps[0], steps[-1]) if len(steps) > 1 and steps[-1] > steps[0] else (0.0, 1.0)
+        pad = 0.02 * (last - first)  # the line's ends stay inside the frame
+        self.curve_plot.setRange(xRange=(first - pad, last + pad), yRange=(lo, hi), padding=0)
         self._draw_hover()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802  (Qt's name)
