@@ -12,6 +12,7 @@ numpy lets go of the interpreter lock inside its loops, so the window keeps draw
 
 from __future__ import annotations
 
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -40,10 +41,16 @@ class _Relay(QObject):
 _relay: _Relay | None = None
 
 
+SWITCH_INTERVAL = 0.001  # seconds a thread may keep the interpreter lock while another waits (Python's own: 0.005)
+
+
 def _the_relay() -> _Relay:
     global _relay
     if _relay is None:
         _relay = _Relay()
+        # While a job runs Python between its numpy calls, the window's thread (or the thread that hears
+        # the fit) waits for the lock: at most a millisecond, not five, so a frame is not held up.
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
     return _relay
 
 
