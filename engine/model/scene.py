@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass, field, replace
@@ -203,7 +204,9 @@ def bundled_scene_ids() -> list[str]:
     return [DEFAULT_SCENE, *ids]
 
 
+@functools.lru_cache(maxsize=None)
 def bundled_scene(scene_id: str) -> Scene:
+    """A shipped scene, read once: the scene box's titles and every later load share it (a Scene is frozen)."""
     return loads(_bundle().joinpath(scene_id + ".json").read_text(encoding="utf-8"))
 
 
