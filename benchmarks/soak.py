@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -184,16 +185,23 @@ def main() -> None:
                 print(f"         +{stat.size_diff / 1024:8.0f} KiB  {Path(frame.filename).name}:{frame.lineno}", flush=True)
     window.close()
 
-    def at_minute(m: float) -> tuple[float, float]:
-        row = min(rows, key=lambda r: abs(r[0] - m))
-        return row[1], row[2]
-
+    # One cycle's RSS swings by a few MB (an export's buffers, the allocator's mood): each end is the median
+    # of a minute of cycles, and the trend is a straight line fitted through every cycle from minute 2 on.
     end = rows[-1][0]
     start = min(2.0, end / 5)
-    (r0, h0), (r1, h1) = at_minute(start), at_minute(end)
-    print(f"\nFrom minute {start:.1f} to minute {end:.1f}: RSS {r0:.1f} -> {r1:.1f} MB ({r1 - r0:+.1f}), "
-          f"Python heap {h0:.1f} -> {h1:.1f} MB ({h1 - h0:+.1f}); {cycle} cycles")
 
+    def median_near(lo: float, hi: float) -> tuple[float, float]:
+        near = [r for r in rows if lo <= r[0] <= hi] or [min(rows, key=lambda r: abs(r[0] - lo))]
+        return statistics.median(r[1] for r in near), statistics.median(r[2] for r in near)
+
+    (r0, h0), (r1, h1) = median_near(start, start + 1), median_near(end - 1, end)
+    print(f"\nFrom minute {start:.1f} to minute {end:.1f} (medians of a minute of cycles at each end): RSS {r0:.1f} -> "
+          f"{r1:.1f} MB ({r1 - r0:+.1f}), Python heap {h0:.1f} -> {h1:.1f} MB ({h1 - h0:+.1f}); {cycle} cycles")
+    later = [r for r in rows if r[0] >= start]
+    if len(later) >= 3:
+        slope = statistics.linear_regression([r[0] for r in later], [r[1] for r in later]).slope
+        print(f"Trend from minute {start:.1f}: RSS {slope:+.2f} MB a minute, {slope * (end - start):+.1f} MB over those "
+              f"{end - start:.1f} minutes (target: at most +5 from minute 2 to 10)")
 
 if __name__ == "__main__":
     main()
