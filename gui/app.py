@@ -20,8 +20,9 @@ def make_window(scene: str | Scene | None = None, loss: str | None = None, start
     from gui.main_window import MainWindow
 
     configure_pyqtgraph()
-    # Qt keeps drawn pixmaps (the style's, the still plot items') in one cache of 10 MB by default, and a
-    # long talk fills it slowly: benchmarks/soak.py grew 7.4 MB from minute 2 to 10 with it, 1.3 MB with 2 MB.
+    # Qt keeps drawn pixmaps (the style's, the still plot items') in one cache, 10 MB by default, which a
+    # long talk fills slowly; 2 MB bounds it lower. (benchmarks/soak.py, one run each: +7.4 MB from minute 2
+    # to 10 at 10 MB, +1.3 and +11.9 at 2 MB: the runs spread wider than the cache's share.)
     QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
     if isinstance(scene, Scene):
         return MainWindow(scene.with_(loss=loss or scene.loss), start_fit=start_fit, **options)
