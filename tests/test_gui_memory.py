@@ -4,6 +4,7 @@ samples and drags keep the same number of plot items alive (benchmarks/soak.py m
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pyqtgraph as pg
 
@@ -32,3 +33,18 @@ def test_clicks_drags_and_scenes_leave_no_plot_items_behind(make_window, qtbot):
     assert len(window.state.mixture.components) == 2
     assert counts[-1] == counts[1], counts  # the first round may fill caches; after it, nothing grows
     assert counts[-1][1] == 0  # no per-point objects are made at all
+
+
+def test_scene_loads_keep_the_overlays_items_on_the_pane_without_adding_them_again(make_window, qtbot):
+    """An item removed from the plot and added back leaves PySide weak references on it each time; the
+    overlays' items (the arrows, the dial's marker, the landscape beneath 2-D samples) stay put instead."""
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    pane = window.pane
+    overlays = (*window.pulls.items, *window.answer_marker.items, *window.landscape.underlay.items)
+    refs = []
+    for scene in ("style_and_colour", "sedan_or_suv") * 3:
+        window.state.load_bundled(scene)
+        window.state.set_talk(not window.state.talk)  # talk mode rebuilds the pane's items too
+        assert all(item in pane.plotItem.items for item in overlays)
+        refs.append(sum(weakref.getweakrefcount(item) for item in overlays))
+    assert refs[-1] == refs[0], refs

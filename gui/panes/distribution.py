@@ -68,7 +68,7 @@ class DistributionPane(pg.PlotWidget):
     """Draws AppState's mixture and samples; handles write back to the state, never the reverse."""
 
     selectionChanged = Signal(int)
-    rebuilt = Signal()  # every item was made anew (a new scene, talk mode): overlays add theirs again
+    rebuilt = Signal()  # every item was made anew (a new scene, talk mode): overlays draw theirs again
 
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(parent=parent, background=palette.BACKGROUND, enableMenu=False)
@@ -77,6 +77,7 @@ class DistributionPane(pg.PlotWidget):
         self.line_scale = 1.0  # talk mode draws every line thicker, to read from the back of a room
         self._handles: list[ComponentHandle] = []
         self._snapshot: Snapshot | None = None  # the one drawn, redrawn after a rebuild
+        self._kept: list = []  # the overlays' items, which stay through every rebuild (see keep)
         self.plotItem.hideButtons()
         for name in ("bottom", "left"):
             axis = self.plotItem.getAxis(name)
@@ -96,6 +97,15 @@ class DistributionPane(pg.PlotWidget):
         state.sceneReplaced.connect(self.rebuild)
         state.talkChanged.connect(self._on_state_talk_changed)
 
+    def keep(self, *items) -> None:
+        """Put an overlay's items on the pane for good: a rebuild makes the pane's own items anew and leaves
+        these where they are. (Removing an item and adding it again leaks four of PySide's weak references
+        each time, so overlays put back after every scene load made a long talk grow.)"""
+        for item in items:
+            if not any(item is kept for kept in self._kept):
+                self._kept.append(item)
+                self.addItem(item)
+
     def handles(self) -> list[ComponentHandle]:
         """The handles on show: a main one (peak or centre) and a side one (width or shape) per component."""
         return list(self._handles)
@@ -112,7 +122,9 @@ class DistributionPane(pg.PlotWidget):
     @Slot()
     def rebuild(self) -> None:
         """Make every item for the scene's dimension (once per scene, then only setData)."""
-        self.plotItem.clear()
+        kept = {id(item) for item in self._kept}
+        for item in [item for item in self.plotItem.items if id(item) not in kept]:
+            self.plotItem.removeItem(item)
         self.legend.clear()
         self._labelled_lines: list[tuple[pg.InfiniteLine, float]] = []  # (line, its label's height)
         self._handles = []

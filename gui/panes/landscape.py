@@ -340,10 +340,8 @@ class LandscapePane(QWidget):
 
     @Slot()
     def _add_underlay(self) -> None:
-        """Put the 2-D map's items on the distribution pane (again, after it rebuilt its items)."""
-        for item in (*self.underlay.items, self.under_path):
-            if item.scene() is None:
-                self.pane.addItem(item)
+        """Put the 2-D map's items on the distribution pane, which keeps them through its rebuilds; draw the map."""
+        self.pane.keep(*self.underlay.items, self.under_path)
         if self._found is not None and self.state.dim == 2:
             self._draw_map(2)
 

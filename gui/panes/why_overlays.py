@@ -43,8 +43,8 @@ def arrows(starts: np.ndarray, ends: np.ndarray, pixel: np.ndarray, head: float)
 
 
 class PaneOverlay:
-    """Items of one overlay on the distribution pane: drawn from the state and the newest snapshot, and put
-    on the pane again whenever it rebuilds its own. A subclass makes `items` and draws them in `_draw`."""
+    """Items of one overlay on the distribution pane: drawn from the state and the newest snapshot, kept on
+    the pane, and drawn again whenever it rebuilds its own. A subclass makes `items` and draws them in `_draw`."""
 
     items: tuple = ()
 
@@ -55,16 +55,11 @@ class PaneOverlay:
 
     def _attach(self) -> None:
         """Add the items, and follow the pane's rebuilds and the state's changes."""
-        self._add()
-        self.pane.rebuilt.connect(self._add)
+        self.pane.keep(*self.items)
+        self._draw()
+        self.pane.rebuilt.connect(self._on_state_changed)
         for signal in (self.state.whyChanged, self.state.settingsChanged, self.state.dataChanged):
             signal.connect(self._on_state_changed)
-
-    @Slot()
-    def _add(self) -> None:
-        for item in self.items:
-            self.pane.addItem(item)
-        self._draw()
 
     @Slot()
     def _on_state_changed(self, *_args) -> None:
