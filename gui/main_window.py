@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self.data_bar = DataBar(self.state)
         self.image_pane = ImagePane(self.state)
         self.digits = DigitsController(self.fit_process, self)
-        self.digits_pane = DigitsPane(self.state, self.digits)
+        self._digits_pane: DigitsPane | None = None  # made when it is first shown (see digits_pane)
         self.controls = ControlPanel(self.state)
         self.readouts = ReadoutPanel(self.state)
         # the why: the loss landscape under the distribution, the tug of war and the dial's answer over it
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.tour = TourController(self.state, self.fit, parent=self)
         self.sessions = SessionController(self.state, self.fit, self.tour, self.pane, self._warn, self)
         self.exports = ExportController({"window": self, "distribution": self.pane, "images": self.image_pane,
-                                         "digits": self.digits_pane},
+                                         "digits": lambda: self.digits_pane},
                                         self.sessions.session, self._warn, self)
         self.talk_mode = TalkController(self.state, self, self)
         self._make_own_data()
@@ -147,7 +147,11 @@ class MainWindow(QMainWindow):
         self.views.setTabBarAutoHide(True)
         self.views.setDocumentMode(True)
         self.views.addTab(self.image_pane, "Pictures")
-        self.views.addTab(self.digits_pane, "Real images")
+        # The real-images view is made the first time its tab is shown: the first frame need not wait for it.
+        self.digits_tab = QWidget()
+        self.digits_tab.setLayout(QVBoxLayout())
+        self.digits_tab.layout().setContentsMargins(0, 0, 0, 0)
+        self.views.addTab(self.digits_tab, "Real images")
         centre = QVBoxLayout()  # the distribution pane, under what says whose points it shows
         centre.setContentsMargins(0, 0, 0, 0)
         centre.setSpacing(0)
@@ -347,8 +351,21 @@ class MainWindow(QMainWindow):
         self.tour.stepShown.connect(self._on_tour_step_shown)
 
     # -- the real-images view --------------------------------------------------------------------
+    @property
+    def digits_pane(self) -> DigitsPane:
+        """The real-images view, made in its tab the first time it is asked for."""
+        if self._digits_pane is None:
+            pane = DigitsPane(self.state, self.digits)
+            if self.state.talk:
+                pane.set_talk(True)
+            pane.set_running(self.digits.running)
+            self.digits_tab.layout().addWidget(pane)
+            pane.show()  # now, not at the layout's next pass: it may be about to be drawn or exported
+            self._digits_pane = pane
+        return self._digits_pane
+
     def showing_digits(self) -> bool:
-        return self.views.currentWidget() is self.digits_pane
+        return self.views.currentWidget() is self.digits_tab
 
     def _runner(self):
         """What Space, S and R drive: the network on real digits while its view is shown, else the fit."""
@@ -357,13 +374,14 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_views_current_changed(self, _index: int) -> None:
         if self.showing_digits():
+            self.digits_pane  # noqa: B018  (made now, if this is its first showing)
             self.digits.activate()
         if self.state.talk:
             self._fit_columns()
 
     @Slot(object)
     def _on_tour_step_shown(self, step) -> None:
-        self.views.setCurrentWidget(self.digits_pane if step.view.get("tab") == "digits" else self.image_pane)
+        self.views.setCurrentWidget(self.digits_tab if step.view.get("tab") == "digits" else self.image_pane)
         self.digits.apply_view(step.view)
 
     @Slot(str, int)
@@ -482,7 +500,8 @@ class MainWindow(QMainWindow):
         self.readouts.flush()
         self.image_pane.flush()
         self.answer_marker.flush()
-        self.digits_pane.flush()
+        if self._digits_pane is not None:
+            self._digits_pane.flush()
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:

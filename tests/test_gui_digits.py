@@ -9,6 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from engine.model.tour import DIGITS_TOUR, tour_by_id
+from fakes import FakeFitProcess
+from gui.panes.digits import DigitsPane
 from gui_helpers import choose_with_keys
 
 K = Qt.Key
@@ -70,6 +72,20 @@ def test_the_real_digits_chapter_of_the_tour_walks_on_the_arrow_keys(make_window
     assert window.digits_pane.weight.isVisible()  # the mix's weight, shown for the loss that has one
     window.tour.start(tour_by_id("argument"))  # back to the argument: the pictures, and the network pauses
     assert not window.showing_digits() and not window.digits.running
-    window.views.setCurrentWidget(window.digits_pane)
+    window.views.setCurrentWidget(window.digits_tab)
     assert window.exports.export_png("digits", str(tmp_path / "digits.png"))
     assert (tmp_path / "digits.png").stat().st_size > 1000
+
+
+def test_the_view_is_made_when_its_tab_first_shows_in_talk_mode_too(make_window, qtbot, tmp_path):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    assert window.digits_tab.findChild(DigitsPane) is None  # the first frame did not wait for it
+    window.talk_mode.set_talk_mode(True, full_screen=False)
+    bar = window.views.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    pane = window.digits_tab.findChild(DigitsPane)
+    assert pane is window.digits_pane and pane.isVisible() and window.showing_digits()
+    assert pane.example_count == 1 and not pane.explanation.isVisible()  # made in talk mode, it looks the part
+    window.talk_mode.set_talk_mode(False)
+    assert pane.example_count > 1 and pane.explanation.isVisible()
+    assert window.exports.export_png("digits", str(tmp_path / "digits.png"))

@@ -171,7 +171,7 @@ def test_the_real_images_view_in_talk_mode_has_room_and_never_scrolls_sideways(m
     window.talk_mode.set_talk_mode(True, full_screen=False)
     _settle(qtbot, window)
     pictures_width = window.views.width()
-    window.views.setCurrentWidget(window.digits_pane)
+    window.views.setCurrentWidget(window.digits_tab)
     _settle(qtbot, window)
     assert window.views.width() >= pictures_width  # all the width the distribution pane's share leaves
     pane = window.digits_pane

@@ -92,13 +92,14 @@ def screenshot_folder() -> Path:
 class ExportController(QObject):
     """PNGs of the window or a pane, screenshots, and animations in a child process.
 
-    `views` maps "window", "distribution" and "images" to their widgets; `session()` gives the session
+    `views` maps "window", "distribution" and "images" to their widgets, or to what makes a widget that is
+    built the first time it is needed (the real-images view); `session()` gives the session
     to animate; `warn(title, text)` shows a problem. `status(str, int)` a message for the status bar.
     """
 
     status = Signal(str, int)
 
-    def __init__(self, views: dict[str, QWidget], session: Callable[[], Session], warn: Callable[[str, str], None],
+    def __init__(self, views: dict[str, QWidget | Callable[[], QWidget]], session: Callable[[], Session], warn: Callable[[str, str], None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.views, self.session, self.warn = views, session, warn
@@ -106,7 +107,8 @@ class ExportController(QObject):
 
     def export_png(self, view: str, path: str) -> bool:
         try:
-            write_png(path, widget_image(self.views[view]))
+            widget = self.views[view]
+            write_png(path, widget_image(widget if isinstance(widget, QWidget) else widget()))
         except OSError as exc:
             self.warn("BlurLab: the picture could not be saved", f"{path} cannot be written: {exc.strerror or exc}")
             return False

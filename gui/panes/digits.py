@@ -274,6 +274,10 @@ class DigitsPane(QWidget):
 
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
+        self.set_talk(on)
+
+    def set_talk(self, on: bool) -> None:
+        """Talk mode's larger pictures and fewer words, or the desk's."""
         self.scale = PICTURE_SCALE * (1.25 if on else 1.0)
         self.example_count = 1 if on else EXAMPLES  # talk mode: fewer real digits, larger, and no scrolling
         self.curve.setPen(pg.mkPen(palette.ESTIMATE, width=2 * self.state.line_scale))
