@@ -354,15 +354,17 @@ class MainWindow(QMainWindow):
     @property
     def digits_pane(self) -> DigitsPane:
         """The real-images view, made in its tab the first time it is asked for."""
-        if self._digits_pane is None:
-            pane = DigitsPane(self.state, self.digits)
-            if self.state.talk:
-                pane.set_talk(True)
-            pane.set_running(self.digits.running)
-            self.digits_tab.layout().addWidget(pane)
-            pane.show()  # now, not at the layout's next pass: it may be about to be drawn or exported
-            self._digits_pane = pane
-        return self._digits_pane
+        return self._make_digits_pane() if self._digits_pane is None else self._digits_pane
+
+    def _make_digits_pane(self) -> DigitsPane:
+        pane = DigitsPane(self.state, self.digits)
+        if self.state.talk:
+            pane.set_talk(True)
+        pane.set_running(self.digits.running)
+        self.digits_tab.layout().addWidget(pane)
+        pane.show()  # now, not at the layout's next pass: it may be about to be drawn or exported
+        self._digits_pane = pane
+        return pane
 
     def showing_digits(self) -> bool:
         return self.views.currentWidget() is self.digits_tab
@@ -374,7 +376,8 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_views_current_changed(self, _index: int) -> None:
         if self.showing_digits():
-            self.digits_pane  # noqa: B018  (made now, if this is its first showing)
+            if self._digits_pane is None:  # its first showing
+                self._make_digits_pane()
             self.digits.activate()
         if self.state.talk:
             self._fit_columns()

@@ -99,8 +99,8 @@ class ExportController(QObject):
 
     status = Signal(str, int)
 
-    def __init__(self, views: dict[str, QWidget | Callable[[], QWidget]], session: Callable[[], Session], warn: Callable[[str, str], None],
-                 parent: QObject | None = None) -> None:
+    def __init__(self, views: dict[str, QWidget | Callable[[], QWidget]], session: Callable[[], Session],
+                 warn: Callable[[str, str], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.views, self.session, self.warn = views, session, warn
         self.job: AnimationExport | None = None

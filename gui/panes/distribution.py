@@ -77,7 +77,7 @@ class DistributionPane(pg.PlotWidget):
         self.line_scale = 1.0  # talk mode draws every line thicker, to read from the back of a room
         self._handles: list[ComponentHandle] = []
         self._snapshot: Snapshot | None = None  # the one drawn, redrawn after a rebuild
-        self._kept: list = []  # the overlays' items, which stay through every rebuild (see keep)
+        self._kept: dict[int, QGraphicsItem] = {}  # the overlays' items by id: they stay through rebuilds (keep)
         self.plotItem.hideButtons()
         for name in ("bottom", "left"):
             axis = self.plotItem.getAxis(name)
@@ -102,8 +102,8 @@ class DistributionPane(pg.PlotWidget):
         these where they are. (Removing an item and adding it again leaks four of PySide's weak references
         each time, so overlays put back after every scene load made a long talk grow.)"""
         for item in items:
-            if not any(item is kept for kept in self._kept):
-                self._kept.append(item)
+            if id(item) not in self._kept:
+                self._kept[id(item)] = item
                 self.addItem(item)
 
     def handles(self) -> list[ComponentHandle]:
@@ -122,8 +122,7 @@ class DistributionPane(pg.PlotWidget):
     @Slot()
     def rebuild(self) -> None:
         """Make every item for the scene's dimension (once per scene, then only setData)."""
-        kept = {id(item) for item in self._kept}
-        for item in [item for item in self.plotItem.items if id(item) not in kept]:
+        for item in [item for item in self.plotItem.items if id(item) not in self._kept]:
             self.plotItem.removeItem(item)
         self.legend.clear()
         self._labelled_lines: list[tuple[pg.InfiniteLine, float]] = []  # (line, its label's height)

@@ -132,7 +132,7 @@ class LandscapePane(QWidget):
         self.under_path = pg.PlotCurveItem()
         self.under_path.setZValue(-9)
         self._style()
-        self._add_underlay()
+        pane.keep(*self.underlay.items, self.under_path)  # the 2-D map, beneath the samples for good
 
         self.setVisible(self.on)
         state.dataChanged.connect(self._on_state_data_changed)
@@ -140,7 +140,7 @@ class LandscapePane(QWidget):
         state.settingsChanged.connect(self._on_state_settings_changed)
         state.whyChanged.connect(self._on_state_why_changed)
         state.talkChanged.connect(self._on_state_talk_changed)
-        pane.rebuilt.connect(self._add_underlay)
+        pane.rebuilt.connect(self._on_pane_rebuilt)
         pane.plotItem.vb.sigRangeChanged.connect(self._on_pane_range_changed)
         pane.plotItem.getAxis("left").geometryChanged.connect(self._align_axis)
         if self.on:
@@ -339,9 +339,8 @@ class LandscapePane(QWidget):
         self.under_path.setPen(pen)
 
     @Slot()
-    def _add_underlay(self) -> None:
-        """Put the 2-D map's items on the distribution pane, which keeps them through its rebuilds; draw the map."""
-        self.pane.keep(*self.underlay.items, self.under_path)
+    def _on_pane_rebuilt(self) -> None:
+        """The distribution pane made its items anew (in talk mode's sizes, say): the 2-D map is drawn again."""
         if self._found is not None and self.state.dim == 2:
             self._draw_map(2)
 
