@@ -107,6 +107,35 @@ def test_the_pixel_fit_follows_the_loss():
     assert pixel and pixel[-1] is None  # no pixel form for a mixture
 
 
+def test_frames_keep_their_beat_while_slow_pixel_steps_run_and_the_pixel_fit_keeps_its_pace(monkeypatch):
+    """A pixel step takes milliseconds; taken just before a due frame, it made that frame late and the
+    next one early (21 ms, then 12 ms), which the audience sees as a stutter."""
+    from engine.fit.pixel import PixelFit
+
+    service, clock = _service()
+    step = PixelFit.step
+    pixel_steps = []
+
+    def slow_step(self, n=1):
+        clock.now += 0.005  # five milliseconds, the slow end of what a pixel step costs
+        pixel_steps.append(clock.now)
+        return step(self, n)
+
+    monkeypatch.setattr(PixelFit, "step", slow_step)
+    service.tick()
+    service.handle(Pace(600.0))
+    service.handle(Run(True))
+    sent = []
+    while clock.now < 2.0:
+        clock.now += 0.001
+        if _snapshots(service.tick()):
+            sent.append(clock.now)
+    intervals = np.diff(sent[5:])
+    assert np.all(np.abs(intervals - 1 / 60) < 0.002), (intervals.min(), intervals.max())
+    gaps = np.diff(pixel_steps)  # until the pixel fit settles, still about thirty steps a second
+    assert len(gaps) >= 10 and np.all((gaps > 0.030) & (gaps < 0.036)), gaps
+
+
 def test_stop_ends_the_service_and_unknown_commands_are_refused():
     service, _ = _service()
     assert service.handle(Run(False))

@@ -31,6 +31,7 @@ from engine.model.settings import FitSettings
 EMIT_INTERVAL = 1 / 60  # seconds between frames sent while running
 CHUNK_SECONDS = 0.010  # longest stretch of stepping before commands are read again
 PIXEL_INTERVAL = 1 / 30  # seconds between steps of the pixel-space fit (each costs milliseconds)
+PIXEL_ROOM = 0.008  # a pixel step is taken only this long or longer before the next frame is due
 IDLE_WAIT = 0.015  # how long a paused service waits for a command before looking again
 SINGLE_STEP_SECONDS = 0.5  # the longest a batch of single steps may take before a frame is sent
 
@@ -110,6 +111,10 @@ class FitService:
                 single, self._single = self._single, 0
                 self._advance(single, deadline=now + SINGLE_STEP_SECONDS)
                 self._step_pixel_fit(now, force=True)
+            if self.running and (not self._changed or self._next_emit - now >= PIXEL_ROOM):
+                # first thing after a frame has gone: a pixel step (milliseconds) never makes a frame late
+                self._step_pixel_fit(now)
+                now = self._clock()
             if self.running:
                 self._budget = min(self._budget + elapsed * self.rate, max(self.rate * 0.1, 1.0))
                 want = math.inf if math.isinf(self.rate) else int(self._budget)
@@ -118,7 +123,6 @@ class FitService:
                     deadline = min(now + self.chunk_seconds, self._next_emit)
                     done = self._advance(want, deadline)
                     self._budget = 0.0 if math.isinf(self.rate) else self._budget - done
-                self._step_pixel_fit(self._clock())
             now = self._clock()
             due = now >= self._next_emit - 0.0005
             if self._changed and (not self.running or due):
@@ -175,7 +179,7 @@ class FitService:
         self._sync_pixel_fit()
         if self._pixel is None or (self._pixel.settled and not force):
             return
-        if force or now - self._pixel_last >= PIXEL_INTERVAL:
+        if force or now - self._pixel_last >= PIXEL_INTERVAL - 0.002:  # a little early rather than a frame late
             self._pixel_last = now
             self._pixel.step()
             self._changed = True
