@@ -90,8 +90,9 @@ class MainWindow(QMainWindow):
         self._digits_pane: DigitsPane | None = None  # made when it is first shown (see digits_pane)
         self.controls = ControlPanel(self.state)
         self.readouts = ReadoutPanel(self.state)
-        # the why: the loss landscape under the distribution, the tug of war and the dial's answer over it
-        self.landscape = LandscapePane(self.state, self.pane)
+        # the why: the loss landscape under the distribution (made when first shown: see landscape), the tug
+        # of war and the dial's answer over it
+        self._landscape: LandscapePane | None = None
         self.why_panel = WhyPanel(self.state)
         self.pulls = PullsOverlay(self.state, self.pane)
         self.answer_marker = AnswerMarker(self.state, self.pane)
@@ -157,7 +158,7 @@ class MainWindow(QMainWindow):
         centre.setSpacing(0)
         centre.addWidget(self.data_bar)
         centre.addWidget(self.pane, 1)
-        centre.addWidget(self.landscape)
+        self._centre = centre  # the landscape joins it under the pane
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
@@ -334,8 +335,9 @@ class MainWindow(QMainWindow):
         for controller in (self.fit, self.tour, self.sessions, self.exports, self.talk_mode, self.imports,
                            self.painting, self.why, self.digits):
             controller.status.connect(self._on_status)
-        for view in (self.pane, self.readouts, self.image_pane, self.landscape, self.pulls, self.answer_marker):
+        for view in (self.pane, self.readouts, self.image_pane, self.pulls, self.answer_marker):
             self.fit.snapshotChanged.connect(view.show_snapshot)
+        self.state.whyChanged.connect(self._on_state_why_changed)
         self.tour.stepShown.connect(self.why.show_tour_step)
         self.fit.runningChanged.connect(self.controls.set_running)
         self.controls.runToggled.connect(self.fit.set_running)
@@ -365,6 +367,26 @@ class MainWindow(QMainWindow):
         pane.show()  # now, not at the layout's next pass: it may be about to be drawn or exported
         self._digits_pane = pane
         return pane
+
+    @property
+    def landscape(self) -> LandscapePane:
+        """The loss-landscape view, made under the distribution pane the first time it is shown or asked for."""
+        return self._make_landscape() if self._landscape is None else self._landscape
+
+    def _make_landscape(self) -> LandscapePane:
+        view = LandscapePane(self.state, self.pane, parent=self.pane.parentWidget())  # never a window of its own
+        self._centre.insertWidget(self._centre.indexOf(self.pane) + 1, view)
+        self.centralWidget().layout().activate()  # in its place now: it is about to be drawn
+        self.fit.snapshotChanged.connect(view.show_snapshot)
+        if self.fit.latest is not None:  # a paused fit shows its point at once
+            view.show_snapshot(self.fit.latest)
+        self._landscape = view
+        return view
+
+    @Slot()
+    def _on_state_why_changed(self) -> None:
+        if self.state.why.landscape and self._landscape is None:
+            self._make_landscape()
 
     def showing_digits(self) -> bool:
         return self.views.currentWidget() is self.digits_tab

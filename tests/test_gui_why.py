@@ -67,6 +67,27 @@ def test_l_shows_the_landscape_under_the_distribution_and_it_follows_a_drag(make
     assert window.landscape.landscape() is None and not window.landscape.isVisible()
 
 
+def test_the_landscape_is_made_when_l_is_first_pressed_in_the_mode_the_window_is_in(make_window, qtbot):
+    """Not at start-up (the first frame need not wait for it); made in talk mode, it has talk mode's
+    lines, stands under the distribution pane, and shows a paused fit's point at once."""
+    from gui.panes.landscape import LandscapePane
+
+    window = _quiet_window(make_window, qtbot)
+    assert window.findChildren(LandscapePane) == []
+    window.fit.show(_snapshot(PointEstimate([-1.1]), "l2", 3))
+    qtbot.keyClick(window, K.Key_T)
+    qtbot.keyClick(window, K.Key_L)
+    [view] = window.findChildren(LandscapePane)
+    assert view is window.landscape and view.isVisible()
+    assert view.line_scale == window.state.line_scale > 1
+    assert view.fit_point()[0] == pytest.approx(-1.1)
+    pane_bottom = window.pane.mapTo(window, window.pane.rect().bottomLeft()).y()
+    assert view.mapTo(window, view.rect().topLeft()).y() >= pane_bottom
+    qtbot.keyClick(window, K.Key_L)
+    qtbot.keyClick(window, K.Key_L)
+    assert window.findChildren(LandscapePane) == [view]  # made once
+
+
 def test_the_fits_point_and_its_path_are_drawn_on_the_landscape(make_window, qtbot):
     window = _quiet_window(make_window, qtbot)
     qtbot.keyClick(window, K.Key_L)

@@ -85,7 +85,7 @@ class LandscapePane(QWidget):
         super().__init__(parent)
         self.state = state
         self.pane = pane
-        self.line_scale = 1.0
+        self.line_scale = state.line_scale  # it may be made in talk mode
         self.on = state.why.landscape
         self._found: Landscape | None = None
         self._form = None
