@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -25,15 +26,17 @@ from gui.controllers.why import WhyController
 from gui.fit_process import FitProcess
 from gui.panes.controls import ControlPanel
 from gui.panes.data_bar import DataBar
-from gui.panes.digits import DigitsPane
 from gui.panes.distribution import DistributionPane
 from gui.panes.images import ImagePane
-from gui.panes.landscape import LandscapePane
 from gui.panes.readouts import ReadoutPanel
 from gui.panes.why_controls import WhyPanel
 from gui.panes.why_overlays import AnswerMarker, PullsOverlay
 from gui.state import AppState
 from gui.support import palette, preferences
+
+if TYPE_CHECKING:  # both are made, and so imported, only when first shown
+    from gui.panes.digits import DigitsPane
+    from gui.panes.landscape import LandscapePane
 
 OPENS_AT = QSize(1600, 900)  # or the screen's available area, if that is smaller
 MINIMUM = QSize(1024, 640)  # a 1024x768 projector less a task bar; smaller screens get their own size
@@ -359,6 +362,8 @@ class MainWindow(QMainWindow):
         return self._make_digits_pane() if self._digits_pane is None else self._digits_pane
 
     def _make_digits_pane(self) -> DigitsPane:
+        from gui.panes.digits import DigitsPane
+
         pane = DigitsPane(self.state, self.digits)
         if self.state.talk:
             pane.set_talk(True)
@@ -374,6 +379,8 @@ class MainWindow(QMainWindow):
         return self._make_landscape() if self._landscape is None else self._landscape
 
     def _make_landscape(self) -> LandscapePane:
+        from gui.panes.landscape import LandscapePane
+
         view = LandscapePane(self.state, self.pane, parent=self.pane.parentWidget())  # never a window of its own
         self._centre.insertWidget(self._centre.indexOf(self.pane) + 1, view)
         self.centralWidget().layout().activate()  # in its place now: it is about to be drawn

@@ -3,6 +3,8 @@ and, in 2-D, whose colour runs from red (y = -2) to blue (y = +2)."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from engine.decoders.drawing import (
@@ -92,6 +94,7 @@ _SHADOW_ROWS = row_span(GROUND_V - 2.0, GROUND_V + 1.5)
 _SHADOW_SY = np.clip(1.0 - np.abs(V[_SHADOW_ROWS][:, None] - (GROUND_V - 0.3)) / 1.8, 0.0, 1.0)
 
 
+@functools.cache  # found at the first car drawn (6 ms), not at import: the window's first frame draws none
 def _roof_sampling() -> tuple[np.ndarray, np.ndarray]:
     """Where _roof_line samples the profile, and the matrix taking those samples to the roof line.
 
@@ -119,9 +122,6 @@ def _roof_sampling() -> tuple[np.ndarray, np.ndarray]:
     used = np.flatnonzero(np.any(matrix != 0.0, axis=1))
     used = slice(used[0], used[-1] + 1)
     return us[used], np.ascontiguousarray(matrix[used])
-
-
-_ROOF_US, _ROOF_MATRIX = _roof_sampling()
 
 
 def _car_params(x: np.ndarray) -> np.ndarray:
@@ -167,13 +167,14 @@ def _roof_line(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     u0, u1 = knots_u[_ROOF_PIECES], knots_u[_ROOF_PIECES + 1]
     slopes = (knots_v[_ROOF_PIECES + 1] - knots_v[_ROOF_PIECES]) / np.maximum(u1 - u0, 1e-3)
     # All sloping pieces at once, (piece, n, sample): how far along each piece a sample lies, times its slope.
-    rise = np.maximum(_ROOF_US, u0)
+    roof_us, roof_matrix = _roof_sampling()
+    rise = np.maximum(roof_us, u0)
     np.minimum(rise, u1, out=rise)
     rise -= u0
     rise *= slopes
     f = rise.sum(axis=0)
     f += knots_v[0]
-    line = f @ _ROOF_MATRIX  # (n, W + W + 1): heights at pixel centres, then at pixel edges
+    line = f @ roof_matrix  # (n, W + W + 1): heights at pixel centres, then at pixel edges
     slope = line[:, W + 1:] - line[:, W:-1]
     slope *= slope
     slope += 1.0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ class StagedFile:
         if self.target.is_dir():
             raise IsADirectoryError(errno.EISDIR, "it is a folder", str(self.target))
         # Same folder, so the final rename cannot cross file systems; hidden, so nobody opens it half-written.
-        self.path = self.target.with_name(f".{self.target.name}.{secrets.token_hex(4)}.part")
+        self.path = self.target.with_name(f".{self.target.name}.{os.urandom(4).hex()}.part")
         open(self.path, "xb").close()  # "x": never clobber; default permissions, unlike mkstemp's 0600
 
     def commit(self) -> None:

@@ -24,7 +24,6 @@ and painted points have no file at all; float values survive JSON exactly (repr 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -188,6 +187,8 @@ def _values(value: Any, dim: int) -> np.ndarray:
 
 
 def file_digest(data: bytes) -> str:
+    import hashlib  # here, not at start-up: its OpenSSL binding takes 3 ms to load, and only files need it
+
     return hashlib.sha256(data).hexdigest()
 
 
