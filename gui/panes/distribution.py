@@ -21,6 +21,7 @@ from engine.model.theory import markers
 from gui.panes.handles import ComponentHandle
 from gui.state import AppState
 from gui.support import palette
+from gui.support.axes import axes
 from gui.support.first_paint import after_first_paint
 
 GRID_POINTS = 600
@@ -71,7 +72,7 @@ class DistributionPane(pg.PlotWidget):
     rebuilt = Signal()  # every item was made anew (a new scene, talk mode): overlays draw theirs again
 
     def __init__(self, state: AppState, parent=None) -> None:
-        super().__init__(parent=parent, background=palette.BACKGROUND, enableMenu=False)
+        super().__init__(parent=parent, background=palette.BACKGROUND, enableMenu=False, axisItems=axes())
         self.state = state
         self.selected = -1
         self.line_scale = 1.0  # talk mode draws every line thicker, to read from the back of a room
@@ -79,11 +80,6 @@ class DistributionPane(pg.PlotWidget):
         self._snapshot: Snapshot | None = None  # the one drawn, redrawn after a rebuild
         self._kept: dict[int, QGraphicsItem] = {}  # the overlays' items by id: they stay through rebuilds (keep)
         self.plotItem.hideButtons()
-        for name in ("bottom", "left"):
-            axis = self.plotItem.getAxis(name)
-            axis.setPen(pg.mkPen(palette.GRID))
-            axis.setTextPen(pg.mkPen(palette.MUTED))
-            axis.enableAutoSIPrefix(False)
         self.legend = self.plotItem.addLegend(offset=(10, 6), labelTextColor=palette.TEXT, colCount=5,
                                               brush=pg.mkBrush(palette.qcolor(palette.PANEL, 200)))
         # The fit's marker sits on the bottom axis and moves every frame: the axes and the legend, which do

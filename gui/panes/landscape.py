@@ -23,6 +23,7 @@ from engine.model.losses import loss_info
 from gui.panes.distribution import DistributionPane
 from gui.state import AppState
 from gui.support import palette
+from gui.support.axes import axes
 from gui.support.throttle import Throttle
 
 DRAG_INTERVAL = {1: 1 / 30, 2: 1 / 15}  # seconds between recomputations while a component is dragged
@@ -103,17 +104,12 @@ class LandscapePane(QWidget):
         self.caption.setObjectName("explanation")
         self.caption.setWordWrap(True)
         self.caption.setContentsMargins(10, 2, 10, 2)
-        self.plot = pg.PlotWidget(background=palette.BACKGROUND, enableMenu=False)
+        self.plot = pg.PlotWidget(background=palette.BACKGROUND, enableMenu=False, axisItems=axes())
         self.plot.setFixedHeight(PLOT_LEAST)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.plotItem.vb.enableAutoRange(x=False, y=False)  # x follows the distribution pane; y is set here
         self.plot.setXLink(pane.plotItem.vb)
-        for name in ("bottom", "left"):
-            axis = self.plot.getAxis(name)
-            axis.setPen(pg.mkPen(palette.GRID))
-            axis.setTextPen(pg.mkPen(palette.MUTED))
-            axis.enableAutoSIPrefix(False)
         layout.addWidget(self.caption)
         layout.addWidget(self.plot, 1)
 

@@ -20,6 +20,7 @@ from engine.model.losses import loss_info
 from engine.model.theory import typicality
 from gui.state import AppState
 from gui.support import palette
+from gui.support.axes import axes
 from gui.support.throttle import Throttle
 
 WIDEST_NUMBER = "888,888"  # the widest a readout gets before its label would have to grow
@@ -116,7 +117,7 @@ class ReadoutPanel(QGroupBox):
         self.coverage.setTextFormat(Qt.TextFormat.RichText)
         self.coverage.setToolTip(COVERAGE_TIP)
         layout.addWidget(self.coverage)
-        self.curve_plot = _CurvePlot(background=palette.BACKGROUND, enableMenu=False)
+        self.curve_plot = _CurvePlot(background=palette.BACKGROUND, enableMenu=False, axisItems=axes())
         self.curve_plot.setMinimumHeight(64)  # the side panel's height is scarce at 900 pixels and below
         # It takes the height the side panel has left, not more.
         self.curve_plot.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -128,11 +129,6 @@ class ReadoutPanel(QGroupBox):
         # Both ranges set with the data, in one go: y by curve_range (never float noise); x as set, not by
         # auto-range, which would follow a frame later and draw the plot twice for every update.
         self.curve_plot.plotItem.vb.disableAutoRange()
-        for name in ("bottom", "left"):
-            axis = self.curve_plot.getAxis(name)
-            axis.setPen(pg.mkPen(palette.GRID))
-            axis.setTextPen(pg.mkPen(palette.MUTED))
-            axis.enableAutoSIPrefix(False)
         self.curve = self.curve_plot.plot(pen=pg.mkPen(palette.ESTIMATE, width=2), connect="finite")
         self.floor_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(palette.MEAN, width=1, style=Qt.PenStyle.DashLine),
                                           label="", labelOpts={"position": 0.02, "color": palette.MEAN,
