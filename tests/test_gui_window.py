@@ -226,6 +226,9 @@ def test_choosing_a_2d_scene_rebuilds_the_pane_and_resets(make_window, qtbot):
     assert window.state.dim == 2
     assert len(window.pane.handles()) == 8
     qtbot.waitUntil(lambda: window.fit.latest.estimate.mean.shape == (2,), timeout=5000)
+    # the axes' drawn labels (set only when they change) name the new scene's two numbers
+    drawn = [window.pane.getAxis(name).label.toPlainText().strip() for name in ("bottom", "left")]
+    assert drawn == ["body style: sedan ← → SUV", "colour: red ← → blue"], drawn
 
 
 def test_a_malformed_scene_file_is_refused_and_the_current_scene_kept(make_window, qtbot, tmp_path, monkeypatch):
