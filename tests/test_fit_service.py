@@ -136,23 +136,6 @@ def test_frames_keep_their_beat_while_slow_pixel_steps_run_and_the_pixel_fit_kee
     assert len(gaps) >= 10 and np.all((gaps > 0.030) & (gaps < 0.036)), gaps
 
 
-def test_a_running_service_sleeps_in_the_moment_before_each_frame_instead_of_stepping():
-    """A process that never sleeps is the one a busy machine keeps waiting; one just woken runs at once."""
-    service, clock = _service()
-    service.handle(Run(True))
-    assert _snapshots(service.tick())  # the first frame leaves at once, and starts the beat
-    beat = clock.now + 1 / 60
-    assert service.wait_time() == 0.0  # well before the beat: it steps
-    clock.now = beat - 0.0018
-    steps = service.fit.step_count
-    assert 0.0 < service.wait_time() <= 0.001  # it sleeps, waking a moment before the beat
-    assert _snapshots(service.tick()) == [] and service.fit.step_count == steps  # and takes no step meanwhile
-    clock.now = beat - 0.0003  # on the beat (the service reads its clock a moment later)
-    [frame] = _snapshots(service.tick())
-    assert frame.step == steps  # the frame leaves on the beat, before any further step
-    assert service.wait_time() == 0.0
-
-
 def test_stop_ends_the_service_and_unknown_commands_are_refused():
     service, _ = _service()
     assert service.handle(Run(False))

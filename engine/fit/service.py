@@ -33,10 +33,6 @@ CHUNK_SECONDS = 0.010  # longest stretch of stepping before commands are read ag
 PIXEL_INTERVAL = 1 / 30  # seconds between steps of the pixel-space fit (each costs milliseconds)
 PIXEL_ROOM = 0.008  # a pixel step is taken only this long or longer before the next frame is due
 IDLE_WAIT = 0.015  # how long a paused service waits for a command before looking again
-BEAT_LEAD = 0.002  # stepping stops this long before a frame is due, and the process sleeps until it: on a
-# busy two-core machine a process that never sleeps is the one the scheduler keeps waiting, and its frame
-# left late (p95 21 ms under X); one just woken runs at once
-WAKE_EARLY = 0.001  # a wait ends this much before the beat (waits end on whole milliseconds)
 SINGLE_STEP_SECONDS = 0.5  # the longest a batch of single steps may take before a frame is sent
 
 
@@ -54,7 +50,6 @@ class FitService:
         self.rate = math.inf
         self.emit_interval = emit_interval
         self.chunk_seconds = chunk_seconds
-        self.lead = min(BEAT_LEAD, emit_interval / 4)  # none when tests ask for a frame every step
         self._clock = clock
         self._single = 0
         self._budget = 0.0
@@ -98,17 +93,8 @@ class FitService:
 
     def wait_time(self) -> float:
         """How long the caller may wait for a command before the next tick is due."""
-        if self._single or self.control.pending() or self.digits.busy():
-            return 0.0
-        if self.running:  # stepping until just before the beat, then asleep until it
-            now = self._clock()
-            return max(0.0, self._next_emit - now - WAKE_EARLY) if self._before_beat(now) else 0.0
-        return IDLE_WAIT
-
-    def _before_beat(self, now: float) -> bool:
-        """In the moment before a frame is due, when the fit takes no steps (once it is overdue, it steps
-        again, and the frame leaves after the next step)."""
-        return self.lead > 0 and self._next_emit - self.lead <= now < self._next_emit
+        busy = self.running or self._single or self.control.pending() or self.digits.busy()
+        return 0.0 if busy else IDLE_WAIT
 
     # -- work ----------------------------------------------------------------------------------
     def tick(self) -> list[Event]:
@@ -132,17 +118,15 @@ class FitService:
             if self.running:
                 self._budget = min(self._budget + elapsed * self.rate, max(self.rate * 0.1, 1.0))
                 want = math.inf if math.isinf(self.rate) else int(self._budget)
-                if want >= 1 and not self._before_beat(now):
-                    # stop stepping just before the next frame is due, so frames leave on time
-                    deadline = min(now + self.chunk_seconds, self._next_emit - self.lead)
+                if want >= 1:
+                    # stop stepping when the next frame is due, so frames leave on time
+                    deadline = min(now + self.chunk_seconds, self._next_emit)
                     done = self._advance(want, deadline)
                     self._budget = 0.0 if math.isinf(self.rate) else self._budget - done
             now = self._clock()
             due = now >= self._next_emit - 0.0005
-            sent = self._changed and (not self.running or due)
-            if sent:
+            if self._changed and (not self.running or due):
                 events.append(self._frame())
-            if sent or (self.running and due):  # the beat goes on when nothing moved (a slow pace), too
                 # on the beat, not interval-after-the-last: frames come every 16.7 ms, not every 16.7 ms + a step
                 self._next_emit = max(self._next_emit + self.emit_interval, now)
         except Exception as exc:  # report it and carry on: the fit keeps its last good state
