@@ -4,10 +4,12 @@ draws for each shown input now, with the figures under each picture."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.digits.figures import Figures
+if TYPE_CHECKING:  # named only in a field's type: the window's start-up need not load the digit classifier
+    from engine.digits.figures import Figures
 
 
 def _frozen(a, dtype) -> np.ndarray:
