@@ -101,6 +101,12 @@ def test_bad_data_is_reported_and_the_fit_goes_on(qtbot):
     fit.close()
 
 
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="priorities are read this way on POSIX only")
+def test_the_fit_process_runs_below_the_window_so_the_window_draws_first(runner):
+    process, _ = runner
+    assert os.getpriority(os.PRIO_PROCESS, process.pid) > os.getpriority(os.PRIO_PROCESS, 0)
+
+
 def test_a_message_the_fit_process_does_not_know_is_refused_and_the_commands_around_it_still_run(runner, qtbot):
     """Before, ("pause",) raised inside the child, which died and lost the command queued before it."""
     process, collector = runner

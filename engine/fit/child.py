@@ -8,11 +8,16 @@ command is answered with a Problem, and the process goes on.
 
 from __future__ import annotations
 
+import os
 import traceback
 
 from engine.fit.protocol import VERSION, Hello, Problem, ProtocolError, Start, check_command
 
 TORCH_THREADS = 1  # tiny tensors gain nothing from more threads, and extra threads collapse on a busy core
+# The fit steps flat out; the window and the display server draw in bursts. Below them, the fit gives way
+# when they need a core, and still has all the time between: under Xvfb on two cores, paired over three
+# runs of five rounds, frame p95 17.1, 16.9, 17.1 ms against 17.4, 18.2, 17.1, with as many fit steps.
+NICENESS = 10
 
 
 def serve(commands, events, start: Start) -> None:
@@ -28,6 +33,8 @@ def serve(commands, events, start: Start) -> None:
             send(Problem(f"The window speaks protocol version {version}, the fit process version {VERSION}: "
                          "BlurLab was updated while it ran. Restart BlurLab."))
             return
+        if hasattr(os, "nice"):  # not on Windows, where the scheduler already favours the window in front
+            os.nice(NICENESS)
         import torch
 
         from engine.fit.service import FitService
