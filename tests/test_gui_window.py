@@ -229,6 +229,9 @@ def test_choosing_a_2d_scene_rebuilds_the_pane_and_resets(make_window, qtbot):
     # the axes' drawn labels (set only when they change) name the new scene's two numbers
     drawn = [window.pane.getAxis(name).label.toPlainText().strip() for name in ("bottom", "left")]
     assert drawn == ["body style: sedan ← → SUV", "colour: red ← → blue"], drawn
+    for plot in (window.pane, window.readouts.curve_plot):  # the plots show their left and bottom axes only
+        shown = [name for name in ("left", "bottom", "right", "top") if plot.getAxis(name).isVisible()]
+        assert shown == ["left", "bottom"], shown
 
 
 def test_a_malformed_scene_file_is_refused_and_the_current_scene_kept(make_window, qtbot, tmp_path, monkeypatch):

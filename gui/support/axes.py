@@ -2,8 +2,8 @@
 set only when it changes.
 
 pyqtgraph sets an axis's label anew, as HTML, at every change of its view's range, even when the
-label reads the same: a QTextDocument parsed each time (about 0.1 ms), for all four axes of a plot,
-89 times on the way to the window's first frame and again whenever the loss curve rescales.
+label reads the same: a QTextDocument parsed each time (about 0.1 ms), 89 times on the way to the
+window's first frame, and again whenever the loss curve rescales.
 """
 
 from __future__ import annotations
@@ -31,5 +31,6 @@ class Axis(pg.AxisItem):
 
 
 def axes() -> dict[str, Axis]:
-    """A plot's four axes, for PlotWidget(axisItems=...)."""
-    return {name: Axis(name) for name in ("left", "bottom", "right", "top")}
+    """A plot's two shown axes, for PlotWidget(axisItems=...): pyqtgraph shows every axis it is given, and
+    makes the hidden top and right ones itself."""
+    return {name: Axis(name) for name in ("left", "bottom")}
