@@ -33,8 +33,6 @@ def serve(commands, events, start: Start) -> None:
             send(Problem(f"The window speaks protocol version {version}, the fit process version {VERSION}: "
                          "BlurLab was updated while it ran. Restart BlurLab."))
             return
-        if hasattr(os, "nice"):  # not on Windows, where the scheduler already favours the window in front
-            os.nice(NICENESS)
         import torch
 
         from engine.fit.service import FitService
@@ -46,6 +44,8 @@ def serve(commands, events, start: Start) -> None:
         except Exception as exc:
             send(Problem(f"The fit could not start: {exc}"))
             return
+        if hasattr(os, "nice"):  # after start-up, which a busy machine would otherwise slow; not on Windows
+            os.nice(NICENESS)
         while True:
             if commands.poll(service.wait_time()):
                 while commands.poll():
