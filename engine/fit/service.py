@@ -32,6 +32,7 @@ EMIT_INTERVAL = 1 / 60  # seconds between frames sent while running
 CHUNK_SECONDS = 0.010  # longest stretch of stepping before commands are read again
 PIXEL_INTERVAL = 1 / 30  # seconds between steps of the pixel-space fit (each costs milliseconds)
 PIXEL_ROOM = 0.008  # a pixel step is taken only this long or longer before the next frame is due
+PIXEL_EARLY = 0.002  # a pixel step may come this much before its interval is up: a little early, not a frame late
 IDLE_WAIT = 0.015  # how long a paused service waits for a command before looking again
 SINGLE_STEP_SECONDS = 0.5  # the longest a batch of single steps may take before a frame is sent
 
@@ -179,7 +180,7 @@ class FitService:
         self._sync_pixel_fit()
         if self._pixel is None or (self._pixel.settled and not force):
             return
-        if force or now - self._pixel_last >= PIXEL_INTERVAL - 0.002:  # a little early rather than a frame late
+        if force or now - self._pixel_last >= PIXEL_INTERVAL - PIXEL_EARLY:
             self._pixel_last = now
             self._pixel.step()
             self._changed = True

@@ -2,8 +2,8 @@
 set only when it changes.
 
 pyqtgraph sets an axis's label anew, as HTML, at every change of its view's range, even when the
-label reads the same: a QTextDocument parsed each time (about 0.1 ms), 89 times on the way to the
-window's first frame, and again whenever the loss curve rescales.
+label reads the same: a QTextDocument parsed each time (about 0.1 ms), dozens of times on the way to
+the window's first frame, and again whenever the loss curve rescales.
 """
 
 from __future__ import annotations
