@@ -11,11 +11,14 @@ coalesces: it sends at most ~60 frames a second and applies only the newest data
 from __future__ import annotations
 
 import multiprocessing
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from engine.fit.child import serve
-from engine.fit.protocol import Command, Hello, Problem, ProtocolError, Start, Stop, check_event, version_problem
+if TYPE_CHECKING:
+    from engine.fit.protocol import Command, Start
+# The protocol (and the child's entry point, which imports it) is imported when a process starts, not on
+# the way to the window's first paint: its message classes take ~7 ms to make.
 
 PROCESS_EXIT_S = 3.0  # after this the fit process is terminated rather than waited for
 
@@ -31,6 +34,8 @@ class _EventReader(QThread):
         self._connection = connection
 
     def run(self) -> None:
+        from engine.fit.protocol import ProtocolError  # loaded by now: the process was started with a Start
+
         while True:
             try:
                 event = self._connection.recv()
@@ -80,6 +85,8 @@ class FitProcess(QObject):
 
     def start(self, start: Start) -> None:
         """Launch the fit process with its first data and settings."""
+        from engine.fit.child import serve
+
         context = multiprocessing.get_context("spawn")  # a fork would copy the GUI's threads and Qt state
         command_out, command_in = context.Pipe(duplex=False)
         event_out, event_in = context.Pipe(duplex=False)
@@ -110,6 +117,8 @@ class FitProcess(QObject):
 
     @Slot(object)
     def _on_reader_received(self, message) -> None:
+        from engine.fit.protocol import Hello, Problem, ProtocolError, check_event, version_problem
+
         if isinstance(message, ProtocolError):
             self.problem.emit(f"The window could not read the fit process: {message}")
             return
@@ -137,6 +146,8 @@ class FitProcess(QObject):
         """Stop the process and the reader and wait for both; safe to call twice."""
         if self._reader is None:
             return
+        from engine.fit.protocol import Stop
+
         self._stopping = True
         self.send(Stop())
         if self._process is not None:

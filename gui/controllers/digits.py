@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from engine.digits.snapshot import DigitSnapshot
+from typing import TYPE_CHECKING
+
 from engine.digits.tasks import TASK_IDS
-from engine.fit.protocol import DigitsFrame, DigitsReset, DigitsRun, DigitsSettings, DigitsStep
 from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
+
+if TYPE_CHECKING:
+    from engine.digits.snapshot import DigitSnapshot
+# The Digits* messages are imported where they are sent or heard (as the fit controller does): not on the
+# way to the first paint.
 
 
 class DigitsController(QObject):
@@ -84,6 +89,8 @@ class DigitsController(QObject):
 
     @Slot(bool)
     def set_running(self, running: bool) -> None:
+        from engine.fit.protocol import DigitsRun
+
         self.activate()
         self.running = running
         self.process.send(DigitsRun(running))
@@ -95,6 +102,8 @@ class DigitsController(QObject):
 
     @Slot()
     def step_once(self) -> None:
+        from engine.fit.protocol import DigitsStep
+
         if self.running:
             self.set_running(False)
         self.activate()
@@ -102,6 +111,8 @@ class DigitsController(QObject):
 
     @Slot()
     def reset(self) -> None:
+        from engine.fit.protocol import DigitsReset
+
         self.activate()
         self.process.send(DigitsReset())
         self.status.emit("Real images: the network is back at step 0.", 3000)
@@ -125,6 +136,8 @@ class DigitsController(QObject):
         self._send_settings(force=True)
 
     def _send_settings(self, force: bool = False) -> None:
+        from engine.fit.protocol import DigitsSettings
+
         if not self.active or (self._sent and not force) or not self.process.started:
             return
         self.process.send(DigitsSettings(self.task, self.loss, self.seed, self.adversarial_weight))
@@ -133,6 +146,8 @@ class DigitsController(QObject):
     # -- what the fit process says ------------------------------------------------------------------
     @Slot(object)
     def _on_process_event(self, event) -> None:
+        from engine.fit.protocol import DigitsFrame
+
         if not isinstance(event, DigitsFrame):
             return
         snap = event.snapshot

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 
-from engine.fit.protocol import VERSION, Data, Decoder, Frame, Pace, Reset, Run, Settings, Start, Step
 from engine.model.estimate import Snapshot
 from gui.state import AppState
+
+# The fit's messages (engine.fit.protocol) are imported where they are sent, not here: the first is sent
+# after the first paint, and the module's seventeen message classes take ~7 ms to make.
 
 
 class FitController(QObject):
@@ -57,6 +59,8 @@ class FitController(QObject):
     def start(self) -> None:
         if self.process.started or self._closed:
             return
+        from engine.fit.protocol import VERSION, Pace, Run, Start
+
         s = self.state
         self.process.start(Start(VERSION, s.samples, s.mixture, s.settings, s.scene.decoder, span=s.scene.span,
                                  **self._pace))
@@ -71,6 +75,8 @@ class FitController(QObject):
 
     # -- commands -------------------------------------------------------------------------------
     def set_running(self, running: bool) -> None:
+        from engine.fit.protocol import Run
+
         self.running = running
         self.process.send(Run(running))
         self.runningChanged.emit(running)
@@ -81,31 +87,43 @@ class FitController(QObject):
 
     @Slot()
     def step_once(self) -> None:
+        from engine.fit.protocol import Step
+
         if self.running:
             self.set_running(False)
         self.process.send(Step(1))
 
     @Slot()
     def reset(self) -> None:
+        from engine.fit.protocol import Reset
+
         self.process.send(Reset())
         self.status.emit("Fit reset to step 0.", 3000)
 
     # -- the state changed ----------------------------------------------------------------------
     @Slot(bool)
     def _on_state_data_changed(self, finished: bool) -> None:
+        from engine.fit.protocol import Data
+
         if len(self.state.samples):  # a cleared canvas: the fit keeps the last points until new ones come
             self.process.send(Data(self.state.samples, self.state.mixture))
 
     @Slot()
     def _on_state_settings_changed(self) -> None:
+        from engine.fit.protocol import Settings
+
         self.process.send(Settings(self.state.settings))
 
     @Slot()
     def _on_state_speed_changed(self) -> None:
+        from engine.fit.protocol import Pace
+
         self.process.send(Pace(self.state.steps_per_second()))
 
     @Slot()
     def _on_state_scene_replaced(self) -> None:
+        from engine.fit.protocol import Data, Decoder, Reset, Settings
+
         s = self.state
         self.process.send(Decoder(s.scene.decoder, s.scene.span))
         self.process.send(Data(s.samples, s.mixture))
@@ -115,6 +133,8 @@ class FitController(QObject):
     # -- what the fit says ----------------------------------------------------------------------
     @Slot(object)
     def _on_process_event(self, event) -> None:
+        from engine.fit.protocol import Frame
+
         if isinstance(event, Frame):
             snap = event.snapshot
             if snap.diverged:
