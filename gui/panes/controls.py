@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from engine.model.losses import LOSSES
-from engine.model.scene import MAX_SAMPLES, bundled_scene, bundled_scene_ids
+from engine.model.scene import MAX_SAMPLES, bundled_scene_heading, bundled_scene_ids
 from gui.state import SPEEDS, AppState
 
 
-def scene_title(scene) -> str:
-    return f"{scene.name}  ({scene.dim}-D)"
+def scene_title(name: str, dim: int) -> str:
+    return f"{name}  ({dim}-D)"
 
 
 def _speed_text(speed: float) -> str:
@@ -68,7 +68,7 @@ class ControlPanel(QWidget):
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(parent)
         self.state = state
-        scene_choices = [(sid, scene_title(bundled_scene(sid))) for sid in bundled_scene_ids()]
+        scene_choices = [(sid, scene_title(*bundled_scene_heading(sid))) for sid in bundled_scene_ids()]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
