@@ -88,6 +88,7 @@ class DistributionPane(pg.PlotWidget):
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.setToolTip("")
         self._first_ghosts = None  # the mean, median and modes waiting for the first paint
+        self._late_built = False  # the fit's lines and the mean and median lines are made for this build
         self.rebuild()
         state.dataChanged.connect(self._on_state_data_changed)
         state.sceneReplaced.connect(self.rebuild)
@@ -139,14 +140,21 @@ class DistributionPane(pg.PlotWidget):
             self.setAspectLocked(self.state.scene.span is None)
             self._build_2d()
         self._build_overlay(dim)
+        self._late_built = False
         self._fit_view()
         self.refresh_data(True, ghosts=False)
-        # The mean, median and modes follow right after the first paint, which need not wait for them.
+        # The mean, median and modes, and the fit's lines (which show nothing before the fit's first frame),
+        # follow right after the first paint, which need not wait for them.
         if self._first_ghosts is None:
-            self._first_ghosts = after_first_paint(self, self._refresh_ghosts)
+            self._first_ghosts = after_first_paint(self, self._finish_build)
         else:  # a later rebuild is not on the way to the first frame
+            self._build_late(dim)
             QTimer.singleShot(0, self._refresh_ghosts)
         self.rebuilt.emit()
+
+    def _finish_build(self) -> None:
+        self._build_late(self.state.dim)
+        self._refresh_ghosts()
 
     def _build_1d(self) -> None:
         self.hist = pg.PlotDataItem(stepMode="center", fillLevel=0, pen=None,
@@ -171,32 +179,12 @@ class DistributionPane(pg.PlotWidget):
         self.ellipses: list[pg.PlotDataItem] = []
 
     def _build_overlay(self, dim: int) -> None:
-        dash = Qt.PenStyle.DashLine
-        self.fit_curve = pg.PlotDataItem(pen=self._pen(palette.ESTIMATE, 3))
-        self.fit_samples = InertScatter(size=4, pen=None, brush=pg.mkBrush(palette.qcolor(palette.ESTIMATE, 150)))
+        """What the first frame shows over the data: the fit's marker and the modes, both in the legend."""
         self.fit_dots = InertScatter(size=14 * self.line_scale, symbol="d", pen=pg.mkPen("#111", width=1),
                                            brush=pg.mkBrush(palette.ESTIMATE))
-        # A few plain lines instead of a scatter with a brush per point: a fraction of the cost per frame.
-        self.trail_pieces = [
-            pg.PlotCurveItem(pen=self._pen(palette.qcolor(palette.ESTIMATE, int(50 + 190 * (i + 1) / TRAIL_PIECES)),
-                                          2 + 4 * (i + 1) / TRAIL_PIECES))
-            for i in range(TRAIL_PIECES)
-        ]
-        for item in (self.fit_curve, self.fit_samples, *self.trail_pieces):
-            item.setZValue(10)
-            self.addItem(item)
         self.fit_dots.setZValue(21)  # over the handles: where the fit lands on a component must show
         self.addItem(self.fit_dots)
         self.fit_ellipses: list[pg.PlotDataItem] = []
-        if dim == 1:
-            self.mean_line = self._ghost_line(palette.MEAN, "mean", 0.86, dash)  # below the legend, in talk mode too
-            self.median_line = self._ghost_line(palette.MEDIAN, "median", 0.76, Qt.PenStyle.DotLine)
-            self.fit_line = pg.InfiniteLine(angle=90, pen=self._pen(palette.ESTIMATE, 2))
-            self.fit_line.setZValue(9)
-            self.addItem(self.fit_line)
-        else:
-            self.mean_dot = self._ghost_dot(palette.MEAN, "+", "mean")
-            self.median_dot = self._ghost_dot(palette.MEDIAN, "x", "median", anchor=(1.2, -0.1))
         self.mode_dots = InertScatter(size=13 * self.line_scale, symbol="t", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.MODE))
         self.mode_dots.setZValue(8)
         self.addItem(self.mode_dots)
@@ -206,8 +194,38 @@ class DistributionPane(pg.PlotWidget):
         self.legend.addItem(self.mode_dots, "modes")
         self._fit_legend()
 
+    def _build_late(self, dim: int) -> None:
+        """The fit's curve, samples, trail and line, and the mean and median (once per build): nothing the
+        first frame shows, since the fit has not run and the mean and median are placed after it."""
+        if self._late_built:
+            return
+        self._late_built = True
+        dash = Qt.PenStyle.DashLine
+        self.fit_curve = pg.PlotDataItem(pen=self._pen(palette.ESTIMATE, 3))
+        self.fit_samples = InertScatter(size=4, pen=None, brush=pg.mkBrush(palette.qcolor(palette.ESTIMATE, 150)))
+        # A few plain lines instead of a scatter with a brush per point: a fraction of the cost per frame.
+        self.trail_pieces = [
+            pg.PlotCurveItem(pen=self._pen(palette.qcolor(palette.ESTIMATE, int(50 + 190 * (i + 1) / TRAIL_PIECES)),
+                                          2 + 4 * (i + 1) / TRAIL_PIECES))
+            for i in range(TRAIL_PIECES)
+        ]
+        for item in (self.fit_curve, self.fit_samples, *self.trail_pieces):
+            item.setZValue(10)
+            self.addItem(item)
+        if dim == 1:
+            self.mean_line = self._ghost_line(palette.MEAN, "mean", 0.86, dash)  # below the legend, in talk mode too
+            self.median_line = self._ghost_line(palette.MEDIAN, "median", 0.76, Qt.PenStyle.DotLine)
+            self.fit_line = pg.InfiniteLine(angle=90, pen=self._pen(palette.ESTIMATE, 2))
+            self.fit_line.setZValue(9)
+            self.addItem(self.fit_line)
+        else:
+            self.mean_dot = self._ghost_dot(palette.MEAN, "+", "mean")
+            self.median_dot = self._ghost_dot(palette.MEDIAN, "x", "median", anchor=(1.2, -0.1))
+        self._place_line_labels()
+
     def flush(self) -> None:
-        """Draw the mean, median and modes now if they still wait for the first paint (an export)."""
+        """Make the fit's lines and draw the mean, median and modes now if they still wait for the first
+        paint (an export, a snapshot that comes first)."""
         if self._first_ghosts is not None:
             self._first_ghosts.run_now()
 
@@ -225,8 +243,12 @@ class DistributionPane(pg.PlotWidget):
             self.legend.updateSize()
             if self.legend.boundingRect().width() <= room or columns == 1:
                 break
-        rows = -(-entries // self.legend.columnCount)
-        for line, at in getattr(self, "_labelled_lines", ()):  # the lines' labels stay below a wrapped legend
+        self._place_line_labels()
+
+    def _place_line_labels(self) -> None:
+        """The mean's and median's labels stay below a wrapped legend."""
+        rows = -(-len(self.legend.items) // self.legend.columnCount)
+        for line, at in getattr(self, "_labelled_lines", ()):
             line.label.setPosition(at - 0.09 * (rows - 1))
 
     def legend_columns(self) -> int:
@@ -392,6 +414,8 @@ class DistributionPane(pg.PlotWidget):
         return float(end[0]), float(end[1])
 
     def _refresh_ghosts(self) -> None:
+        if not self._late_built:
+            return  # made and placed once the first paint is done
         if not len(self.state.samples):  # a cleared canvas: no mean, no median
             return
         marks = markers(self.state.mixture, self.state.samples)
@@ -424,6 +448,7 @@ class DistributionPane(pg.PlotWidget):
     def show_snapshot(self, snap: Snapshot) -> None:
         if snap.estimate.dim != self.state.dim:
             return  # fitted to the scene before a new one was loaded
+        self.flush()  # the fit's lines, if a snapshot comes before the first paint
         self._snapshot = snap
         est = snap.estimate
         if self.state.dim == 1:
