@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from engine.model.losses import LOSS_IDS
-from engine.model.scene import DEFAULT_SCENE, Scene, SceneError, bundled_scene_ids, resolve_scene
-from gui.support.palette import configure_pyqtgraph
+if TYPE_CHECKING:
+    from engine.model.scene import Scene
+# BlurLab's own modules are imported in make_window, while the cycle collector waits (see there).
 
 PIXMAP_CACHE_KB = 2048
 
@@ -18,8 +19,8 @@ PIXMAP_CACHE_KB = 2048
 def make_window(scene: str | Scene | None = None, loss: str | None = None, start_fit: bool = True, **options):
     """The main window on a scene (bundled id, name or path, or a Scene) and loss. Raises SceneError for a
     bad scene. `options` go to MainWindow (a fake fit process, the fit's pace, for tests)."""
-    # Python's cycle collector waits while the window is made: making its modules and widgets set it off
-    # 16 times, for ~5 ms of the first paint, and left nothing for it to free.
+    # Python's cycle collector waits while the window's modules are imported and its widgets made: they
+    # set it off 16 times, for ~5 ms of the first paint, and left nothing for it to free.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -30,7 +31,10 @@ def make_window(scene: str | Scene | None = None, loss: str | None = None, start
 
 
 def _make_window(scene: str | Scene | None, loss: str | None, start_fit: bool, **options):
+    from engine.model.losses import LOSS_IDS
+    from engine.model.scene import DEFAULT_SCENE, Scene, SceneError, bundled_scene_ids, resolve_scene
     from gui.main_window import MainWindow
+    from gui.support.palette import configure_pyqtgraph
 
     configure_pyqtgraph()
     # Qt keeps drawn pixmaps (the style's, the still plot items') in one cache, 10 MB by default, which a
@@ -53,6 +57,8 @@ def run_app(scene: str | None = None, loss: str | None = None, present: bool = F
             columns: str | None = None) -> int:
     """The app; 2 (with a line on stderr naming the line and column) for a bad --data file, 1 when Qt cannot
     open a window here."""
+    from engine.model.scene import SceneError
+
     if data is not None or columns is not None:
         from engine.model.data_scene import command_line_scene
 
