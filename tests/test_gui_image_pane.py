@@ -101,3 +101,22 @@ def test_a_ball_scene_decodes_balls(make_window, qtbot):
     cols = np.arange(left.shape[1])
     centre = lambda img: (cols * (img.mean(axis=2) < 0.35).sum(axis=0)).sum() / (img.mean(axis=2) < 0.35).sum()  # noqa: E731
     assert centre(right) > centre(left) + 20
+
+
+def test_a_tile_caption_that_was_narrow_and_tall_shrinks_when_the_tile_is_wider(qtbot):
+    """Its lines, not its past: a caption wrapped to four lines at a narrow width takes three when wide
+    again (QLabel's heightForWidth never answers below a minimum height it was once given)."""
+    from engine.images.board import Picture
+    from gui.panes.tiles import ImageTile
+
+    pic = Picture(np.zeros((64, 96, 3), np.float32), "red sedan", 0.86, 0.9, 0.068, 0.002)
+    tile = ImageTile(0.5)
+    qtbot.addWidget(tile)
+    tile.set_scale(0.5, width=200)
+    tile.set_picture(pic)
+    wide = tile.caption.minimumHeight()
+    tile.set_scale(0.5, width=60)
+    narrow = tile.caption.minimumHeight()
+    tile.set_scale(0.5, width=200)
+    assert narrow > wide
+    assert tile.caption.minimumHeight() == wide

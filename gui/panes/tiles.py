@@ -61,6 +61,7 @@ class ImageTile(QWidget):
         layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.caption)
         self.shown: Picture | None = None
+        self._measure: QLabel | None = None  # made when first needed (see _caption_height)
         # The squared errors under the sharpness: "both" (averaged over the data, and to the nearest data
         # image), "mean" (the first only) or "none" (and the sharpness beside the caption, as a bare number,
         # under a heading that names it); talk mode keeps to what its point needs.
@@ -80,6 +81,19 @@ class ImageTile(QWidget):
         self.caption.setFixedWidth(caption)
         if self.shown is not None:
             self.set_picture(self.shown)
+
+    def _caption_height(self) -> int:
+        """The height the caption's text needs at its width, measured on a hidden label of the tile's own:
+        QLabel's heightForWidth never answers less than the label's minimum height, which is what this
+        sets, so a caption once tall (narrower, or with more lines) stayed that tall, and a pane that had
+        shown a few scenes no longer fitted its pictures."""
+        if self._measure is None:
+            self._measure = QLabel(self)
+            self._measure.setWordWrap(True)
+            self._measure.hide()
+        self._measure.setFont(self.caption.font())
+        self._measure.setText(self.caption.text())
+        return self._measure.heightForWidth(self.caption.maximumWidth())
 
     def set_errors(self, errors: str) -> None:
         """Which squared errors the caption gives: "both", "mean" or "none"."""
@@ -105,7 +119,7 @@ class ImageTile(QWidget):
         self.caption.setText("<br>".join(parts))
         self.caption.setVisible(bool(parts))
         # A wrapped caption gets the height its lines need (the layout does not always ask for it).
-        self.caption.setMinimumHeight(self.caption.heightForWidth(self.caption.maximumWidth()) if parts else 0)
+        self.caption.setMinimumHeight(self._caption_height() if parts else 0)
         tip = [pic.caption,
                f"Sharpness {pic.sharpness:.2f}: gradient energy of the image relative to the modes' images "
                "(1 = as sharp as a real car)",
