@@ -41,7 +41,8 @@ def _snapshot(scene_id: str, loss: str):
 @pytest.fixture(scope="module")
 def snapshots():
     return {(s, loss): _snapshot(s, loss) for s, loss in
-            (("sedan_or_suv", "l2"), ("sedan_or_suv", "adversarial"), ("three_modes", "mixture_nll"))}
+            (("sedan_or_suv", "l2"), ("sedan_or_suv", "adversarial"), ("three_modes", "mixture_nll"),
+             ("style_and_colour", "l2"))}
 
 
 def _show_each(window, qtbot, snapshots):

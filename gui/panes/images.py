@@ -33,10 +33,14 @@ PANE_TYPE_SHARE = 0.65  # of talk mode's growth in type that the pane's captions
 MODE_SCALE, STRIP_SCALE, PREDICTION_SCALE, SAMPLE_SCALE = 1.0, 0.46, 1.4, 0.75
 SMALLEST_STRIP = 0.4  # below this (times the type's scale) a strip of nine becomes a strip of five, larger
 SMALLEST_SAMPLE = 0.5  # below this the sixteen samples become nine, larger
+PAIR_BOX_LEAST = 8  # characters: the least a box that chooses a mode is squeezed to, in a pane too narrow
 # What a short pane gives up, in turn: (a factor on every picture's scale, rows of model samples, at most
-# how many of the loss's answers: the mixture's components, the guesses, the generator's samples).
+# how many of the loss's answers: the mixture's components, the guesses, the generator's samples; and
+# last, the modes' squared errors, their sharpness beside their names under a heading that says so, as in
+# talk mode: four modes in a 1024 x 700 window).
 FITTING = ((1.0, 4, 4), (1.0, 2, 4), (1.0, 1, 4), (0.92, 1, 4), (0.85, 1, 4), (0.78, 1, 4), (1.0, 0, 4), (1.0, 0, 2),
            (0.85, 0, 2), (0.72, 0, 2), (0.6, 0, 2), (0.6, 0, 1), (0.5, 0, 1))
+TERSE_FITTING = ((0.72, 0, 1), (0.6, 0, 1), (0.5, 0, 1))
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,11 @@ class PictureLayout:
     sample_count: int
     sample_scale: float
     answer_count: int  # how many of the loss's answers are shown
+    terse_modes: bool = False  # the modes' names and sharpness on one line, without their squared errors
 
 
 def fit_pictures(width: int, type_scale: float, modes: int, answers: int, shrink: float = 1.0,
-                 sample_rows: int = 4, most_answers: int = 4) -> PictureLayout:
+                 sample_rows: int = 4, most_answers: int = 4, terse_modes: bool = False) -> PictureLayout:
     """The layout for a content `width` in pixels: pictures as large as their desk scale times the type's
     (times `shrink`, to fit a short pane), fewer of them when even that does not fit, and nothing ever
     wider than `width`; `sample_rows` rows of model samples."""
@@ -98,7 +103,7 @@ def fit_pictures(width: int, type_scale: float, modes: int, answers: int, shrink
     sample_count = sample_columns * min(sample_rows, 16 // sample_columns)  # 0: no samples at all
     return PictureLayout(round(mode_scale, 3), mode_columns, room(mode_columns), every, round(strip_scale, 3),
                          round(prediction_scale, 3), room(prediction_columns), answer_columns, beside, sample_columns,
-                         sample_count, round(sample_scale, 3), answers)
+                         sample_count, round(sample_scale, 3), answers, terse_modes)
 
 
 def _mosaic_scale(width: int, columns: int, wanted: float) -> float:
@@ -142,8 +147,10 @@ class ImagePane(QScrollArea):
         self.pair_b = QComboBox()
         for box in (self.pair_a, self.pair_b):
             box.setToolTip("Which two modes the strip joins")
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(4)
+            # As wide as its longest name; the two go one above the other when they do not fit side by side
+            # (_place_pair_boxes), and only a pane too narrow for one name alone squeezes it.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setMinimumWidth(box.fontMetrics().horizontalAdvance("x" * PAIR_BOX_LEAST))
             box.activated.connect(self._on_pair_activated)
         strip_head.addWidget(self.pair_a)
         strip_head.addWidget(QLabel("and"))
@@ -225,7 +232,8 @@ class ImagePane(QScrollArea):
 
     def relayout(self) -> None:
         """Choose how many pictures to show and how large, for the pane's size now: the richest layout of
-        FITTING whose content is no taller than the pane (the leanest, scrolling, if none is)."""
+        FITTING, then of TERSE_FITTING, whose content is no taller than the pane (the leanest, scrolling,
+        if none is)."""
         modes = len(self.data_board.modes) if self.data_board else 2
         answers = len(self.fit_board.answers) if self.fit_board else 1
         # The pane's inside without a scroll bar: the layout is chosen so that it needs none.
@@ -237,8 +245,9 @@ class ImagePane(QScrollArea):
         if key == self._layout_key:
             return
         self._layout_key = key
-        for shrink, rows, most in FITTING:
-            self._apply(fit_pictures(width, self.type_scale, modes, answers, shrink, rows, most))
+        choices = [(*choice, False) for choice in FITTING] + [(*choice, True) for choice in TERSE_FITTING]
+        for shrink, rows, most, terse in choices:
+            self._apply(fit_pictures(width, self.type_scale, modes, answers, shrink, rows, most, terse))
             # The rows of tiles are widgets with layouts of their own: settle theirs before measuring.
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             body = self.widget()
@@ -255,8 +264,9 @@ class ImagePane(QScrollArea):
         # In talk mode the modes show their sharpness only, and the prediction the squared error that L2
         # wins on: what the argument needs, in type the back of the room can read.
         talk = self.state.talk
-        self.modes_heading.setText("The modes and their sharpness" if talk else "The modes")
-        self.modes_row.set_scale(new.mode_scale, new.mode_columns, type_scale, "none" if talk else "both", new.mode_width)
+        terse = talk or new.terse_modes
+        self.modes_heading.setText("The modes and their sharpness" if terse else "The modes")
+        self.modes_row.set_scale(new.mode_scale, new.mode_columns, type_scale, "none" if terse else "both", new.mode_width)
         self.latent_row.set_scale(new.strip_scale, STRIP)
         self.pixel_row.set_scale(new.strip_scale, STRIP)
         self.prediction.setDirection(QBoxLayout.Direction.LeftToRight if new.answers_beside
@@ -267,15 +277,21 @@ class ImagePane(QScrollArea):
                                   new.prediction_width)
         if self.fit_board is not None:
             self.answer_row.set_pictures(self.fit_board.answers[: new.answer_count])
-        # The two boxes that choose the strip's modes: side by side, or one above the other when narrow.
-        self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight)
-        wide = self.pair_layout.minimumSize().width() <= self.width() - 2 * self.frameWidth() - 2 * MARGIN
-        self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+        self._place_pair_boxes()
         self.samples_row.set_scale(new.sample_scale, new.sample_columns, new.sample_count)
         self.samples_heading.setVisible(new.sample_count > 0)
         self.samples_row.setVisible(new.sample_count > 0)
         if self.data_board is not None:
             self._show_strips(self.data_board)
+
+    def _place_pair_boxes(self) -> bool:
+        """The two boxes that choose the strip's modes: side by side, or one above the other when their
+        names do not fit side by side. Whether that changed."""
+        before = self.pair_layout.direction()
+        self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight)
+        wide = self.pair_layout.sizeHint().width() <= self.width() - 2 * self.frameWidth() - 2 * MARGIN
+        self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+        return self.pair_layout.direction() != before
 
     def _first_refresh(self) -> None:
         if self.data_board is None:
@@ -344,15 +360,19 @@ class ImagePane(QScrollArea):
         self._show_strips(board)
         self.relayout()  # the number of modes, or the captions' lengths, may have changed
         labels = [p.caption for p in board.modes]
+        renamed = [self.pair_a.itemText(i) for i in range(self.pair_a.count())] != labels
         for box, index in ((self.pair_a, board.pair[0]), (self.pair_b, board.pair[1])):
             blocked = box.blockSignals(True)
-            if [box.itemText(i) for i in range(box.count())] != labels:
+            if renamed:
                 box.clear()
                 box.addItems(labels)
             box.setCurrentIndex(index)
             box.setEnabled(len(labels) > 1)
             box.blockSignals(blocked)
         self._show_pair_choice()
+        if renamed and self._place_pair_boxes():  # the boxes take the new names' widths
+            self._layout_key = None  # one above the other, they take a line more: lay the pane out again
+            self.relayout()
         if fit is not None:
             self._show_fit(fit)
 
