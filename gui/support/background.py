@@ -129,4 +129,10 @@ class Background:
                 continue
             with self._lock:
                 self._done.append((job, result))
-            self._relay.ready.emit(self)
+            try:
+                self._relay.ready.emit(self)
+            except RuntimeError:  # the app is ending and Qt's objects are gone: nobody waits for the result
+                with self._lock:
+                    self._running = False
+                    self._idle.notify_all()
+                return
