@@ -130,6 +130,8 @@ class ImagePane(QScrollArea):
 
         self.layout_now: PictureLayout | None = None  # the layout on show, for the pane's size
         self._layout_key: tuple | None = None
+        self._leanest = False  # the layout on show is the leanest of all, and the content is still too tall
+        self._choosing = False  # relayout is trying the layouts (which resizes the pane: no second try within)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(MARGIN, 0, MARGIN, MARGIN)
@@ -240,21 +242,40 @@ class ImagePane(QScrollArea):
         width = self.width() - 2 * self.frameWidth() - 2 * MARGIN
         # What the content's height depends on, beyond the pictures' sizes (texts of the same kind keep
         # their number of lines from frame to frame, so a running fit does not lay the pane out again).
+        # The boxes that choose the strip's modes take a line, and a second when their names are too long
+        # to stand side by side.
+        pair = self.pair_row.isVisibleTo(self) and tuple(self.pair_a.itemText(i) for i in range(self.pair_a.count()))
         key = (width, self.height(), self.type_scale, modes, answers, self.data_board is not None,
-               self.fit_board is not None and self.fit_board.answer_title, self.answer_label.isVisibleTo(self))
-        if key == self._layout_key:
-            return
+               self.fit_board is not None and self.fit_board.answer_title, self.answer_label.isVisibleTo(self), pair)
+        if key == self._layout_key and (self._choosing or self._leanest or self._fits(width)):
+            return  # (a text that took another line since, say a heading's new figures, chooses again)
         self._layout_key = key
+        self._choosing = True
+        try:
+            self._choose(width, modes, answers)
+        finally:
+            self._choosing = False
+
+    def _choose(self, width: int, modes: int, answers: int) -> None:
+        """Apply the first layout of the choices whose content fits the pane (the leanest if none does)."""
+        self._place_pair_boxes()
         choices = [(*choice, False) for choice in FITTING] + [(*choice, True) for choice in TERSE_FITTING]
         for shrink, rows, most, terse in choices:
             self._apply(fit_pictures(width, self.type_scale, modes, answers, shrink, rows, most, terse))
             # The rows of tiles are widgets with layouts of their own: settle theirs before measuring.
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-            body = self.widget()
-            body.layout().activate()
-            needed = body.heightForWidth(width + 2 * MARGIN) if body.hasHeightForWidth() else -1
-            if max(needed, body.minimumSizeHint().height()) <= self.height() - 2 * self.frameWidth():
+            self.widget().layout().activate()
+            if self._fits(width):
+                self._leanest = False
                 break
+        else:
+            self._leanest = True
+
+    def _fits(self, width: int) -> bool:
+        """Whether the content, laid out as it is now, is no taller than the pane."""
+        body = self.widget()
+        needed = body.heightForWidth(width + 2 * MARGIN) if body.hasHeightForWidth() else -1
+        return max(needed, body.minimumSizeHint().height()) <= self.height() - 2 * self.frameWidth()
 
     def _apply(self, new: PictureLayout) -> None:
         if new == self.layout_now:
@@ -277,21 +298,18 @@ class ImagePane(QScrollArea):
                                   new.prediction_width)
         if self.fit_board is not None:
             self.answer_row.set_pictures(self.fit_board.answers[: new.answer_count])
-        self._place_pair_boxes()
         self.samples_row.set_scale(new.sample_scale, new.sample_columns, new.sample_count)
         self.samples_heading.setVisible(new.sample_count > 0)
         self.samples_row.setVisible(new.sample_count > 0)
         if self.data_board is not None:
             self._show_strips(self.data_board)
 
-    def _place_pair_boxes(self) -> bool:
+    def _place_pair_boxes(self) -> None:
         """The two boxes that choose the strip's modes: side by side, or one above the other when their
-        names do not fit side by side. Whether that changed."""
-        before = self.pair_layout.direction()
+        names do not fit side by side."""
         self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight)
         wide = self.pair_layout.sizeHint().width() <= self.width() - 2 * self.frameWidth() - 2 * MARGIN
         self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
-        return self.pair_layout.direction() != before
 
     def _first_refresh(self) -> None:
         if self.data_board is None:
@@ -358,7 +376,6 @@ class ImagePane(QScrollArea):
         self.data_board = board
         self.modes_row.set_pictures(board.modes)
         self._show_strips(board)
-        self.relayout()  # the number of modes, or the captions' lengths, may have changed
         labels = [p.caption for p in board.modes]
         renamed = [self.pair_a.itemText(i) for i in range(self.pair_a.count())] != labels
         for box, index in ((self.pair_a, board.pair[0]), (self.pair_b, board.pair[1])):
@@ -370,9 +387,7 @@ class ImagePane(QScrollArea):
             box.setEnabled(len(labels) > 1)
             box.blockSignals(blocked)
         self._show_pair_choice()
-        if renamed and self._place_pair_boxes():  # the boxes take the new names' widths
-            self._layout_key = None  # one above the other, they take a line more: lay the pane out again
-            self.relayout()
+        self.relayout()  # the number of modes, their names, or the captions' lengths may have changed
         if fit is not None:
             self._show_fit(fit)
 
