@@ -231,10 +231,14 @@ class MainWindow(QMainWindow):
             height = self.height() - self.statusBar().sizeHint().height() - self.headline.heightForWidth(left)
             if self.caption.isVisibleTo(self):
                 height -= self.caption.heightForWidth(left)
+            if self.data_bar.isVisibleTo(self):  # your own points: the bar over the pane says whose
+                height -= self.data_bar.sizeHint().height()
             wanted = TALK_PANE_SHARE * self.width() * self.height() / max(height, 1)
             room = round(self.width() - side - wanted - 8)
             # the real-images view's rows and table need width more than the pictures do: all there is
-            views = max(room if self.showing_digits() else min(views, room), COLUMNS[True][1][1])
+            # never so narrow that the tabs' names are cut
+            views = max(room if self.showing_digits() else min(views, room), COLUMNS[True][1][1],
+                        self.views.tabBar().sizeHint().width())
         if side:
             self.side.setFixedWidth(side)
         self.views.setFixedWidth(views)

@@ -4,7 +4,7 @@ check that runs in a child process at a device pixel ratio of 2."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QComboBox, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QScrollArea, QTabBar, QWidget
 
 SIZES = [(1024, 768), (1280, 720), (1280, 800), (1920, 1080), (3840, 2160)]
 PANE_SHARE_IN_TALK = 0.45
@@ -70,6 +70,10 @@ def _cut_text(widget: QWidget, name: str) -> list[str]:
                 return [f"{name}: its wrapped text needs {needed} px of height, it has {widget.height()}"]
         elif widget.sizeHint().width() > widget.width() + 1:
             return [f"{name}: its text needs {widget.sizeHint().width()} px of width, it has {widget.width()}"]
+    if isinstance(widget, QTabBar):  # too narrow, it cuts its tabs' names and scrolls them
+        needed = sum(widget.tabSizeHint(i).width() for i in range(widget.count()))
+        if needed > widget.width() + 1:
+            return [f"{name}: its tabs need {needed} px of width, it has {widget.width()}"]
     if isinstance(widget, QComboBox) and widget.currentText():
         needed = widget.fontMetrics().horizontalAdvance(widget.currentText())
         room = widget.width() - 30  # the frame, the padding and the arrow

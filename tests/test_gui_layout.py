@@ -42,7 +42,7 @@ def _snapshot(scene_id: str, loss: str):
 def snapshots():
     return {(s, loss): _snapshot(s, loss) for s, loss in
             (("sedan_or_suv", "l2"), ("sedan_or_suv", "adversarial"), ("three_modes", "mixture_nll"),
-             ("style_and_colour", "l2"))}
+             ("style_and_colour", "l2"), ("old_faithful", "l2"))}
 
 
 def _show_each(window, qtbot, snapshots):

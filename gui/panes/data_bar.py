@@ -19,8 +19,10 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
-def describe(state: AppState) -> str:
-    """What is on screen, in one or two lines of rich text."""
+def describe(state: AppState, short: bool = False) -> str:
+    """What is on screen, in one or two lines of rich text; `short`, in talk mode: whose points and how many,
+    on one line, which the speaker explains (the rest took the plot's height in talk mode's type; the
+    headline names the data set)."""
     points = state.points
     scene = state.scene
     k = len(state.mixture.components)
@@ -29,11 +31,15 @@ def describe(state: AppState) -> str:
         shown = _count(len(points), "point")
         if len(points) > len(state.samples):
             shown += f", {len(state.samples):,} of them drawn and fitted"
+        if short:
+            return f"<b style='color:{palette.DATA}'>Your points</b>: {shown}"
         density = "the curve is their kernel density, " if state.dim == 1 else ""
         return (f"<b style='color:{palette.DATA}'>Your points</b>{where}: {shown}. The fit trains on them; "
                 f"{density}the handles are the {_count(k, 'component')} of the mixture fitted to them.")
     if points is not None:
         where = f" fitted to {points.origin}" if points.origin else " fitted to your points"
+        if short:
+            return f"<b style='color:{palette.ORANGE}'>Mixture's samples</b>: {scene.samples:,}"
         return (f"<b style='color:{palette.ORANGE}'>Samples of the mixture</b>{where}: "
                 f"{scene.samples:,} drawn. Drag the handles to edit it.")
     return (f"<b>Samples of the mixture</b>: {scene.samples:,} drawn. Use your own points: "
@@ -129,8 +135,11 @@ class DataBar(QWidget):
         # In talk mode it speaks only of your own points: the mixture's samples are what a talk expects.
         if self.parentWidget() is not None:  # (unparented, showing it would open a window of its own)
             self.setVisible(not (s.talk and s.points is None))
-        self.label.setText(describe(s))
+        self.label.setText(describe(s, short=s.talk))
         self.switch.setVisible(s.points is not None and len(s.points) > 0)
-        self.switch.setText("Use the mixture's samples" if s.uses_points else "Use your points")
+        if s.talk:
+            self.switch.setText("Mixture's samples" if s.uses_points else "Your points")
+        else:
+            self.switch.setText("Use the mixture's samples" if s.uses_points else "Use your points")
         self.label.setToolTip(f"At most {MAX_SAMPLES:,} points are drawn and fitted; a larger set is "
                               "represented by a random subsample of that size.")
