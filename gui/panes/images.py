@@ -132,6 +132,7 @@ class ImagePane(QScrollArea):
         self._layout_key: tuple | None = None
         self._leanest = False  # the layout on show is the leanest of all, and the content is still too tall
         self._choosing = False  # relayout is trying the layouts (which resizes the pane: no second try within)
+        self._outgrown = False  # a scroll bar came since the layout was chosen
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(MARGIN, 0, MARGIN, MARGIN)
@@ -228,6 +229,12 @@ class ImagePane(QScrollArea):
         self.setStyleSheet(f"QWidget {{ font-size: {size}pt; }}" if self.state.talk else "")
         QTimer.singleShot(0, self.relayout)
 
+    def viewportEvent(self, event) -> bool:  # noqa: N802  (Qt's name)
+        if event.type() == QEvent.Type.Resize and not self._choosing and self.verticalScrollBar().isVisible():
+            self._outgrown = True  # a scroll bar came: the content outgrew the pane
+            QTimer.singleShot(0, self.relayout)
+        return super().viewportEvent(event)
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.relayout()
@@ -247,8 +254,11 @@ class ImagePane(QScrollArea):
         pair = self.pair_row.isVisibleTo(self) and tuple(self.pair_a.itemText(i) for i in range(self.pair_a.count()))
         key = (width, self.height(), self.type_scale, modes, answers, self.data_board is not None,
                self.fit_board is not None and self.fit_board.answer_title, self.answer_label.isVisibleTo(self), pair)
-        if key == self._layout_key and (self._choosing or self._leanest or self._fits(width)):
-            return  # (a text that took another line since, say a heading's new figures, chooses again)
+        # Content that grew past the pane since it chose (a heading's new figures taking a line) brought a
+        # scroll bar: that chooses again (see viewportEvent).
+        outgrown, self._outgrown = self._outgrown, False
+        if key == self._layout_key and not (outgrown and not self._leanest):
+            return
         self._layout_key = key
         self._choosing = True
         try:
