@@ -23,6 +23,8 @@ _CHUNK = 32  # images rendered together: large enough to amortise numpy's per-ca
 
 @dataclass(frozen=True)
 class Decoder:
+    """A procedural renderer: how points of the data space become pictures, and the names of its two axes."""
+
     name: str
     axes: tuple[str, str]  # short human names of the data space's two axes
     render: Callable[[np.ndarray], np.ndarray]  # (n, dim) float64 points -> (n, H, W, 3) float32 images in [0, 1]

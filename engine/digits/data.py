@@ -18,6 +18,8 @@ HELD_OUT_EVERY = 10  # every tenth digit of each class is held out (50 a class),
 
 @dataclass(frozen=True, eq=False)
 class Digits:
+    """The shipped handwritten digits: their pictures and labels, read-only."""
+
     images: np.ndarray  # (n, 28, 28) float32 in [0, 1], read-only
     labels: np.ndarray  # (n,) int64, read-only
 

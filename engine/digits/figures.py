@@ -19,6 +19,9 @@ from engine.maths.sharpness import blur_crete_batch, gradient_energies
 
 @dataclass(frozen=True)
 class Figures:
+    """How a picture drawn on real digits measures up: its error against what the data says, its blur, its
+    sharpness, and whether it reads as a digit."""
+
     mse: float  # mean squared error to what the data says for this input (its class, or the nearest tops' bottoms)
     blur: float  # Crete et al.: 0 sharp ... 1 very blurry
     sharpness: float  # gradient energy relative to real digits' (same rows)

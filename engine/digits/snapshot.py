@@ -20,6 +20,8 @@ def _frozen(a, dtype) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class DigitSnapshot:
+    """One frame of the network that trains on real digits, as the real-images view draws it."""
+
     step: int  # optimiser steps since the last reset
     task: str
     loss_id: str

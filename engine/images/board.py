@@ -26,6 +26,8 @@ _NOISE_SEED = 2024  # fixed draws, so the sample grid moves smoothly with the fi
 
 @dataclass(frozen=True, eq=False)
 class Picture:
+    """One picture of the image pane, with its caption and its figures."""
+
     image: np.ndarray  # (H, W, 3) float32 in [0, 1]
     caption: str
     sharpness: float  # gradient energy relative to the mode images: 1.0 is as sharp as a mode
@@ -36,6 +38,8 @@ class Picture:
 
 @dataclass(frozen=True, eq=False)
 class DataBoard:
+    """The image pane's pictures of the data: the modes, and the strip between two of them."""
+
     modes: tuple[Picture, ...]
     strip_latent: tuple[Picture, ...]  # decoded points on the line between two modes: sharp in-betweens
     strip_pixel: tuple[Picture, ...]  # pixel cross-fade of the two end images: ghosts
@@ -45,6 +49,9 @@ class DataBoard:
 
 @dataclass(frozen=True, eq=False)
 class FitBoard:
+    """The image pane's pictures of the fit: the decoded estimate, the loss's answer in pixel space, and
+    samples."""
+
     estimate: Picture  # the image at the estimate's mean
     answer_title: str
     answers: tuple[Picture, ...]  # the loss's answer in pixel space (or its components, guesses, samples)

@@ -15,6 +15,8 @@ import numpy as np
 
 @dataclass(frozen=True, eq=False)
 class Grid:
+    """An evenly spaced grid over a box of the data space, one axis per dimension."""
+
     axes: tuple[np.ndarray, ...]  # one increasing, evenly spaced array per dimension (x, then y)
 
     @classmethod

@@ -27,6 +27,9 @@ POINTS = {1: 512, 2: 72}
 
 @dataclass(frozen=True)
 class Coverage:
+    """How many of the data's modes a fitted distribution covers, which it loses, and how far it is from the
+    data."""
+
     covered: int
     total: int
     lost: tuple[int, ...]  # which modes (indices of Mixture.modes()) the model misses

@@ -50,7 +50,11 @@ def _uniform(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True, eq=False)
 class Estimate:
-    """The fitted model in numbers. `mean` is its centre, the point whose drift the trail shows."""
+    """The fitted model in numbers. `mean` is its centre, the point whose drift the trail shows.
+
+    Each kind below adds behaviour, never a field, so it inherits these fields, `__init__` and the frozen
+    attributes as they are: decorating it again would only generate the same methods anew (~0.4 ms a class,
+    on the way to the window's first paint)."""
 
     kind: ClassVar[str] = ""  # point | gaussian | mixture | points | samples
     single: ClassVar[bool] = False  # one prediction (a point or one Gaussian): its drift is the story
@@ -153,7 +157,6 @@ class Estimate:
         return grid.points()[int(np.argmax(density))], grid, density
 
 
-@dataclass(frozen=True, eq=False)
 class PointEstimate(Estimate):
     """One point, drawn as the fixed-variance Gaussian that L2 is the likelihood of."""
 
@@ -175,7 +178,6 @@ class PointEstimate(Estimate):
         return {**super().to_json(), "cov": self._fixed().tolist(), "fixed_variance": True}
 
 
-@dataclass(frozen=True, eq=False)
 class GaussianEstimate(Estimate):
     """One Gaussian with a learned covariance."""
 
@@ -200,7 +202,6 @@ class GaussianEstimate(Estimate):
         return self.mean.copy()  # N(mu, S)^(1/T), renormalised, is N(mu, T S): the same centre at every T
 
 
-@dataclass(frozen=True, eq=False)
 class MixtureEstimate(Estimate):
     """K weighted Gaussians; `mean` is their weighted mean."""
 
@@ -240,7 +241,6 @@ class MixtureEstimate(Estimate):
         return mixture.climb(super().mode())
 
 
-@dataclass(frozen=True, eq=False)
 class PointsEstimate(Estimate):
     """K point hypotheses; `mean` is their average."""
 
@@ -263,7 +263,6 @@ class PointsEstimate(Estimate):
         return {**super().to_json(), "points": self.points.tolist()}
 
 
-@dataclass(frozen=True, eq=False)
 class SamplesEstimate(Estimate):
     """Samples of a generator; `mean` is their average."""
 

@@ -31,6 +31,9 @@ SceneError = InvalidValue
 
 @dataclass(frozen=True, eq=False)
 class Scene:
+    """What a scene file holds: the data (a mixture, or your own points and the mixture fitted to them), the
+    loss to fit, and how many samples to draw with which seed."""
+
     name: str
     mixture: Mixture
     samples: int = 4000

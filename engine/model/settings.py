@@ -11,6 +11,8 @@ from engine.model.mixture import Mixture
 
 @dataclass(frozen=True)
 class FitSettings:
+    """How the fit runs: the loss, its learning rate and seed, and the knobs of the losses that have one."""
+
     loss: str = "l2"
     lr: float | None = None  # None: the loss's own default (its registry entry's lr)
     seed: int = 0

@@ -10,6 +10,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class TourStep:
+    """One step of a tour: its scene, loss and speed, the caption to read out, and what the panes should show."""
+
     title: str
     caption: str  # what the speaker can read out, in plain words, about what is on screen
     scene: str  # a bundled scene id

@@ -56,6 +56,8 @@ def _the_relay() -> _Relay:
 
 @dataclass
 class _Job:
+    """One piece of work for the pictures thread, and what the window's thread does with its result."""
+
     kind: str
     number: int
     work: Callable[[], Any]
