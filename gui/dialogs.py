@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QInputDialog, QLabel, QListWidget,
                                QListWidgetItem, QVBoxLayout, QWidget)
 
-from engine.io.table import Layout
 from gui.support import preferences
+
+if TYPE_CHECKING:
+    from engine.io.table import Layout
 
 
 def _start(name: str) -> str:

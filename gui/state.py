@@ -4,20 +4,22 @@ mode; panes and controllers subscribe to it, widgets write to it what the user d
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from engine.maths.kde import Kde
-from engine.model.data_scene import repainted
 from engine.model.answers import Decoding
 from engine.model.losses import loss_info
 from engine.model.mixture import Component, Mixture
 from engine.model.points import PointSet, points_density
 from engine.model.scene import Scene, SceneError, bundled_scene, check_covariance
-from engine.model.session import Session
 from engine.model.settings import FitSettings
 from gui.support import palette
+
+if TYPE_CHECKING:
+    from engine.model.session import Session
 
 MIN_STD = 0.05  # narrower than this, a component is a spike that nobody can grab
 MIN_WEIGHT = 0.02
@@ -118,6 +120,8 @@ class AppState(QObject):
     def set_points(self, values: np.ndarray, finished: bool) -> None:
         """The points a brush or an eraser left (call begin_edit when the stroke starts, for Undo); the
         mixture is fitted to them anew when the stroke is finished."""
+        from engine.model.data_scene import repainted  # your own points' reader: not at start-up
+
         self.scene = repainted(self.scene, values, refit=finished)
         self.scene_id = None
         self.samples = self.scene.draw()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.digits import TASK_IDS
 from engine.digits.data import CLASSES, SIZE, Digits, load_digits
 
 HALF = SIZE // 2
@@ -28,6 +29,8 @@ AMBIGUOUS = ((4, 9), (9, 4), (7, 9), (9, 7), (3, 5), (5, 3), (0, 6), (8, 3))
 
 @dataclass(frozen=True, eq=False)
 class Task:
+    """One task on real digits: what the network is given, what it must give back, and the inputs on show."""
+
     id: str
     title: str
     explanation: str
@@ -138,9 +141,6 @@ def _bottom_half(train: Digits, held: Digits) -> Task:
         conditional=tuple(train.images[n, HALF:] for n in near),
         examples=train.images[near[:, :EXAMPLES]], targets=held.images[chosen, HALF:].copy(),
     )
-
-
-TASK_IDS: tuple[str, ...] = ("digit_from_label", "bottom_half")
 
 
 @functools.cache

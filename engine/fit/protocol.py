@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from engine.digits.snapshot import DigitSnapshot
-from engine.digits.tasks import TASK_IDS
+from engine.digits import TASK_IDS
 from engine.model.estimate import Snapshot
 from engine.model.losses import IMAGE_LOSS_IDS
 from engine.model.mixture import Mixture

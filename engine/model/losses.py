@@ -91,6 +91,8 @@ class ImageTraining:
 
 @dataclass(frozen=True)
 class Loss:
+    """One loss of the catalogue: all the app knows of it, in one registry entry that every layer reads."""
+
     id: str  # stable: scene files, the command line and sessions name it
     title: str
     explanation: str  # one line a user reads in the loss selector
@@ -111,6 +113,12 @@ class Loss:
     @property
     def kind(self) -> str:
         return self.estimate.kind if self.estimate else ""
+
+    @property
+    def has_pulls(self) -> bool:
+        """Its tug of war can be drawn: its objective is a penalty of each sample's distance (the losses of
+        one point)."""
+        return self.penalty is not None
 
     @property
     def image_title(self) -> str:

@@ -24,6 +24,8 @@ _SEED = 7  # which samples are drawn is fixed, so the arrows move smoothly with 
 
 @dataclass(frozen=True, eq=False)
 class Pulls:
+    """The tug of war at a prediction: each drawn sample's pull on it, and the net pull of all of them."""
+
     prediction: np.ndarray  # (dim,)
     samples: np.ndarray  # the samples whose pulls are drawn, (m, dim)
     vectors: np.ndarray  # each one's pull on the prediction, (m, dim)
@@ -34,11 +36,6 @@ class Pulls:
         strength = np.linalg.norm(self.vectors, axis=1)
         total = strength.sum()
         return strength / total if total > 0 else strength
-
-
-def has_pulls(loss: Loss) -> bool:
-    """Pulls are drawn for the losses of one point: their objective is a penalty of each sample's distance."""
-    return loss.penalty is not None
 
 
 def shown_indices(n: int, count: int = SHOWN) -> np.ndarray:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from typing import TYPE_CHECKING
 
-from engine.digits.tasks import TASK_IDS
+from engine.digits import TASK_IDS
 from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
 
 if TYPE_CHECKING:

@@ -11,17 +11,28 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QProcess, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from engine.io.png import write_png
-from engine.model.session import Session, save_session
 from gui.support import preferences
 from gui.support.grab import widget_image
 
+if TYPE_CHECKING:
+    from engine.model.session import Session
+# The PNG writer and the session file are imported where an export uses them: not on the way to the
+# window's first paint.
+
 
 CANCELLED = "Export cancelled."
+
+
+def _write_png(path: str | Path, widget: QWidget) -> None:
+    """A picture of `widget` as it is drawn now, through the one PNG writer."""
+    from engine.io.png import write_png
+
+    write_png(path, widget_image(widget))
 
 
 def main_script() -> str:
@@ -41,6 +52,8 @@ class AnimationExport(QObject):
         super().__init__(parent)
         self.out = out
         self._folder = tempfile.TemporaryDirectory(prefix="blurlab-export-")
+        from engine.model.session import save_session
+
         session_file = Path(self._folder.name) / "session.json"
         save_session(session, session_file)
         self.process = QProcess(self)
@@ -108,7 +121,7 @@ class ExportController(QObject):
     def export_png(self, view: str, path: str) -> bool:
         try:
             widget = self.views[view]
-            write_png(path, widget_image(widget if isinstance(widget, QWidget) else widget()))
+            _write_png(path, widget if isinstance(widget, QWidget) else widget())
         except OSError as exc:
             self.warn("BlurLab: the picture could not be saved", f"{path} cannot be written: {exc.strerror or exc}")
             return False
@@ -126,7 +139,7 @@ class ExportController(QObject):
             path = folder / f"{stamp}-{n}.png"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            write_png(path, widget_image(self.views["window"]))
+            _write_png(path, self.views["window"])
         except OSError as exc:
             self.status.emit(f"The screenshot could not be saved: {exc.strerror or exc}", 8000)
             return None

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal
 
-from engine.io.table import Layout, read_layout
-from engine.model.data_scene import load_data
 from engine.model.scene import SceneError
 from gui.state import AppState
 from gui.support import preferences
+
+if TYPE_CHECKING:
+    from engine.io.table import Layout
+# The table reader is imported when a file is imported: not on the way to the window's first paint.
 
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".dat", ".npy")
 
@@ -36,6 +39,9 @@ class ImportController(QObject):
 
     def import_file(self, path: str, columns: list[str | int] | None = None) -> bool:
         """Read the file's points into a new scene (Undo goes back); False if refused or cancelled."""
+        from engine.io.table import read_layout
+        from engine.model.data_scene import load_data
+
         try:
             if columns is None:
                 layout = read_layout(path)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from engine.model.scene import SceneError
-from engine.model.session import Session, load_session, save_session, session_from_scene
 from gui.state import AppState
 from gui.support import preferences
+
+if TYPE_CHECKING:
+    from engine.model.session import Session
+# engine.model.session is imported where a session is made, read or written: not on the way to the
+# window's first paint.
 
 
 class SessionController(QObject):
@@ -31,6 +36,8 @@ class SessionController(QObject):
 
     def session(self) -> Session:
         """Everything a session file holds: the scene as edited, the fit's settings, the speed, the view."""
+        from engine.model.session import session_from_scene
+
         (x0, x1), (y0, y1) = self.view.viewRange()
         view = {"x_range": [x0, x1], "y_range": [y0, y1], "talk": self.state.talk,
                 "tour_step": self.tour.index if self.tour.index >= 0 else None}
@@ -39,6 +46,8 @@ class SessionController(QObject):
     def open_file(self, path: str) -> bool:
         """Open a session (or plain scene) file; a bad one is refused with a message naming the problem,
         and the current session stays as it was."""
+        from engine.model.session import load_session
+
         try:
             session = load_session(path)
         except SceneError as exc:
@@ -54,6 +63,8 @@ class SessionController(QObject):
         return True
 
     def save_file(self, path: str) -> bool:
+        from engine.model.session import save_session
+
         try:
             save_session(self.session(), path)
         except OSError as exc:

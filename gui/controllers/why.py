@@ -4,14 +4,16 @@ temperature), and what a tour step asks of them; each says in the status bar wha
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.model.answers import ANSWERS, Decoding
 from engine.model.losses import loss_info
-from engine.model.pulls import has_pulls
-from engine.model.tour import TourStep
 from gui.state import AppState
+
+if TYPE_CHECKING:
+    from engine.model.tour import TourStep
 
 TEMPERATURES = (0.02, 0.05, 0.1, 0.2, 0.38, 0.6, 1.0)  # what [ and ] step through
 HINT_MS = 4000
@@ -37,7 +39,7 @@ class WhyController(QObject):
         loss = loss_info(self.state.settings.loss)
         on = not self.state.why.pulls
         self.state.set_why(replace(self.state.why, pulls=on))
-        if on and not has_pulls(loss):
+        if on and not loss.has_pulls:
             self.status.emit(f"Tug of war on (A): it is drawn for the losses of one point (L2, L1, Huber), "
                              f"not for {loss.title}.", HINT_MS)
         else:

@@ -13,7 +13,6 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
                                QWidget)
 
-from engine.images.board import mode_labels
 from engine.model.coverage import RULE, Coverage, coverage
 from engine.model.estimate import Snapshot
 from engine.model.losses import loss_info
@@ -333,6 +332,8 @@ class ReadoutPanel(QGroupBox):
         verdict = found.verdict()
         missed = ""
         if verdict:
+            from engine.images.board import mode_labels  # when a mode is missed: not at start-up
+
             names = mode_labels(self.state.mixture, self.state.mixture.modes())
             missed = f"It misses {', '.join(names[i] for i in found.lost)}. "
             modes = f"<span style='color:{palette.VERMILLION}'>{modes}, <b>{verdict}</b></span>"

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 
 from engine.model.answers import ANSWERS, LOWEST_T, ZHANG_T, Decoding
 from engine.model.losses import loss_info
-from engine.model.pulls import has_pulls
 from gui.state import AppState
 from gui.support import palette
 
@@ -138,7 +137,7 @@ class WhyPanel(QWidget):
         for w, b in zip(widgets, blocked):
             w.blockSignals(b)
         self.temperature_label.setText(f"{why.decoding.temperature:.2f}")
-        pulls_ok = has_pulls(loss)
+        pulls_ok = loss.has_pulls
         self.pulls.setEnabled(pulls_ok)
         self.pulls.setToolTip(self.pulls_tip if pulls_ok else
                               f"{self.pulls_tip}\nDrawn for the losses of one point (L2, L1, Huber).")

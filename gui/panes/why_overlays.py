@@ -5,6 +5,8 @@ is shown, and puts its items on the pane again whenever the pane rebuilds its ow
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Slot
@@ -12,11 +14,13 @@ from PySide6.QtGui import QFont
 
 from engine.model.estimate import Snapshot
 from engine.model.losses import loss_info
-from engine.model.pulls import Pulls, has_pulls, pulls
 from gui.panes.distribution import DistributionPane
 from gui.state import AppState
 from gui.support import palette
 from gui.support.throttle import Throttle
+
+if TYPE_CHECKING:
+    from engine.model.pulls import Pulls
 
 ROWS = (0.06, 0.46)  # in 1-D the arrows stand one above the other between these shares of the view's height
 NET_ROW = 0.53
@@ -110,12 +114,14 @@ class PullsOverlay(PaneOverlay):
     def _draw(self) -> None:
         loss = loss_info(self.state.settings.loss)
         snap = self._showing()
-        shown = self.state.why.pulls and has_pulls(loss) and snap is not None
+        shown = self.state.why.pulls and loss.has_pulls and snap is not None
         for item in self.items:
             item.setVisible(shown)
         if not shown:
             self.last = None
             return
+        from engine.model.pulls import pulls  # once the tug of war is first on: not at start-up
+
         found = pulls(loss, self.state.samples, snap.estimate.mean, self.state.settings.huber_delta)
         self.last = found
         (x0, x1), (y0, y1) = self.pane.viewRange()
