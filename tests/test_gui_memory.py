@@ -6,10 +6,25 @@ from __future__ import annotations
 import gc
 import weakref
 
+import numpy as np
 import pyqtgraph as pg
+
+from engine.model.estimate import GaussianEstimate, PointEstimate, Snapshot
 
 from fakes import FakeFitProcess
 from gui_helpers import double_click, drag, point
+
+
+def _show_the_overlays(window) -> None:
+    """The tug of war on an L2 frame, and the dial's marker on a Gaussian's: each overlay makes its items
+    the first time it shows."""
+    window.why.toggle_pulls()
+    mean = window.state.mixture.mean()
+    for loss, estimate in (("l2", PointEstimate(mean)), ("gaussian_nll", GaussianEstimate(mean, cov=np.eye(1)))):
+        window.state.set_loss(loss)
+        window.fit.show(Snapshot(step=5, loss_id=loss, loss=1.0, estimate=estimate, trail=np.array([mean]),
+                                 losses=np.ones(5), data_version=0))
+        window.answer_marker.flush()
 
 
 def _alive(kind) -> int:
@@ -40,7 +55,9 @@ def test_scene_loads_keep_the_overlays_items_on_the_pane_without_adding_them_aga
     overlays' items (the arrows, the dial's marker, the landscape beneath 2-D samples) stay put instead."""
     window = make_window(start_fit=False, fit_process=FakeFitProcess())
     pane = window.pane
+    _show_the_overlays(window)
     overlays = (*window.pulls.items, *window.answer_marker.items, *window.landscape.underlay.items)
+    assert len(overlays) == 4 + 2 + 4
     refs = []
     for scene in ("style_and_colour", "sedan_or_suv") * 3:
         window.state.load_bundled(scene)

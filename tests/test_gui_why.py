@@ -130,6 +130,7 @@ def test_the_2d_landscape_is_a_map_beneath_the_samples(make_window, qtbot):
 def test_the_arrows_appear_and_follow_the_fit(make_window, qtbot):
     window = make_window()
     assert window.pulls.last is None
+    assert not window.pulls.items  # made when the arrows first show: the first paint does not wait for them
     qtbot.keyClick(window, K.Key_A)
     assert window.state.why.pulls
     seen = []

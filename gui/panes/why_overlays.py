@@ -48,22 +48,31 @@ def arrows(starts: np.ndarray, ends: np.ndarray, pixel: np.ndarray, head: float)
 
 class PaneOverlay:
     """Items of one overlay on the distribution pane: drawn from the state and the newest snapshot, kept on
-    the pane, and drawn again whenever it rebuilds its own. A subclass makes `items` and draws them in `_draw`."""
+    the pane, and drawn again whenever it rebuilds its own. A subclass makes its items in `_make_items`, the
+    first time they show (neither overlay shows before the fit's first frame, so the first paint does not
+    wait for them), and draws them in `_draw`."""
 
-    items: tuple = ()
+    items: tuple = ()  # none until they first show
 
     def __init__(self, state: AppState, pane: DistributionPane) -> None:
         self.state = state
         self.pane = pane
         self._snapshot: Snapshot | None = None
-
-    def _attach(self) -> None:
-        """Add the items, and follow the pane's rebuilds and the state's changes."""
-        self.pane.keep(*self.items)
-        self._draw()
         self.pane.rebuilt.connect(self._on_state_changed)
         for signal in (self.state.whyChanged, self.state.settingsChanged, self.state.dataChanged):
             signal.connect(self._on_state_changed)
+
+    def _show_items(self, shown: bool) -> bool:
+        """Show or hide the items (made, and kept on the pane, the first time they show); returns `shown`."""
+        if shown and not self.items:
+            self.items = self._make_items()
+            self.pane.keep(*self.items)
+        for item in self.items:
+            item.setVisible(shown)
+        return shown
+
+    def _make_items(self) -> tuple:
+        raise NotImplementedError
 
     @Slot()
     def _on_state_changed(self, *_args) -> None:
@@ -91,14 +100,15 @@ class PullsOverlay(PaneOverlay):
     def __init__(self, state: AppState, pane: DistributionPane) -> None:
         super().__init__(state, pane)
         self.last: Pulls | None = None
+
+    def _make_items(self) -> tuple:
         self.lines = pg.PlotCurveItem(connect="pairs")
         self.net = pg.PlotCurveItem(connect="pairs")
         self.dots = pg.ScatterPlotItem(symbol="o", pen=None, brush=pg.mkBrush(palette.qcolor(palette.DATA, 230)))
         self.net_label = pg.TextItem("net pull", color=palette.ESTIMATE, anchor=(0.5, 1.2))
         for z, item in enumerate((self.lines, self.dots, self.net, self.net_label)):
             item.setZValue(15 + z)
-        self.items = (self.lines, self.dots, self.net, self.net_label)
-        self._attach()
+        return self.lines, self.dots, self.net, self.net_label
 
     @staticmethod
     def scale(found: Pulls) -> float:
@@ -114,10 +124,7 @@ class PullsOverlay(PaneOverlay):
     def _draw(self) -> None:
         loss = loss_info(self.state.settings.loss)
         snap = self._showing()
-        shown = self.state.why.pulls and loss.has_pulls and snap is not None
-        for item in self.items:
-            item.setVisible(shown)
-        if not shown:
+        if not self._show_items(self.state.why.pulls and loss.has_pulls and snap is not None):
             self.last = None
             return
         from engine.model.pulls import pulls  # once the tug of war is first on: not at start-up
@@ -162,13 +169,14 @@ class AnswerMarker(PaneOverlay):
         super().__init__(state, pane)
         self.point: np.ndarray | None = None
         self._throttle = Throttle(ANSWER_INTERVAL, self._draw)
+
+    def _make_items(self) -> tuple:
         self.ring = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(palette.ESTIMATE, width=3), brush=None)
         self.label = pg.TextItem("", color=palette.ESTIMATE, anchor=(0.5, 1.6),
                                  fill=palette.qcolor(palette.BACKGROUND, 190))
         self.ring.setZValue(22)
         self.label.setZValue(22)
-        self.items = (self.ring, self.label)
-        self._attach()
+        return self.ring, self.label
 
     @Slot(object)
     def show_snapshot(self, snap: Snapshot) -> None:
@@ -181,10 +189,7 @@ class AnswerMarker(PaneOverlay):
 
     def _draw(self) -> None:
         snap = self._showing()
-        shown = snap is not None and snap.estimate.distribution
-        for item in self.items:
-            item.setVisible(shown)
-        if not shown:
+        if not self._show_items(snap is not None and snap.estimate.distribution):
             self.point = None
             return
         decoding = self.state.why.decoding
