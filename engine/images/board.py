@@ -12,12 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.decoders import Span, decode
+from engine.images import STRIP
 from engine.maths.sharpness import blur_crete_batch, gradient_energies
 from engine.model.estimate import Estimate
 from engine.model.losses import loss_info
 from engine.model.mixture import Mixture
 
-STRIP = 9
 FIGURE_IMAGES = 48  # data images the squared-error figures compare against
 SAMPLE_GRID = 16
 MAX_ANSWERS = 4

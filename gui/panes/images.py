@@ -7,16 +7,15 @@ measured on a thread beside the window's (gui.support.background); the window's 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Slot
 from PySide6.QtWidgets import (QBoxLayout, QComboBox, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
-from dataclasses import dataclass
-
-from engine.images.board import STRIP, DataBoard, FitBoard, ImageBoardMaker
-from engine.model.estimate import Snapshot
+from engine.images import STRIP
 from gui.panes.tiles import (MOSAIC_SPACING, PICTURE, TILE_MARGIN, ImageTile, MosaicRow, TileRow, caption_width,
                              heading)
 from gui.state import AppState
@@ -24,6 +23,10 @@ from gui.support import palette
 from gui.support.background import Background
 from gui.support.first_paint import after_first_paint
 from gui.support.throttle import Throttle
+
+if TYPE_CHECKING:
+    from engine.images.board import DataBoard, FitBoard, ImageBoardMaker
+    from engine.model.estimate import Snapshot
 
 FIT_INTERVAL = 1 / 15  # seconds between redraws of the fit's pictures: smooth enough, a fraction of the cost
 DRAG_INTERVAL = 1 / 20  # the same for the data's pictures while a component is dragged
@@ -117,7 +120,7 @@ class ImagePane(QScrollArea):
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(parent)
         self.state = state
-        self.maker = ImageBoardMaker(state.scene.decoder, state.scene.span)
+        self._maker: ImageBoardMaker | None = None  # made for the first pictures (see maker)
         self.data_board: DataBoard | None = None
         self.fit_board: FitBoard | None = None
         self._snapshot: Snapshot | None = None
@@ -340,9 +343,19 @@ class ImagePane(QScrollArea):
     @Slot()
     def rebuild(self) -> None:
         """A new scene: maybe a new decoder."""
-        self.maker = ImageBoardMaker(self.state.scene.decoder, self.state.scene.span)
+        self._maker = None
         self._pair = None
         self.refresh_data(True)
+
+    @property
+    def maker(self) -> ImageBoardMaker:
+        """What makes the scene's pictures and their figures: made when they are first asked for, which is
+        after the window's first paint (so is loading engine.images.board)."""
+        if self._maker is None:
+            from engine.images.board import ImageBoardMaker
+
+            self._maker = ImageBoardMaker(self.state.scene.decoder, self.state.scene.span)
+        return self._maker
 
     @Slot(bool)
     def refresh_data(self, finished: bool) -> None:

@@ -3,14 +3,18 @@ and mosaics (many small pictures as one pixmap)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from engine.images.board import Picture
 from engine.io.pixels import tile, to_uint8
 from gui.support import palette
+
+if TYPE_CHECKING:
+    from engine.images.board import Picture
 
 MOSAIC_GAP = 0.12  # about the background colour, so the gaps between pictures vanish into it
 MOSAIC_SPACING = 3  # pixels between the pictures of a mosaic, as drawn
