@@ -22,7 +22,7 @@ from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
 from gui.panes.controls import run_step_reset, show_running
 from gui.panes.tiles import heading, to_pixmap
 from gui.support import palette
-from gui.support.axes import axes
+from gui.support.plots import PlainPlotItem
 from gui.support.throttle import Throttle
 
 DRAW_INTERVAL = 1 / 12  # seconds between redraws while the network trains
@@ -186,7 +186,7 @@ class DigitsPane(QWidget):
 
         self.step_label = QLabel("step 0")
         layout.addWidget(self.step_label)
-        self.curve_plot = pg.PlotWidget(background=palette.BACKGROUND, enableMenu=False, axisItems=axes())
+        self.curve_plot = pg.PlotWidget(background=palette.BACKGROUND, plotItem=PlainPlotItem())
         self.curve_plot.setMinimumHeight(70)
         self.curve_plot.setMaximumHeight(110)
         self.curve_plot.setMouseEnabled(x=False, y=False)

@@ -21,8 +21,8 @@ from engine.model.theory import markers
 from gui.panes.handles import ComponentHandle
 from gui.state import AppState
 from gui.support import palette
-from gui.support.axes import axes
 from gui.support.first_paint import after_first_paint
+from gui.support.plots import PlainPlotItem
 
 GRID_POINTS = 600
 HEADROOM = 1.5  # the 1-D view's height over the highest peak: room for the legend and labels
@@ -72,7 +72,7 @@ class DistributionPane(pg.PlotWidget):
     rebuilt = Signal()  # every item was made anew (a new scene, talk mode): overlays draw theirs again
 
     def __init__(self, state: AppState, parent=None) -> None:
-        super().__init__(parent=parent, background=palette.BACKGROUND, enableMenu=False, axisItems=axes())
+        super().__init__(parent=parent, background=palette.BACKGROUND, plotItem=PlainPlotItem())
         self.state = state
         self.selected = -1
         self.line_scale = 1.0  # talk mode draws every line thicker, to read from the back of a room

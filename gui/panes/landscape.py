@@ -23,7 +23,7 @@ from engine.model.losses import loss_info
 from gui.panes.distribution import DistributionPane
 from gui.state import AppState
 from gui.support import palette
-from gui.support.axes import axes
+from gui.support.plots import PlainPlotItem
 from gui.support.throttle import Throttle
 
 DRAG_INTERVAL = {1: 1 / 30, 2: 1 / 15}  # seconds between recomputations while a component is dragged
@@ -104,7 +104,7 @@ class LandscapePane(QWidget):
         self.caption.setObjectName("explanation")
         self.caption.setWordWrap(True)
         self.caption.setContentsMargins(10, 2, 10, 2)
-        self.plot = pg.PlotWidget(background=palette.BACKGROUND, enableMenu=False, axisItems=axes())
+        self.plot = pg.PlotWidget(background=palette.BACKGROUND, plotItem=PlainPlotItem())
         self.plot.setFixedHeight(PLOT_LEAST)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)

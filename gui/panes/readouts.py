@@ -19,7 +19,7 @@ from engine.model.losses import loss_info
 from engine.model.theory import typicality
 from gui.state import AppState
 from gui.support import palette
-from gui.support.axes import axes
+from gui.support.plots import PlainPlotItem
 from gui.support.throttle import Throttle
 
 WIDEST_NUMBER = "888,888"  # the widest a readout gets before its label would have to grow
@@ -116,7 +116,7 @@ class ReadoutPanel(QGroupBox):
         self.coverage.setTextFormat(Qt.TextFormat.RichText)
         self.coverage.setToolTip(COVERAGE_TIP)
         layout.addWidget(self.coverage)
-        self.curve_plot = _CurvePlot(background=palette.BACKGROUND, enableMenu=False, axisItems=axes())
+        self.curve_plot = _CurvePlot(background=palette.BACKGROUND, plotItem=PlainPlotItem())
         self.curve_plot.setMinimumHeight(64)  # the side panel's height is scarce at 900 pixels and below
         # It takes the height the side panel has left, not more.
         self.curve_plot.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)

@@ -1,0 +1,140 @@
+"""The plots' parts: a plot item with a view box and its left and bottom axes, and those axes, in the app's
+colours, with plain numbers (no SI prefixes) and a label that is set only when it changes.
+
+pyqtgraph's PlotItem also builds, for every plot, a context menu of some forty widgets, its buttons, a
+title and two hidden axes, none of which BlurLab's plots show: ~4 ms a plot on the way to the window's first
+paint. PlainPlotItem is what the plots use of it, and a PlotWidget takes it as its `plotItem`:
+
+    pg.PlotWidget(background=palette.BACKGROUND, plotItem=PlainPlotItem())
+
+pyqtgraph sets an axis's label anew, as HTML, at every change of its view's range, even when the
+label reads the same: a QTextDocument parsed each time (about 0.1 ms), dozens of times on the way to
+the window's first frame, and again whenever the loss curve rescales.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGraphicsGridLayout, QGraphicsItem, QSizePolicy
+
+from gui.support import palette
+
+# What a PlotWidget passes on to its plot item, and PlotItem to its view box: the range, the links and the mouse.
+_VIEW_METHODS = ("autoRange", "setXRange", "setYRange", "setRange", "setAspectLocked", "setMouseEnabled", "setXLink",
+                 "setYLink", "enableAutoRange", "disableAutoRange", "setLimits", "register", "unregister", "viewRect",
+                 "viewRange")
+
+
+def _to_view(name: str):
+    def method(self, *args, **kwargs):
+        return getattr(self.vb, name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+class Axis(pg.AxisItem):
+    _label_html: str | None = None  # the label's HTML as last set
+
+    def __init__(self, orientation: str, **kwargs) -> None:
+        super().__init__(orientation, pen=pg.mkPen(palette.GRID), textPen=pg.mkPen(palette.MUTED), **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def _updateLabel(self) -> None:  # noqa: N802  (pyqtgraph's name)
+        html = self.labelString()
+        if html != self._label_html:  # the rest as pyqtgraph does it
+            self._label_html = html
+            self.label.setHtml(html)
+        self._adjustSize()
+        self.picture = None
+        self.update()
+
+
+class PlainPlotItem(pg.GraphicsWidget):
+    """A view box with a left and a bottom Axis, laid out as PlotItem lays them out, with the part of
+    PlotItem's interface the plots use: items (a named one joins the legend), labels, a legend, and the view
+    box's range, links and mouse."""
+
+    sigRangeChanged = Signal(object, object)
+    sigXRangeChanged = Signal(object, object)
+    sigYRangeChanged = Signal(object, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.layout = QGraphicsGridLayout()
+        self.layout.setContentsMargins(1, 1, 1, 1)
+        self.layout.setHorizontalSpacing(0)
+        self.layout.setVerticalSpacing(0)
+        self.setLayout(self.layout)
+        self.vb = pg.ViewBox(parent=self, enableMenu=False)
+        self.vb.sigRangeChanged.connect(self.sigRangeChanged)
+        self.vb.sigXRangeChanged.connect(self.sigXRangeChanged)
+        self.vb.sigYRangeChanged.connect(self.sigYRangeChanged)
+        self.layout.addItem(self.vb, 0, 1)
+        self.axes: dict[str, Axis] = {}
+        for name, row, column in (("left", 0, 0), ("bottom", 1, 1)):
+            axis = self.axes[name] = Axis(name, parent=self)
+            axis.linkToView(self.vb)
+            axis.setZValue(0.5)
+            axis.setFlag(QGraphicsItem.GraphicsItemFlag.ItemNegativeZStacksBehindParent)
+            self.layout.addItem(axis, row, column)
+        self.layout.setRowStretchFactor(0, 100)
+        self.layout.setColumnStretchFactor(1, 100)
+        self.items: list[QGraphicsItem] = []
+        self.legend: pg.LegendItem | None = None
+
+    def getAxis(self, name: str) -> Axis:  # noqa: N802  (PlotItem's names, here and below)
+        """The left or the bottom axis (KeyError for another: a plain plot has no other)."""
+        return self.axes[name]
+
+    def setLabel(self, axis: str, *args, **kwargs) -> None:  # noqa: N802
+        self.getAxis(axis).setLabel(*args, **kwargs)
+
+    def addLegend(self, offset=(30, 30), **kwargs) -> pg.LegendItem:  # noqa: N802
+        """The legend in the view box's corner (made once); items added with a name join it."""
+        if self.legend is None:
+            self.legend = pg.LegendItem(offset=offset, **kwargs)
+            self.legend.setParentItem(self.vb)
+        return self.legend
+
+    def addItem(self, item, *args, **kwargs) -> None:  # noqa: N802
+        if item in self.items:
+            return
+        self.items.append(item)
+        self.vb.addItem(item, *args, **{k: v for k, v in kwargs.items() if k == "ignoreBounds"})
+        name = item.name() if hasattr(item, "implements") and item.implements("plotData") else None
+        if name is not None and self.legend is not None:
+            self.legend.addItem(item, name=name)
+
+    def removeItem(self, item) -> None:  # noqa: N802
+        if item not in self.items:
+            return
+        self.items.remove(item)
+        self.vb.removeItem(item)
+        if self.legend is not None:
+            self.legend.removeItem(item)
+
+    def clear(self) -> None:
+        for item in self.items[:]:
+            self.removeItem(item)
+
+    def plot(self, *args, **kwargs) -> pg.PlotDataItem:
+        item = pg.PlotDataItem(*args, **kwargs)
+        self.addItem(item)
+        return item
+
+    def setMenuEnabled(self, enable: bool = True, *_args) -> None:  # noqa: N802
+        self.vb.setMenuEnabled(enable)
+
+    def hideButtons(self) -> None:  # noqa: N802
+        """It has none."""
+
+    def setAxisItems(self, axisItems=None) -> None:  # noqa: N802
+        raise TypeError("a plain plot's axes are its own left and bottom Axis")
+
+
+# As PlotItem passes them on (viewRect too: GraphicsWidget's own asks the view widget, which would ask this again).
+for _name in _VIEW_METHODS:
+    setattr(PlainPlotItem, _name, _to_view(_name))
