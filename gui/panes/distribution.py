@@ -192,7 +192,11 @@ class DistributionPane(pg.PlotWidget):
         self.mode_labels: list[pg.TextItem] = []
         self.legend.addItem(self.fit_dots, "fit")
         self.legend.addItem(self.mode_dots, "modes")
-        self._fit_legend()
+        # Fitted now if the pane is on screen; else when it is shown, at its size then (a hidden pane's width is
+        # not yet its own: fitting the legend to it would be done again at once).
+        self._legend_fitted = False
+        if self.isVisible():
+            self._fit_legend()
 
     def _build_late(self, dim: int) -> None:
         """The fit's curve, samples, trail and line, and the mean and median (once per build): nothing the
@@ -234,6 +238,11 @@ class DistributionPane(pg.PlotWidget):
         if getattr(self, "legend", None) is not None:  # pyqtgraph resizes before the plot is built
             self._fit_legend()
 
+    def showEvent(self, event) -> None:  # noqa: N802  (Qt's name)
+        super().showEvent(event)
+        if not self._legend_fitted:  # built while hidden, and shown at the size it had
+            self._fit_legend()
+
     def _fit_legend(self) -> None:
         """The legend in as many columns as the plot's width holds, down to one a row: never cut off."""
         room = self.plotItem.vb.width() - 20
@@ -243,6 +252,7 @@ class DistributionPane(pg.PlotWidget):
             self.legend.updateSize()
             if self.legend.boundingRect().width() <= room or columns == 1:
                 break
+        self._legend_fitted = True
         self._place_line_labels()
 
     def _place_line_labels(self) -> None:
