@@ -5,6 +5,7 @@ many modes it covers and its JS divergence to the data."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -13,7 +14,6 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
                                QWidget)
 
-from engine.model.coverage import RULE, Coverage, coverage
 from engine.model.estimate import Snapshot
 from engine.model.losses import loss_info
 from engine.model.theory import typicality
@@ -22,15 +22,23 @@ from gui.support import palette
 from gui.support.plots import PlainPlotItem
 from gui.support.throttle import Throttle
 
+if TYPE_CHECKING:
+    from engine.model.coverage import Coverage
+
 WIDEST_NUMBER = "888,888"  # the widest a readout gets before its label would have to grow
 NUMBERS_INTERVAL = 1 / 15  # seconds between updates of the numbers: readable, and cheap
-COVERAGE_TIP = (
-    f"Modes covered: how many of the data's modes the fitted distribution covers. {RULE} \"Mode collapse\": "
-    "modes are lost while the model's mass sits on the others.\nJS: the Jensen-Shannon divergence between the "
-    "fitted distribution and the data on a grid, in bits, as GAN Lab shows it (0 the same, 1 no overlap). A "
-    "GAN's samples are smoothed for it, and the data by the same kernel.")
 LEAST_SPAN = 0.02  # the curve's axis spans at least this share of the loss's size: a settled fit is a flat line
 LEAST_DECADES = 0.05  # on the log scale, at least this many powers of ten
+
+
+def coverage_tip() -> str:
+    """What the coverage readout means (engine.model.coverage is loaded when a loss that has it is chosen)."""
+    from engine.model.coverage import RULE
+
+    return (f"Modes covered: how many of the data's modes the fitted distribution covers. {RULE} \"Mode collapse\": "
+            "modes are lost while the model's mass sits on the others.\nJS: the Jensen-Shannon divergence between "
+            "the fitted distribution and the data on a grid, in bits, as GAN Lab shows it (0 the same, 1 no "
+            "overlap). A GAN's samples are smoothed for it, and the data by the same kernel.")
 
 
 def curve_range(values: np.ndarray, floor: float | None, log: bool) -> tuple[float, float]:
@@ -114,7 +122,6 @@ class ReadoutPanel(QGroupBox):
         # and the layout then squeezes the controls above; talk mode hides them, and wraps for its larger type
         self.coverage = QLabel()
         self.coverage.setTextFormat(Qt.TextFormat.RichText)
-        self.coverage.setToolTip(COVERAGE_TIP)
         layout.addWidget(self.coverage)
         self.curve_plot = _CurvePlot(background=palette.BACKGROUND, plotItem=PlainPlotItem())
         self.curve_plot.setMinimumHeight(64)  # the side panel's height is scarce at 900 pixels and below
@@ -134,12 +141,7 @@ class ReadoutPanel(QGroupBox):
                                                                "anchors": [(0, 1), (0, 1)]})
         self.floor_line.setZValue(-1)
         self.curve_plot.addItem(self.floor_line)
-        self.hover_dot = pg.ScatterPlotItem(size=9, symbol="o", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.TEXT))
-        self.hover_label = pg.TextItem("", color=palette.TEXT, fill=palette.qcolor(palette.PANEL, 220))
-        for item in (self.hover_dot, self.hover_label):
-            item.setZValue(20)
-            item.setVisible(False)
-            self.curve_plot.addItem(item)
+        self._hover: tuple[pg.ScatterPlotItem, pg.TextItem] | None = None  # made when the pointer first comes
         self.floor: tuple[float, str] | None = None  # the loss's theoretical minimum on the samples, and what it is
         self._hover_x: float | None = None
         self._steps = np.zeros(0)
@@ -186,7 +188,9 @@ class ReadoutPanel(QGroupBox):
     # -- reading, for tests --------------------------------------------------------------------------------
     def hover_text(self) -> str:
         """What the hover label over the loss curve says ("" when the pointer is not over it)."""
-        return self.hover_label.textItem.toPlainText() if self.hover_label.isVisible() else ""
+        if self._hover is None or not self._hover[1].isVisible():
+            return ""
+        return self._hover[1].textItem.toPlainText()
 
     def curve_axis_range(self) -> tuple[float, float]:
         return tuple(self.curve_plot.viewRange()[1])
@@ -203,8 +207,11 @@ class ReadoutPanel(QGroupBox):
             self._refresh_floor()
 
     def _show_coverage_rows(self) -> None:
-        self.coverage.setVisible(loss_info(self.state.settings.loss).estimate.distribution)
+        shown = loss_info(self.state.settings.loss).estimate.distribution
+        self.coverage.setVisible(shown)
         self.coverage.setText("Modes covered –<br>JS divergence –")
+        if shown:
+            self.coverage.setToolTip(coverage_tip())
 
     def _refresh_floor(self) -> None:
         loss = loss_info(self.state.settings.loss)
@@ -271,15 +278,29 @@ class ReadoutPanel(QGroupBox):
             x, value = float(self._steps[i]), float(self._values[i])
             y = math.log10(value) if self.log_box.isChecked() and value > 0 else value
             shown = math.isfinite(y) and not (self.log_box.isChecked() and value <= 0)
-        self.hover_dot.setVisible(shown)
-        self.hover_label.setVisible(shown)
+        if shown and self._hover is None:
+            self._hover = self._make_hover()
+        if self._hover is None:
+            return
+        dot, label = self._hover
+        dot.setVisible(shown)
+        label.setVisible(shown)
         if not shown:
             return
-        self.hover_dot.setData([x], [y])
-        self.hover_label.setText(f"step {int(x):,}  ·  loss {value:.5g}")
+        dot.setData([x], [y])
+        label.setText(f"step {int(x):,}  ·  loss {value:.5g}")
         (x0, x1), (y0, y1) = self.curve_plot.viewRange()
-        self.hover_label.setAnchor((1.0 if x > 0.5 * (x0 + x1) else 0.0, 0.0 if y > 0.5 * (y0 + y1) else 1.0))
-        self.hover_label.setPos(x, y)
+        label.setAnchor((1.0 if x > 0.5 * (x0 + x1) else 0.0, 0.0 if y > 0.5 * (y0 + y1) else 1.0))
+        label.setPos(x, y)
+
+    def _make_hover(self) -> tuple[pg.ScatterPlotItem, pg.TextItem]:
+        """The dot on the curve and the label beside it, made when the pointer first comes over the curve."""
+        dot = pg.ScatterPlotItem(size=9, symbol="o", pen=pg.mkPen("#111"), brush=pg.mkBrush(palette.TEXT))
+        label = pg.TextItem("", color=palette.TEXT, fill=palette.qcolor(palette.PANEL, 220))
+        for item in (dot, label):
+            item.setZValue(20)
+            self.curve_plot.addItem(item)
+        return dot, label
 
     @staticmethod
     def _big(text: str) -> QLabel:
@@ -320,6 +341,8 @@ class ReadoutPanel(QGroupBox):
             self.density.setStyleSheet(f"color: {palette.VERMILLION if atypical else palette.TEXT};")
         self.distance.setText(f"{distance:.2f}")
         if snap.estimate.distribution and snap.loss_id == self.state.settings.loss:
+            from engine.model.coverage import coverage  # loaded with the coverage rows (see coverage_tip)
+
             self._show_coverage(coverage(mixture, snap.estimate))
         first = snap.step - len(snap.losses) + 1
         self._steps = np.arange(first, snap.step + 1, dtype=float)
@@ -338,6 +361,6 @@ class ReadoutPanel(QGroupBox):
             missed = f"It misses {', '.join(names[i] for i in found.lost)}. "
             modes = f"<span style='color:{palette.VERMILLION}'>{modes}, <b>{verdict}</b></span>"
         self.coverage.setText(f"Modes covered {modes}<br>JS divergence <b>{found.js_divergence:.3f}</b> bits")
-        tip = missed + COVERAGE_TIP
+        tip = missed + coverage_tip()
         if tip != self.coverage.toolTip():
             self.coverage.setToolTip(tip)
