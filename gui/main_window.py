@@ -255,10 +255,13 @@ class MainWindow(QMainWindow):
 
     # -- menus and keys ---------------------------------------------------------------------------
     def _action(self, menu, text: str, key, slot, tip: str = "") -> QAction:
-        a = QAction(text, self)
-        for k in key if isinstance(key, list) else [key]:
-            a.setShortcuts([*a.shortcuts(), QKeySequence(k)])
-        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        """An action of the window (its keys work with the menu bar hidden, as in talk mode), in `menu` too;
+        `key` is one key or a list of them."""
+        a = QAction(text, self)  # a window shortcut, Qt's default
+        if isinstance(key, list):
+            a.setShortcuts([QKeySequence(k) for k in key])
+        else:
+            a.setShortcut(QKeySequence(key))
         a.setStatusTip(tip)
         a.triggered.connect(slot)
         self.addAction(a)
@@ -339,6 +342,9 @@ class MainWindow(QMainWindow):
 
     # -- wiring ----------------------------------------------------------------------------------
     def _wire(self) -> None:
+        # Files dropped on the window go to the import controller: a filter of every event the window gets,
+        # installed after its actions were added (it need not hear those forty-odd).
+        self.installEventFilter(self.imports)
         for controller in (self.fit, self.tour, self.sessions, self.exports, self.talk_mode, self.imports,
                            self.painting, self.why, self.digits):
             controller.status.connect(self._on_status)
@@ -457,8 +463,7 @@ class MainWindow(QMainWindow):
         """Your own points: importing (the menu, a dropped file) and painting, with the data bar's tools."""
         self.imports = ImportController(self.state, self.fit, self._ask_columns, self._warn, self.sessions.open_file,
                                         self)
-        self.setAcceptDrops(True)
-        self.installEventFilter(self.imports)
+        self.setAcceptDrops(True)  # the import controller hears the drops (see _wire)
         self.painting = PaintController(self.state, self.pane, self)
         self.data_bar.paintToggled.connect(self.painting.set_active)
         self.data_bar.toolChosen.connect(self.painting.set_tool)
