@@ -26,6 +26,25 @@ def test_opening_the_window_does_not_import_torch():
     assert result.stdout.strip().splitlines()[-1] == "False"
 
 
+def test_making_the_window_loads_nothing_that_only_a_later_action_needs():
+    """Session files, the PNG writer, tables, the tug of war, coverage, the pictures' board and the digits are
+    loaded when first used: each module on the way to the first paint costs it (benchmarks/ui_latency.py)."""
+    later = ("engine.model.session", "engine.io.png", "engine.io.table", "csv", "engine.model.pulls",
+             "engine.model.coverage", "engine.images.board", "engine.digits.data", "engine.model.data_scene")
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from gui.app import make_window\n"
+        "window = make_window(start_fit=False)\n"
+        f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_the_pictures_and_the_mean_follow_the_first_paint(qtbot):
     """Decoding the pictures and making the mean and median lines are not on the way to the first frame:
     the window paints without them, and they follow a moment later."""

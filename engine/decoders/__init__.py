@@ -21,7 +21,7 @@ from engine.decoders.drawing import F32, H, IMAGE_SHAPE, W
 _CHUNK = 32  # images rendered together: large enough to amortise numpy's per-call cost, small enough to stay in cache
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per decoder, compared as objects
 class Decoder:
     """A procedural renderer: how points of the data space become pictures, and the names of its two axes."""
 

@@ -45,7 +45,7 @@ SPREADS = 24  # standard deviations tried at each mean for reverse KL
 FINE = 2048  # points of the grid on which reverse KL's expectations are taken
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a part of a loss's registry entry: the same object wherever it is read
 class LandscapeForm:
     """What a loss's landscape runs over, and how it is computed; `over` "" means it has none."""
 

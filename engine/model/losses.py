@@ -59,7 +59,9 @@ def huber(s: Any, delta: float) -> Any:
     return c * (a - 0.5 * c)
 
 
-@dataclass(frozen=True)
+# The registry's entries and their parts are compared as objects: one of each, read everywhere (eq=False also
+# spares generating __eq__ and __hash__ on the way to the window's first paint).
+@dataclass(frozen=True, eq=False)
 class PixelObjective:
     """The loss of one image against each data image, pixel by pixel (values in [0, 1])."""
 
@@ -72,7 +74,7 @@ class PixelObjective:
         return self.function == "gaussian_nll_loss"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ImageTraining:
     """How a loss trains a network on real digits: what the network gives per input and what judges it."""
 
@@ -89,7 +91,7 @@ class ImageTraining:
         return self.outputs == "samples"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Loss:
     """One loss of the catalogue: all the app knows of it, in one registry entry that every layer reads."""
 
