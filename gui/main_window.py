@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QFrame, QGroupBox, QHBoxLayout, QLabel, QMainWind
 
 from engine.model.losses import IMAGE_LOSS_IDS, LOSS_IDS, loss_info
 from engine.model.scene import Scene
-from engine.model.tour import TOURS
 from gui import dialogs
 from gui.controllers.digits import DigitsController
 from gui.controllers.export import ExportController
@@ -330,10 +329,8 @@ class MainWindow(QMainWindow):
             "The annealed mean at a lower temperature, nearer the mode")
         act(view_menu, "Decoding dial: warmer", Qt.Key.Key_BracketRight, self.why.warmer,
             "The annealed mean at a higher temperature, nearer the mean")
-        tour_menu = self.menuBar().addMenu("&Tour")
-        for chapter in TOURS:
-            act(tour_menu, f"Start: {chapter.title}", none, lambda _=False, chapter=chapter: self.tour.start(chapter),
-                "A narrated walk through the argument, a step per key press")
+        self.tour_menu = tour_menu = self.menuBar().addMenu("&Tour")
+        tour_menu.aboutToShow.connect(self._fill_tour_menu)  # its chapters, when it first opens
         act(tour_menu, "Next step", [Qt.Key.Key_Right, Qt.Key.Key_PageDown], self.tour.next,
             "The next step of the narrated tour (→ or Page Down)")
         act(tour_menu, "Previous step", [Qt.Key.Key_Left, Qt.Key.Key_PageUp], self.tour.previous,
@@ -512,6 +509,19 @@ class MainWindow(QMainWindow):
         path = dialogs.save_session_path(self, self.state.scene.name)
         if path:
             self.sessions.save_file(path)
+
+    def _fill_tour_menu(self) -> None:
+        """The chapters, a "Start:" entry each, at the top of the Tour menu, the first time it opens (they have
+        no keys, and loading the tour's steps is not on the way to the first paint)."""
+        from engine.model.tour import TOURS
+
+        self.tour_menu.aboutToShow.disconnect(self._fill_tour_menu)
+        first = self.tour_menu.actions()[0]
+        for chapter in TOURS:
+            start = self._action(None, f"Start: {chapter.title}", QKeySequence(),
+                                 lambda _=False, chapter=chapter: self.tour.start(chapter),
+                                 "A narrated walk through the argument, a step per key press")
+            self.tour_menu.insertAction(first, start)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

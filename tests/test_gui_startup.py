@@ -27,10 +27,11 @@ def test_opening_the_window_does_not_import_torch():
 
 
 def test_making_the_window_loads_nothing_that_only_a_later_action_needs():
-    """Session files, the PNG writer, tables, the tug of war, coverage, the pictures' board and the digits are
-    loaded when first used: each module on the way to the first paint costs it (benchmarks/ui_latency.py)."""
+    """Session files, the PNG writer, tables, the tug of war, coverage, the pictures' board, the digits and the
+    tour's steps are loaded when first used: each module on the way to the first paint costs it (benchmarks/ui_latency.py)."""
     later = ("engine.model.session", "engine.io.png", "engine.io.table", "csv", "engine.model.pulls",
-             "engine.model.coverage", "engine.images.board", "engine.digits.data", "engine.model.data_scene")
+             "engine.model.coverage", "engine.images.board", "engine.digits.data", "engine.model.data_scene",
+             "engine.model.tour")
     code = (
         "import sys\n"
         "from PySide6.QtWidgets import QApplication\n"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal, Slot
 
-from engine.model.tour import TOURS, Tour, TourStep
 from gui.state import AppState
 from gui.support import palette
+
+if TYPE_CHECKING:
+    from engine.model.tour import Tour, TourStep
+# engine.model.tour (its chapters' steps and captions) loads when the tour is first used or its menu opened.
 
 
 class TourController(QObject):
@@ -18,12 +23,22 @@ class TourController(QObject):
     stepShown = Signal(object)
     status = Signal(str, int)
 
-    def __init__(self, state: AppState, fit, tour: Tour = TOURS[0], parent: QObject | None = None) -> None:
+    def __init__(self, state: AppState, fit, tour: Tour | None = None, parent: QObject | None = None) -> None:
+        """`tour`: the chapter to walk (None: the first)."""
         super().__init__(parent)
         self.state = state
         self.fit = fit  # the FitController (or a fake): set_running, reset
-        self.tour = tour
+        self._tour = tour
         self.index = -1  # -1: not on the tour
+
+    @property
+    def tour(self) -> Tour:
+        """The chapter being walked."""
+        if self._tour is None:
+            from engine.model.tour import TOURS
+
+            self._tour = TOURS[0]
+        return self._tour
 
     @property
     def steps(self) -> tuple[TourStep, ...]:
@@ -31,7 +46,7 @@ class TourController(QObject):
 
     def start(self, tour: Tour) -> None:
         """Begin a chapter at its first step."""
-        self.tour = tour
+        self._tour = tour
         self.go_to(0)
 
     @Slot()
@@ -45,6 +60,8 @@ class TourController(QObject):
     def go_to(self, index: int) -> None:
         """Show one step: its scene (fresh, if edited), loss, speed and caption; maybe run it."""
         if index >= len(self.steps):
+            from engine.model.tour import TOURS
+
             more = " The Tour menu has the other chapters." if len(TOURS) > 1 else ""
             self.status.emit(f"That was the last step of “{self.tour.title}”. ← goes back.{more}", 5000)
             return
