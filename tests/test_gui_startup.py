@@ -1,4 +1,5 @@
-"""The window must paint before torch loads: nothing on the way to it may import torch."""
+"""The window must paint soon: nothing on the way to its first paint may import torch, nor what only a later
+action needs."""
 
 import os
 import subprocess
@@ -8,42 +9,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_opening_the_window_does_not_import_torch():
+def _in_a_fresh_app(then: str) -> str:
+    """The last line printed by `then`, run in a new process after making the window (`window`)."""
     code = (
         "import sys\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
         "from gui.app import make_window\n"
         "window = make_window(start_fit=False)\n"
-        "window.show()\n"
-        "app.processEvents()\n"
-        "print('torch' in sys.modules)\n"
-        "window.close()\n"
+        f"{then}"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "False"
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_opening_the_window_does_not_import_torch():
+    shown = "window.show()\napp.processEvents()\nprint('torch' in sys.modules)\nwindow.close()\n"
+    assert _in_a_fresh_app(shown) == "False"
 
 
 def test_making_the_window_loads_nothing_that_only_a_later_action_needs():
     """Session files, the PNG writer, tables, the tug of war, coverage, the pictures' board, the digits and the
-    tour's steps are loaded when first used: each module on the way to the first paint costs it (benchmarks/ui_latency.py)."""
+    tour's steps load when first used: each module on the way to the first paint delays it (ui_latency.py)."""
     later = ("engine.model.session", "engine.io.png", "engine.io.table", "csv", "engine.model.pulls",
              "engine.model.coverage", "engine.images.board", "engine.digits.data", "engine.model.data_scene",
              "engine.model.tour")
-    code = (
-        "import sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\n"
-        "from gui.app import make_window\n"
-        "window = make_window(start_fit=False)\n"
-        f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert _in_a_fresh_app(f"print(sorted(m for m in {later!r} if m in sys.modules))\n") == "[]"
 
 
 def test_the_pictures_and_the_mean_follow_the_first_paint(qtbot):
