@@ -55,6 +55,7 @@ def test_the_pictures_and_the_mean_follow_the_first_paint(qtbot):
         def eventFilter(self, obj, event):  # noqa: N802
             if event.type() == QEvent.Type.Paint and not seen:
                 seen["pictures"] = window.image_pane.data_board is not None
+                seen["mode boxes"] = window.image_pane.pair_row.isVisible()  # empty until the pictures come
                 line = getattr(window.pane, "mean_line", None)  # made after the first paint
                 seen["mean"] = None if line is None else line.value()
             return False
@@ -63,7 +64,7 @@ def test_the_pictures_and_the_mean_follow_the_first_paint(qtbot):
     window.pane.viewport().installEventFilter(probe)
     window.show()
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
-    assert seen["pictures"] is False
+    assert seen["pictures"] is False and seen["mode boxes"] is False
     qtbot.waitUntil(lambda: window.image_pane.data_board is not None, timeout=2000)
     mean = float(window.state.samples.mean())
     qtbot.waitUntil(lambda: abs(window.pane.mean_line.value() - mean) < 1e-6, timeout=2000)

@@ -163,6 +163,9 @@ class ImagePane(QScrollArea):
         strip_head.addWidget(self.pair_b)
         strip_head.addStretch(1)
         layout.addWidget(self.pair_row)
+        # Shown when the data's pictures come and have more than two modes to choose from: before them the
+        # boxes are empty, and for two modes they would only flash on screen (see _show_pair_choice).
+        self.pair_row.setVisible(False)
         self.latent_label, self.latent_row = self._add_strip(layout)
         self.pixel_label, self.pixel_row = self._add_strip(layout)
 
