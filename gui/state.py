@@ -13,12 +13,12 @@ from engine.maths.kde import Kde
 from engine.model.answers import Decoding
 from engine.model.losses import loss_info
 from engine.model.mixture import Component, Mixture
-from engine.model.points import PointSet, points_density
 from engine.model.scene import Scene, SceneError, bundled_scene, check_covariance
 from engine.model.settings import FitSettings
 from gui.support import palette
 
 if TYPE_CHECKING:
+    from engine.model.points import PointSet
     from engine.model.session import Session
 
 MIN_STD = 0.05  # narrower than this, a component is a spike that nobody can grab
@@ -104,6 +104,8 @@ class AppState(QObject):
         if not self.uses_points or len(self.samples) < 2:
             return self.mixture
         if self._kde is None or self._kde[0] is not self.samples:
+            from engine.model.points import points_density
+
             self._kde = (self.samples, points_density(self.samples, self.mixture))
         return self._kde[1]
 

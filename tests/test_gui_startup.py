@@ -31,11 +31,11 @@ def test_opening_the_window_does_not_import_torch():
 
 
 def test_making_the_window_loads_nothing_that_only_a_later_action_needs():
-    """Session files, the PNG writer, tables, the tug of war, coverage, the pictures' board, the digits and the
-    tour's steps load when first used: each module on the way to the first paint delays it (ui_latency.py)."""
+    """Session files, the PNG writer, tables, your own points, the tug of war, coverage, the pictures' board, the
+    digits and the tour's steps load when first used: each module on the way to the first paint delays it (ui_latency.py)."""
     later = ("engine.model.session", "engine.io.png", "engine.io.table", "csv", "engine.model.pulls",
              "engine.model.coverage", "engine.images.board", "engine.digits.data", "engine.model.data_scene",
-             "engine.model.tour")
+             "engine.model.tour", "engine.model.points")
     assert _in_a_fresh_app(f"print(sorted(m for m in {later!r} if m in sys.modules))\n") == "[]"
 
 

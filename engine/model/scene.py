@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,7 +17,11 @@ from engine.io import atomic
 from engine.io.values import InvalidValue, describe, key_text, number, whole
 from engine.model.losses import LOSS_IDS
 from engine.model.mixture import Component, Mixture
-from engine.model.points import PointSet, parse_points, scene_json
+
+if TYPE_CHECKING:
+    from engine.model.points import PointSet
+# engine.model.points (your own points: their checks, their file format, EM) loads with the first scene that
+# has points, or the first one written: a scene of a mixture alone does not wait for it.
 
 FORMAT = "blurlab-scene"
 VERSION = 1
@@ -143,7 +147,11 @@ def parse_scene(data: Any) -> Scene:
     loss = data.get("loss", "l2")
     if loss not in LOSS_IDS:
         raise SceneError(f"loss: unknown loss {loss!r}; choose one of {', '.join(LOSS_IDS)}")
-    points = parse_points(data["points"], dim) if "points" in data else None
+    points = None
+    if "points" in data:
+        from engine.model.points import parse_points
+
+        points = parse_points(data["points"], dim)
     known = {"format", "version", "name", "dim", "components", "samples", "seed", "decoder", "loss", "points"}
     extra = {k: v for k, v in data.items() if k not in known}
     return Scene(name, mixture, samples, seed, decoder, loss, extra, points)
@@ -184,6 +192,8 @@ def load(path: str | Path) -> Scene:
 
 
 def dumps(scene: Scene) -> str:
+    from engine.model.points import scene_json  # writes the points compactly, if there are any
+
     return scene_json(scene.to_dict())
 
 
