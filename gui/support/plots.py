@@ -35,6 +35,8 @@ def _to_view(name: str):
 
 
 class Axis(pg.AxisItem):
+    """An axis in the app's colours, with plain numbers, whose label is parsed only when it changes."""
+
     _label_html: str | None = None  # the label's HTML as last set
 
     def __init__(self, orientation: str, **kwargs) -> None:
