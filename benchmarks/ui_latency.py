@@ -1,7 +1,11 @@
 """How smooth the window is while the fit runs flat out, how fast it first paints, and what the
 fit thread costs the fit. Prints figures; asserts nothing.
 
-    python benchmarks/ui_latency.py [--seconds 6] [--launches 5] [--loss l2]
+    python benchmarks/ui_latency.py [--seconds 6] [--launches 5] [--loss l2] [--first-paint-only]
+        [--against DIR]
+
+--against DIR launches another checkout's window too (a git worktree of an earlier commit, say), in
+turn with this one's and the bare window, so that a change is measured against its baseline in one run.
 
 Runs offscreen unless a display is set (use xvfb-run for a real X server).
 """
@@ -68,13 +72,15 @@ def _child_first_paint(kind: str) -> None:
         window.close()
 
 
-def first_paint_seconds(kind: str) -> float:
+def first_paint_seconds(kind: str, root: Path = ROOT) -> float:
+    """Seconds from launching a process to its window's first paint; `root` is the checkout it runs."""
     # Both windows start with bytecode caching on, as on a user's machine (this workplace sets
     # PYTHONDONTWRITEBYTECODE, which would make only BlurLab's own modules compile at every start).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", kind], stdout=subprocess.PIPE, text=True, cwd=ROOT,
-                            env=env)
+    script = root / "benchmarks" / "ui_latency.py"
+    proc = subprocess.Popen([sys.executable, str(script), "--child", kind], stdout=subprocess.PIPE, text=True,
+                            cwd=root, env=env)
     for line in proc.stdout:
         if line.startswith("painted"):
             elapsed = time.perf_counter() - started
@@ -182,6 +188,9 @@ def main() -> None:
     parser.add_argument("--launches", type=int, default=5)
     parser.add_argument("--loss", default="l2")
     parser.add_argument("--rounds", type=int, default=3, help="runs of the fit in a fresh window; medians are shown")
+    parser.add_argument("--first-paint-only", action="store_true", help="skip the fit's rounds")
+    parser.add_argument("--against", type=Path, metavar="DIR",
+                        help="another checkout whose window is launched in turn too (its first paint only)")
     parser.add_argument("--child", choices=("app", "bare"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -190,15 +199,29 @@ def main() -> None:
 
     print(f"platform: {os.environ.get('QT_QPA_PLATFORM') or 'display ' + os.environ.get('DISPLAY', '')}, "
           f"{os.cpu_count()} cores")
-    app_times, bare_times = [], []
+    app_times, bare_times, other_times = [], [], []
     first_paint_seconds("bare"), first_paint_seconds("app")  # warm-up: caches filled, not timed
-    for _ in range(args.launches):  # alternate, so both see the same machine
+    if args.against:
+        first_paint_seconds("app", args.against.resolve())
+    for _ in range(args.launches):  # in turn, so all see the same machine
         bare_times.append(first_paint_seconds("bare"))
         app_times.append(first_paint_seconds("app"))
+        if args.against:
+            other_times.append(first_paint_seconds("app", args.against.resolve()))
     bare, app = statistics.median(bare_times), statistics.median(app_times)
     print("\nTime to the first painted window (median of %d launches)" % args.launches)
     print(f"  bare PySide6 + pyqtgraph window  {1000 * bare:7.0f} ms")
     print(f"  BlurLab main window              {1000 * app:7.0f} ms   ratio {app / bare:.2f}  (target <= 1.20)")
+    if args.against:
+        other = statistics.median(other_times)
+        print(f"  the window of {args.against}: {1000 * other:.0f} ms   ratio {other / bare:.2f}")
+    # A launch's time swings with the machine; its ratio to the bare window's launch beside it swings less.
+    print(f"  median of each launch's ratio to the bare one beside it: "
+          f"{statistics.median(a / b for a, b in zip(app_times, bare_times)):.2f}"
+          + (f" (the other window: {statistics.median(o / b for o, b in zip(other_times, bare_times)):.2f})"
+             if args.against else ""))
+    if args.first_paint_only:
+        return
 
     # A 2-core machine shares its cores with everything else: one run's p95 can be off by a third, so the
     # figures are medians over rounds, with their range.
