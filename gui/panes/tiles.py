@@ -57,7 +57,7 @@ class ImageTile(QWidget):
         layout.setContentsMargins(TILE_MARGIN, TILE_MARGIN, TILE_MARGIN, TILE_MARGIN)
         layout.setSpacing(1)
         self.picture = QLabel()
-        self.picture.setStyleSheet(f"border: 1px solid {palette.GRID};")
+        self.picture.setObjectName("tilePicture")  # framed (the window's style sheet)
         self.caption = QLabel()
         self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.caption.setObjectName("explanation")
@@ -137,7 +137,7 @@ class ImageTile(QWidget):
 def heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {palette.TEXT}; font-weight: 600; padding-top: 6px;")
+    label.setObjectName("paneHeading")  # bold, a little apart from what is above (the window's style sheet)
     return label
 
 

@@ -67,6 +67,8 @@ QLabel#bigNumber {{ font-size: {16 * scale:.0f}pt; font-weight: 600; }}
 QLabel#headline {{ font-size: {(13 if scale == 1 else 12) * scale:.0f}pt; padding: 6px 10px; }}
 QLabel#tourCaption {{ font-size: {12 * scale:.0f}pt; background: {PANEL}; border-left: 4px solid {ORANGE}; padding: 8px 12px; }}
 QLabel#keyHints {{ color: {MUTED}; font-size: {9 * scale:.0f}pt; }}
+QLabel#paneHeading {{ color: {TEXT}; font-weight: 600; padding-top: 6px; }}
+QLabel#tilePicture {{ border: 1px solid {GRID}; }}
 """
 
 
