@@ -17,8 +17,8 @@ import math
 
 import numpy as np
 
-from engine.digits.snapshot import DigitSnapshot
 from engine.digits import TASK_IDS
+from engine.digits.snapshot import DigitSnapshot
 from engine.model.estimate import Snapshot
 from engine.model.losses import IMAGE_LOSS_IDS
 from engine.model.mixture import Mixture

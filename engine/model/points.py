@@ -27,19 +27,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from engine.io.table import MIN_ROWS, Table, read_table
 from engine.io.values import InvalidValue, describe, key_text, number
 from engine.maths.gmm import fit_gaussian_mixture
 from engine.maths.kde import Kde
 from engine.model.mixture import Component, Mixture
-
-if TYPE_CHECKING:
-    from engine.io.table import Table
-# The table reader (and csv) is imported by the scenes that have points: a window that opens on a
-# mixture does not wait for it.
 
 USES = ("points", "mixture")
 DATA_PACKAGE = "resources.data"
@@ -185,8 +181,6 @@ def _values(value: Any, dim: int) -> np.ndarray:
         array = array[:, None]
     if array.shape[1] != dim:
         raise InvalidValue(f"{key}[0]: expected a point of {dim} number(s), got {describe(value[0])}")
-    from engine.io.table import MIN_ROWS
-
     if len(array) < MIN_ROWS:
         raise InvalidValue(f"{key}: expected at least {MIN_ROWS} points, got {len(array)}")
     return array.astype(float)
@@ -204,8 +198,6 @@ def bundled_points(name: str, columns: tuple[str, ...]) -> tuple[Table, str]:
     if not entry.is_file():
         shipped = sorted(p.name for p in resources.files(DATA_PACKAGE).iterdir() if p.name.endswith((".csv", ".tsv")))
         raise InvalidValue(f"points.file: BlurLab ships no data file {name!r}; it ships {', '.join(shipped)}")
-    from engine.io.table import read_table
-
     with resources.as_file(entry) as path:
         return read_table(path, list(columns) or None), file_digest(path.read_bytes())
 

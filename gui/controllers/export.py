@@ -49,11 +49,11 @@ class AnimationExport(QObject):
 
     def __init__(self, session: Session, out: str, steps: int, fps: int, parent: QWidget) -> None:
         """Draws at the size of `parent`, the window."""
+        from engine.model.session import save_session
+
         super().__init__(parent)
         self.out = out
         self._folder = tempfile.TemporaryDirectory(prefix="blurlab-export-")
-        from engine.model.session import save_session
-
         session_file = Path(self._folder.name) / "session.json"
         save_session(session, session_file)
         self.process = QProcess(self)

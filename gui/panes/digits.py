@@ -190,7 +190,6 @@ class DigitsPane(QWidget):
         self.curve_plot.setMinimumHeight(70)
         self.curve_plot.setMaximumHeight(110)
         self.curve_plot.setMouseEnabled(x=False, y=False)
-        self.curve_plot.hideButtons()
         self.curve_plot.setToolTip("The training loss over the last steps")
         self.curve = self.curve_plot.plot(pen=pg.mkPen(palette.ESTIMATE, width=2))
         layout.addWidget(self.curve_plot)

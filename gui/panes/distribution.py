@@ -79,7 +79,6 @@ class DistributionPane(pg.PlotWidget):
         self._handles: list[ComponentHandle] = []
         self._snapshot: Snapshot | None = None  # the one drawn, redrawn after a rebuild
         self._kept: dict[int, QGraphicsItem] = {}  # the overlays' items by id: they stay through rebuilds (keep)
-        self.plotItem.hideButtons()
         self.legend = self.plotItem.addLegend(offset=(10, 6), labelTextColor=palette.TEXT, colCount=5,
                                               brush=pg.mkBrush(palette.qcolor(palette.PANEL, 200)))
         # The fit's marker sits on the bottom axis and moves every frame: the axes and the legend, which do

@@ -106,7 +106,6 @@ class LandscapePane(QWidget):
         self.caption.setContentsMargins(10, 2, 10, 2)
         self.plot = pg.PlotWidget(background=palette.BACKGROUND, plotItem=PlainPlotItem())
         self.plot.setFixedHeight(PLOT_LEAST)
-        self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.plotItem.vb.enableAutoRange(x=False, y=False)  # x follows the distribution pane; y is set here
         self.plot.setXLink(pane.plotItem.vb)

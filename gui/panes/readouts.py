@@ -4,6 +4,7 @@ many modes it covers and its JS divergence to the data."""
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ LEAST_SPAN = 0.02  # the curve's axis spans at least this share of the loss's si
 LEAST_DECADES = 0.05  # on the log scale, at least this many powers of ten
 
 
+@functools.cache
 def coverage_tip() -> str:
     """What the coverage readout means (engine.model.coverage is loaded when a loss that has it is chosen)."""
     from engine.model.coverage import RULE
@@ -128,8 +130,6 @@ class ReadoutPanel(QGroupBox):
         # It takes the height the side panel has left, not more.
         self.curve_plot.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.curve_plot.setMouseEnabled(x=False, y=False)
-        self.curve_plot.setMenuEnabled(False)
-        self.curve_plot.hideButtons()
         self.curve_plot.setToolTip("The loss over the last steps; the dashed line is the lowest it can go. "
                                    "Point at the curve for the step and the loss.")
         # Both ranges set with the data, in one go: y by curve_range (never float noise); x as set, not by

@@ -127,12 +127,6 @@ class PlainPlotItem(pg.GraphicsWidget):
         self.addItem(item)
         return item
 
-    def setMenuEnabled(self, enable: bool = True, *_args) -> None:  # noqa: N802
-        self.vb.setMenuEnabled(enable)
-
-    def hideButtons(self) -> None:  # noqa: N802
-        """It has none."""
-
     def setAxisItems(self, axisItems=None) -> None:  # noqa: N802
         raise TypeError("a plain plot's axes are its own left and bottom Axis")
 
