@@ -222,3 +222,13 @@ def test_a_new_scene_of_another_dimension_and_units_reaches_the_fit_service_in_o
     snap = events[0].snapshot
     assert snap.step == 300 and snap.estimate.dim == 2
     np.testing.assert_allclose(snap.estimate.mean, new.draw().mean(axis=0), rtol=0.02)
+
+
+@pytest.mark.parametrize("points", [np.array([[3.0], [3.0 + 1e-9], [3.0]]), np.full((5, 2), -1.0)])
+def test_the_kde_of_nearly_identical_points_is_a_density_on_its_own_grid(points):
+    """A few points left after erasing: the kernel is wider than the grid, and the density still fits it."""
+    kde = Kde(points)
+    assert kde.grid.shape == (len(kde.axes[0]),) * points.shape[1]
+    at = points[:1]
+    assert kde.pdf(at)[0] == pytest.approx(kde.peak_density(), rel=0.05)
+    assert kde.pdf(at + 100.0)[0] == 0.0

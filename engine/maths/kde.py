@@ -46,6 +46,13 @@ def _kernel(h: float, step: float) -> np.ndarray:
     return np.exp(-0.5 * t * t) / (np.sqrt(2 * np.pi) * h)
 
 
+def _convolve_same(row: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """The convolution of row with a centred kernel, as long as row (numpy's "same" mode is as long as the
+    longer of the two, and a few nearly equal points have a kernel wider than their grid)."""
+    half = (len(kernel) - 1) // 2
+    return np.convolve(row, kernel, mode="full")[half : half + len(row)]
+
+
 class Kde:
     """A Gaussian KDE of points (n, 1) or (n, 2): `pdf(x)` anywhere, `peak_density()`, and its grid."""
 
@@ -74,7 +81,7 @@ class Kde:
         density = counts / len(x)
         for k in range(self.dim):  # the Gaussian kernel is separable: one 1-D convolution per axis
             kernel = _kernel(self.h[k], self.steps[k]) * self.steps[k]
-            density = np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="same"), k, density)
+            density = np.apply_along_axis(_convolve_same, k, density, kernel)
         self.grid = density / np.prod(self.steps)
         self._peak = float(self.grid.max())
 
