@@ -47,7 +47,7 @@ class FakeFitProcess(QObject):
 def frame(step: int, mean: float = 0.0, diverged: bool = False, message: str = "", dim: int = 1) -> Frame:
     snap = Snapshot(step=step, loss_id="l2", loss=1.0, estimate=PointEstimate([mean] * dim),
                     trail=[[mean] * dim], losses=[1.0], data_version=0, diverged=diverged, message=message)
-    return Frame(snap)
+    return Frame("fit", snap)
 
 
 class FakeFit:
