@@ -54,8 +54,8 @@ class _Service:
         from engine.fit.service import FitService
 
         self.service = FitService(scene.draw(), scene.mixture, settings, scene.decoder)
-        self.service.handle(Pace(float("inf")))
-        self.service.handle(Run(True))
+        self.service.handle(Pace("fit", float("inf")))
+        self.service.handle(Run("fit", True))
         return self.service.fit
 
     def __call__(self, fit: Fit, steps: int) -> None:

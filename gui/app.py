@@ -18,7 +18,7 @@ PIXMAP_CACHE_KB = 2048
 
 def make_window(scene: str | Scene | None = None, loss: str | None = None, start_fit: bool = True, **options):
     """The main window on a scene (bundled id, name or path, or a Scene) and loss. Raises SceneError for a
-    bad scene. `options` go to MainWindow (a fake fit process, the fit's pace, for tests)."""
+    bad scene. `options` go to MainWindow (a fake fit process, for tests)."""
     # Python's cycle collector waits while the window's modules are imported and its widgets made: they
     # set it off 16 times, for ~5 ms of the first paint, and left nothing for it to free.
     collecting = gc.isenabled()

@@ -54,7 +54,7 @@ def export(window, out: str | Path, steps: int, fps: int = 25, view: str = "wind
         done = 0
         for i, target in enumerate(plan):
             if target > done:
-                service.handle(Step(target - done))
+                service.handle(Step("fit", target - done))
                 done = target
             for event in service.tick():
                 if isinstance(event, Problem):

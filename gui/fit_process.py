@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 if TYPE_CHECKING:
     from engine.fit.protocol import Command, Start
-# The protocol (and the child's entry point, which imports it) is imported when a process starts, not on
-# the way to the window's first paint: its message classes take ~7 ms to make.
+# The protocol (and the child's entry point, which imports it) is imported when a process starts: it is
+# not on the way to the window's first paint.
 
 PROCESS_EXIT_S = 3.0  # after this the fit process is terminated rather than waited for
 
@@ -49,9 +49,9 @@ class _EventReader(QThread):
 class FitProcess(QObject):
     """One fit process at a time; `start` after `shutdown` (or a death) starts a new one.
 
-    `event(Frame)` carries the fit's frames; `problem(str)` a message for the user (a Problem event, an
-    event that is not well formed, a version that does not match); `ended()` that the process died
-    without being asked to.
+    `event(Frame | Problem)` carries what a target says (each runner hears its own); `problem(str)` a
+    message about the process itself for the user (a refused command, an event that is not well formed,
+    a version that does not match); `ended()` that the process died without being asked to.
     """
 
     event = Signal(object)
@@ -131,7 +131,7 @@ class FitProcess(QObject):
             mismatch = version_problem(event)
             if mismatch:
                 self.problem.emit(mismatch)
-        elif isinstance(event, Problem):
+        elif isinstance(event, Problem) and event.target is None:
             self.problem.emit(event.message)
         else:
             self.event.emit(event)

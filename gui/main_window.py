@@ -72,8 +72,8 @@ class _LayoutWatch(QObject):
 
 class MainWindow(QMainWindow):
     def __init__(self, scene: Scene, scene_id: str | None = None, start_fit: bool = True, *,
-                 fit_process=None, pace: dict | None = None) -> None:
-        """`fit_process` replaces the real child process (tests give a fake); `pace` its timing."""
+                 fit_process=None) -> None:
+        """`fit_process` replaces the real child process (tests give a fake)."""
         super().__init__()
         self.setWindowTitle("BlurLab")
         available = self.available_size()
@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         # The window restyles itself first, so that the panes lay out in the new type when they follow.
         self.state.talkChanged.connect(self._on_state_talk_changed)
         self.fit_process = fit_process or FitProcess(self)
-        self.fit = FitController(self.state, self.fit_process, self, pace=pace)
+        self.fit = FitController(self.state, self.fit_process, self)
 
         self.pane = DistributionPane(self.state)
         self.data_bar = DataBar(self.state)

@@ -1,5 +1,5 @@
 """Fakes for the controllers' tests: a fit process that records what it is sent and says what a test
-tells it to, with no child process; and stand-ins for the views a controller talks to."""
+tells it to, with no child process; a runner; and stand-ins for the views a controller talks to."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.fit.protocol import Frame
 from engine.model.estimate import PointEstimate, Snapshot
+from engine.model.losses import LOSS_IDS
 
 
 class FakeFitProcess(QObject):
@@ -47,24 +48,49 @@ class FakeFitProcess(QObject):
 def frame(step: int, mean: float = 0.0, diverged: bool = False, message: str = "", dim: int = 1) -> Frame:
     snap = Snapshot(step=step, loss_id="l2", loss=1.0, estimate=PointEstimate([mean] * dim),
                     trail=[[mean] * dim], losses=[1.0], data_version=0, diverged=diverged, message=message)
-    return Frame(snap)
+    return Frame("fit", snap)
 
 
-class FakeFit:
-    """What the tour and the sessions ask of the fit controller."""
+class FakeFit(QObject):
+    """A runner (gui.controllers.runner) that records what it is asked: what the tour, the sessions and
+    a stage's keys ask of the fit controller."""
 
-    def __init__(self) -> None:
+    runningChanged = Signal(bool)
+    snapshotChanged = Signal(object)
+    status = Signal(str, int)
+
+    def __init__(self, loss_ids: tuple[str, ...] = LOSS_IDS) -> None:
+        super().__init__()
+        self.loss_ids = loss_ids
+        self.loss = loss_ids[0]
         self.running = False
         self.resets = 0
+        self.latest = None
         self.calls: list = []
 
     def set_running(self, running: bool) -> None:
         self.running = running
         self.calls.append(("run", running))
+        self.runningChanged.emit(running)
+
+    def toggle_running(self) -> None:
+        self.set_running(not self.running)
+
+    def step_once(self) -> None:
+        if self.running:
+            self.set_running(False)
+        self.calls.append(("step",))
 
     def reset(self) -> None:
         self.resets += 1
         self.calls.append(("reset",))
+
+    def set_loss(self, loss_id: str) -> None:
+        self.loss = loss_id
+        self.calls.append(("loss", loss_id))
+
+    def set_speed(self, index: int) -> None:
+        self.calls.append(("speed", index))
 
 
 class FakeView:

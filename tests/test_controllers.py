@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from engine.fit.protocol import Data, Decoder, Pace, Reset, Run, Settings, Start, Step
-from engine.model.losses import loss_info
+from engine.fit.protocol import Data, Decoder, Pace, Problem, Reset, Run, Settings, Start, Step
+from engine.model.losses import LOSS_IDS, loss_info
 from engine.model.scene import bundled_scene
 from engine.model.tour import TOUR
 from fakes import FakeFit, FakeFitProcess, FakeView, frame
@@ -17,7 +17,7 @@ from gui.controllers.fit import FitController
 from gui.controllers.sessions import SessionController
 from gui.controllers.talk import TalkController
 from gui.controllers.tour import TourController
-from gui.state import AppState
+from gui.state import SPEEDS, AppState
 
 
 def _state(scene_id: str = "sedan_or_suv") -> AppState:
@@ -42,7 +42,7 @@ def test_the_fit_starts_on_the_state_and_at_its_pace(fit):
     start = process.starts[0]
     assert isinstance(start, Start) and start.settings == state.settings and start.decoder == "cars"
     np.testing.assert_array_equal(start.samples, state.samples)
-    assert process.sent_of(Pace)[-1].steps_per_second == loss_info("l2").pace
+    assert process.sent_of(Pace)[-1] == Pace("fit", loss_info("l2").pace)
 
 
 def test_state_changes_become_commands(fit):
@@ -57,17 +57,34 @@ def test_state_changes_become_commands(fit):
     process.sent.clear()
     state.load_bundled("ball_next_frame")
     assert [type(c) for c in process.sent] == [Decoder, Data, Settings, Reset]
-    assert process.sent[0].name == "ball"
+    assert process.sent[0].name == "ball" and process.sent[-1] == Reset("fit")
 
 
 def test_run_pause_step_and_reset(fit):
     process = fit.process
     fit.toggle_running()
-    assert fit.running and process.sent[-1] == Run(True)
+    assert fit.running and process.sent[-1] == Run("fit", True)
     fit.step_once()  # a single step pauses first
-    assert not fit.running and process.sent[-2:] == [Run(False), Step(1)]
+    assert not fit.running and process.sent[-2:] == [Run("fit", False), Step("fit", 1)]
     fit.reset()
-    assert process.sent[-1] == Reset() and "reset" in fit.messages[-1]
+    assert process.sent[-1] == Reset("fit") and "reset" in fit.messages[-1]
+
+
+def test_the_fit_s_runner_chooses_among_the_data_space_losses_and_speeds(fit):
+    assert fit.loss_ids == LOSS_IDS and fit.loss == "l2"
+    fit.set_loss("l1")
+    assert fit.state.settings.loss == "l1" and fit.loss == "l1" and "Loss:" in fit.messages[-1]
+    assert fit.process.sent_of(Settings)[-1].settings.loss == "l1"
+    fit.set_speed(len(SPEEDS) - 1)
+    assert fit.process.sent_of(Pace)[-1] == Pace("fit", float("inf"))
+
+
+def test_frames_and_problems_of_the_other_target_are_not_the_fit_s(fit, qtbot):
+    fit.set_running(True)
+    fit.process.say(Problem("The digit network stopped with an error: boom", "digits"))
+    assert fit.running and fit.messages == []
+    fit.process.say(Problem("The fit stopped with an error: samples: hold NaN", "fit"))
+    assert not fit.running and "NaN" in fit.messages[-1]
 
 
 def test_only_the_newest_frame_of_a_turn_is_shown(fit, qtbot):
@@ -91,7 +108,7 @@ def test_a_frame_of_another_dimension_is_dropped(fit, qtbot):
 def test_a_diverged_frame_pauses_and_says_why(fit, qtbot):
     fit.set_running(True)
     fit.process.say(frame(7, diverged=True, message="The fit diverged at step 7: lower it"))
-    assert not fit.running and fit.process.sent[-1] == Run(False)
+    assert not fit.running and fit.process.sent[-1] == Run("fit", False)
     assert fit.messages[-1].startswith("The fit diverged")
 
 
@@ -118,7 +135,7 @@ def test_running_before_the_process_is_up_is_not_lost(qtbot):
     controller = FitController(state, process)
     controller.set_running(True)
     controller.start()
-    assert process.sent[-1] == Run(True)
+    assert process.sent[-1] == Run("fit", True)
 
 
 # -- the tour -------------------------------------------------------------------------------------
@@ -277,3 +294,30 @@ def test_talk_mode_goes_full_screen_and_back(qtbot):
     controller.close()
 
 
+
+
+# -- one runner protocol --------------------------------------------------------------------------
+@pytest.mark.parametrize("make", ["fit", "digits", "fake"])
+def test_the_fit_the_network_and_the_fake_answer_to_the_same_keys(make, qtbot):
+    """What a stage's keys drive (Space, S, R, 1-8, the speed) is the same on every runner."""
+    from engine.model.losses import IMAGE_LOSS_IDS
+    from gui.controllers.digits import DigitsController
+
+    process = FakeFitProcess()
+    process.started = True
+    runner = {"fit": lambda: FitController(_state(), process), "digits": lambda: DigitsController(process),
+              "fake": FakeFit}[make]()
+    seen = []
+    runner.runningChanged.connect(seen.append)
+    runner.toggle_running()
+    runner.step_once()  # a single step pauses first
+    runner.reset()
+    assert seen == [True, False] and not runner.running
+    assert runner.loss_ids == {"fit": LOSS_IDS, "digits": IMAGE_LOSS_IDS, "fake": LOSS_IDS}[make]
+    runner.set_loss(runner.loss_ids[1])
+    assert runner.loss == runner.loss_ids[1]
+    runner.set_speed(0)
+    if make != "fake":
+        sent = [c for c in process.sent if isinstance(c, (Run, Step, Reset))]
+        assert sent == [Run(runner.target, True), Run(runner.target, False), Step(runner.target), Reset(runner.target)]
+        assert process.sent_of(Pace)[-1].target == runner.target

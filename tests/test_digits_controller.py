@@ -7,15 +7,17 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from engine.digits.snapshot import DigitSnapshot
-from engine.fit.protocol import DigitsFrame, DigitsReset, DigitsRun, DigitsSettings, DigitsStep
+from engine.fit.protocol import DigitsSettings, Frame, Pace, Problem, Reset, Run, Step
+from engine.model.losses import IMAGE_LOSS_IDS
 from engine.model.tour import DIGITS_TOUR
 from fakes import FakeFitProcess
 from gui.controllers.digits import DigitsController
+from gui.state import SPEEDS
 
 
-def _frame(step: int, task: str = "digit_from_label", loss: str = "l2") -> DigitsFrame:
+def _frame(step: int, task: str = "digit_from_label", loss: str = "l2") -> Frame:
     rows = 10 if task == "digit_from_label" else 8
-    return DigitsFrame(DigitSnapshot(step, task, loss, 0.05, np.array([0.05]), np.zeros((rows, 1, 28, 28)),
+    return Frame("digits", DigitSnapshot(step, task, loss, 0.05, np.array([0.05]), np.zeros((rows, 1, 28, 28)),
                                      figures=()))
 
 
@@ -43,13 +45,13 @@ def test_run_pause_step_reset_and_switching_while_running(digits):
     running = []
     digits.runningChanged.connect(running.append)
     digits.toggle_running()
-    assert digits.process.sent[-1] == DigitsRun(True) and running == [True]
+    assert digits.process.sent[-1] == Run("digits", True) and running == [True]
     digits.set_loss("adversarial")  # while it trains: a new network, still running
     assert digits.process.sent[-1] == DigitsSettings("digit_from_label", "adversarial", 0, None) and digits.running
     digits.step_once()
-    assert digits.process.sent[-2:] == [DigitsRun(False), DigitsStep(1)] and running == [True, False]
+    assert digits.process.sent[-2:] == [Run("digits", False), Step("digits", 1)] and running == [True, False]
     digits.reset()
-    assert digits.process.sent[-1] == DigitsReset() and "step 0" in digits.messages[-1]
+    assert digits.process.sent[-1] == Reset("digits") and "step 0" in digits.messages[-1]
 
 
 def test_the_adversarial_weight_belongs_to_the_loss_that_mixes_and_resets_with_the_loss(digits):
@@ -86,17 +88,36 @@ def test_a_dead_fit_process_gets_the_settings_again_and_the_network_pauses(digit
     digits.process.started = True
     assert not digits.running
     qtbot.waitUntil(lambda: digits.process.sent_of(DigitsSettings) != [], timeout=2000)
-    assert digits.process.sent_of(DigitsRun) == []
+    assert digits.process.sent_of(Run) == []
 
 
 def test_a_tour_step_sets_task_and_loss_from_step_0_and_runs_and_a_step_without_digits_pauses(digits):
     step = DIGITS_TOUR[5]
     digits.apply_view(step.view)
     assert (digits.task, digits.loss, digits.running) == ("bottom_half", "l2", True)
-    assert DigitsReset() in digits.process.sent and digits.process.sent[-1] == DigitsRun(True)
+    assert Reset("digits") in digits.process.sent and digits.process.sent[-1] == Run("digits", True)
     carry_on = DIGITS_TOUR[1]
     digits.process.sent.clear()
     digits.apply_view(carry_on.view)
-    assert DigitsReset() not in digits.process.sent and digits.task == "digit_from_label"
+    assert Reset("digits") not in digits.process.sent and digits.task == "digit_from_label"
     digits.apply_view({})
-    assert not digits.running and digits.process.sent[-1] == DigitsRun(False)
+    assert not digits.running and digits.process.sent[-1] == Run("digits", False)
+
+
+def test_the_network_s_runner_offers_the_image_losses_and_a_pace_of_its_own(digits):
+    assert digits.loss_ids == IMAGE_LOSS_IDS and digits.loss == "l2"
+    digits.set_speed(2)  # before the view is shown: remembered, not sent
+    assert digits.process.sent == []
+    digits.activate()
+    assert digits.process.sent == [DigitsSettings("digit_from_label", "l2", 0, None), Pace("digits", 30.0)]
+    digits.set_speed(len(SPEEDS) - 1)  # as fast as it goes
+    assert digits.process.sent[-1] == Pace("digits", float("inf"))
+
+
+def test_a_problem_of_the_network_pauses_it_and_one_of_the_fit_does_not(digits):
+    digits.set_running(True)
+    digits.process.say(Problem("The fit stopped with an error: NaN", "fit"))
+    assert digits.running
+    digits.process.say(Problem("The digit network stopped with an error: out of memory", "digits"))
+    assert not digits.running and digits.process.sent[-1] == Run("digits", False)
+    assert "out of memory" in digits.messages[-1]

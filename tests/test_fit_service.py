@@ -1,4 +1,5 @@
-"""The fit service that runs in the fit process, driven synchronously with a fake clock."""
+"""The fit service that runs in the fit process, driven synchronously with a fake clock: the paced loop,
+with the data-space fit as its target."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_a_paused_service_reports_its_start_and_takes_no_steps():
 def test_single_steps_are_taken_one_by_one():
     service, _ = _service()
     service.tick()
-    service.handle(Step(3))
+    service.handle(Step("fit", 3))
     snaps = _snapshots(service.tick())
     assert snaps[-1].step == 3
 
@@ -50,8 +51,8 @@ def test_single_steps_are_taken_one_by_one():
 def test_running_follows_the_pace_and_sends_at_most_sixty_snapshots_a_second():
     service, clock = _service()
     service.tick()
-    service.handle(Pace(100.0))
-    service.handle(Run(True))
+    service.handle(Pace("fit", 100.0))
+    service.handle(Run("fit", True))
     sent = []
     for _ in range(200):  # two seconds of 10 ms ticks
         clock.now += 0.01
@@ -66,7 +67,7 @@ def test_new_data_moves_the_l2_fit_to_the_new_mean():
     moved = scene.mixture.with_component(1, scene.mixture.components[1].moved(mean=[4.0]))
     samples = moved.sample(4000, 0)
     service.handle(Data(samples, moved))
-    service.handle(Step(3000))
+    service.handle(Step("fit", 3000))
     snap = _snapshots(service.tick())[-1]
     assert snap.data_version == 1
     assert snap.estimate.mean[0] == pytest.approx(samples.mean(), abs=0.02)
@@ -74,13 +75,13 @@ def test_new_data_moves_the_l2_fit_to_the_new_mean():
 
 def test_a_diverging_fit_stops_running_and_says_why():
     service, clock = _service(lr=1e9)
-    service.handle(Run(True))
+    service.handle(Run("fit", True))
     snaps = []
     for _ in range(5):
         clock.now += 0.02
         snaps += _snapshots(service.tick())
     assert snaps[-1].diverged and "learning rate" in snaps[-1].message
-    assert not service.running
+    assert not service.lanes["fit"].running
     assert all(np.all(np.isfinite(s.estimate.mean)) for s in snaps)
 
 
@@ -92,8 +93,8 @@ def test_bad_data_is_an_error_event_and_the_fit_goes_on():
     service.handle(Data(bad, bundled_scene("sedan_or_suv").mixture))
     events = service.tick()
     assert [type(e) for e in events] == [Problem]
-    assert "NaN" in events[0].message
-    service.handle(Step(1))
+    assert events[0].target == "fit" and "NaN" in events[0].message
+    service.handle(Step("fit", 1))
     assert _snapshots(service.tick())[-1].step == 1
 
 
@@ -102,7 +103,7 @@ def test_the_pixel_fit_follows_the_loss():
     pixel = [s.pixel for s in _snapshots(service.tick())]
     assert pixel and pixel[0].shape == (64, 96, 3) and np.allclose(pixel[0], 0.5)  # grey at the start
     service.handle(Settings(FitSettings(loss="mixture_nll")))
-    service.handle(Step(1))
+    service.handle(Step("fit", 1))
     pixel = [s.pixel for s in _snapshots(service.tick())]
     assert pixel and pixel[-1] is None  # no pixel form for a mixture
 
@@ -123,8 +124,8 @@ def test_frames_keep_their_beat_while_slow_pixel_steps_run_and_the_pixel_fit_kee
 
     monkeypatch.setattr(PixelFit, "step", slow_step)
     service.tick()
-    service.handle(Pace(600.0))
-    service.handle(Run(True))
+    service.handle(Pace("fit", 600.0))
+    service.handle(Run("fit", True))
     sent = []
     while clock.now < 2.0:
         clock.now += 0.001
@@ -138,7 +139,7 @@ def test_frames_keep_their_beat_while_slow_pixel_steps_run_and_the_pixel_fit_kee
 
 def test_stop_ends_the_service_and_unknown_commands_are_refused():
     service, _ = _service()
-    assert service.handle(Run(False))
+    assert service.handle(Run("fit", False))
     assert not service.handle(Stop())
     with pytest.raises(ValueError, match="unknown command"):
         service.handle(("dance",))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Qt, Slot
 
-from engine.fit.protocol import VERSION, Data, Frame, Pace, Run, Start, Step
+from engine.fit.protocol import VERSION, Data, Frame, Pace, Pacing, Run, Start, Step
 from engine.model.scene import bundled_scene
 from engine.model.settings import FitSettings
 from gui.controllers.fit import FitController
@@ -36,14 +36,14 @@ class Collector(QObject):
         self.errors.append(message)
 
 
-def _start(version=VERSION, **pace):
+def _start(version=VERSION, pacing: Pacing | None = None):
     scene = bundled_scene("sedan_or_suv")
     process = FitProcess()
     collector = Collector()
     process.event.connect(collector.on_event)
     process.problem.connect(collector.on_problem)
-    process.start(Start(version, scene.draw(), scene.mixture, FitSettings(), scene.decoder, **pace))
-    process.send(Pace(float("inf")))
+    process.start(Start(version, scene.draw(), scene.mixture, FitSettings(), scene.decoder, pacing=pacing))
+    process.send(Pace("fit", float("inf")))
     return process, collector
 
 
@@ -58,11 +58,11 @@ def runner(qtbot):
 def test_five_thousand_snapshots_through_the_real_fit_process(qtbot):
     """PySide6 6.12.0 on Python 3.11 aborted after ~570 emits; this drives well past that, through the reader
     thread's signal."""
-    process, collector = _start(emit_interval=0.0, chunk_seconds=0.0)  # a frame every step
+    process, collector = _start(pacing=Pacing(frame_interval=0.0, chunk_seconds=0.0))  # a frame every step
     qtbot.waitUntil(lambda: bool(collector.steps), timeout=30000)
-    process.send(Run(True))
+    process.send(Run("fit", True))
     qtbot.waitUntil(lambda: len(collector.steps) >= 5000, timeout=60000)
-    process.send(Run(False))
+    process.send(Run("fit", False))
     process.shutdown()
     assert collector.errors == []
     assert collector.steps[-1] >= 4999
@@ -71,10 +71,10 @@ def test_five_thousand_snapshots_through_the_real_fit_process(qtbot):
 
 def test_the_fit_runs_in_its_own_thread_and_paces_itself(runner, qtbot):
     process, collector = runner
-    process.send(Pace(100.0))
-    process.send(Run(True))
+    process.send(Pace("fit", 100.0))
+    process.send(Run("fit", True))
     qtbot.wait(1000)
-    process.send(Run(False))
+    process.send(Run("fit", False))
     qtbot.wait(50)
     assert 40 <= collector.steps[-1] <= 160  # about a second at 100 steps/s
     assert len(collector.steps) <= 75  # at most ~60 snapshots a second reach the GUI
@@ -111,9 +111,9 @@ def test_a_message_the_fit_process_does_not_know_is_refused_and_the_commands_aro
     """Before, ("pause",) raised inside the child, which died and lost the command queued before it."""
     process, collector = runner
     before = collector.steps[-1]
-    process.send(Step(1))
+    process.send(Step("fit", 1))
     process.send(("pause",))  # not a command: an old window's tuple, say
-    process.send(Step(2))
+    process.send(Step("fit", 2))
     qtbot.waitUntil(lambda: collector.steps[-1] == before + 3, timeout=10000)
     assert len(collector.errors) == 1 and "unknown command ('pause',)" in collector.errors[0]
     assert process.alive

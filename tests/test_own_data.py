@@ -214,8 +214,8 @@ def test_a_new_scene_of_another_dimension_and_units_reaches_the_fit_service_in_o
     old = bundled_scene("three_modes")
     service = FitService(old.draw(), old.mixture, Settings(), clock=lambda: 0.0)
     new = bundled_scene("old_faithful_2d")
-    for command in (Decoder(new.decoder, new.span), Data(new.draw(), new.mixture), NewSettings(Settings()), Reset(),
-                    Step(300)):
+    for command in (Decoder(new.decoder, new.span), Data(new.draw(), new.mixture), NewSettings(Settings()),
+                    Reset("fit"), Step("fit", 300)):
         service.handle(command)
     events = service.tick()
     assert [type(e).__name__ for e in events] == ["Frame"]

@@ -14,9 +14,8 @@ import traceback
 from engine.fit.protocol import VERSION, Hello, Problem, ProtocolError, Start, check_command
 
 TORCH_THREADS = 1  # tiny tensors gain nothing from more threads, and extra threads collapse on a busy core
-# The fit steps flat out; the window and the display server draw in bursts. Below them, the fit gives way
-# when they need a core, and still has all the time between: under Xvfb on two cores, paired over three
-# runs of five rounds, frame p95 17.1, 16.9, 17.1 ms against 17.4, 18.2, 17.1, with as many fit steps.
+# The fit steps flat out while the window and the display server draw in bursts: below them in priority,
+# the fit gives way when they need a core and still has all the time between.
 NICENESS = 10
 
 
@@ -40,7 +39,7 @@ def serve(commands, events, start: Start) -> None:
         torch.set_num_threads(TORCH_THREADS)
         try:
             service = FitService(start.samples, start.mixture, start.settings, start.decoder, span=start.span,
-                                 **start.pace())
+                                 pacing=start.pacing)
         except Exception as exc:
             send(Problem(f"The fit could not start: {exc}"))
             return

@@ -14,14 +14,13 @@ from engine.model.settings import FitSettings
 
 
 class FitControl:
-    """Commands waiting for a fit: the newest data, the newest settings, a reset, a stop."""
+    """Commands waiting for a fit: the newest data, the newest settings, a new span, a reset."""
 
     def __init__(self) -> None:
         self._data: tuple[np.ndarray, Mixture] | None = None
         self._settings: FitSettings | None = None
         self._reset = False
         self._span: tuple | None | bool = False  # False: no new span waiting
-        self.stopped = False
 
     def set_data(self, samples: np.ndarray, mixture: Mixture) -> None:
         self._data = (np.array(samples, dtype=float), mixture)
@@ -35,9 +34,6 @@ class FitControl:
 
     def reset(self) -> None:
         self._reset = True
-
-    def stop(self) -> None:
-        self.stopped = True
 
     def pending(self) -> bool:
         return self._data is not None or self._settings is not None or self._reset or self._span is not False

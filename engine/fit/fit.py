@@ -1,7 +1,7 @@
 """The fit: trains the selected loss's model on the samples and yields frozen snapshots.
 
 `Fit` holds the state; `run` is the Qt-free generator that steps it, applying what a
-`FitControl` mailbox received (new data, a new loss, new settings, stop) between steps.
+`FitControl` mailbox received (new data, a new loss, new settings, a reset) between steps.
 Both belong to one thread; nothing here is shared between threads.
 """
 
@@ -206,16 +206,13 @@ class _Series:
 def run(fit: Fit, control: FitControl | None = None, steps: int | None = None) -> Iterator[Snapshot]:
     """Step the fit, yielding a snapshot after every step and after every applied command.
 
-    Ends when `steps` steps are done, the control says stop, or the fit diverges (the
-    last snapshot then carries the message). The snapshots share nothing with the fit.
+    Ends when `steps` steps are done or the fit diverges (the last snapshot then carries the
+    message); a caller that wants no more simply stops asking. The snapshots share nothing with the fit.
     """
     done = 0
     while steps is None or done < steps:
-        if control is not None:
-            if control.stopped:
-                return
-            if control.apply(fit):
-                yield fit.snapshot()
+        if control is not None and control.apply(fit):
+            yield fit.snapshot()
         if not fit.step():
             yield fit.snapshot()
             return

@@ -1,19 +1,25 @@
 """What the window and the fit process say to each other: frozen dataclasses, one per message.
 
+The fit process serves two targets: the data-space fit ("fit") and the network on real digits
+("digits"). Run, Step, Pace and Reset name their target; Data, Settings and Decoder belong to the fit
+and DigitsSettings to the network; Frame and Problem say whose they are.
+
 Commands go to the fit process, events come back. The process opens with `Hello(VERSION)`, and a
 window that speaks another version says so instead of drawing nonsense. A message that is not a
 command, or a command with a bad field, is refused with a `Problem` event naming it; the process
-carries on with the commands before and after it. Messages travel pickled through a pipe; their
-fields are checked on arrival as well, since unpickling builds a dataclass without calling its
-__init__. Torch-free: the window imports this module.
+carries on with the commands before and after it. Every field is checked against its annotation when
+a message is made and again when it arrives (unpickling builds a dataclass without its __init__); a
+message adds its own checks of values in `validate`. Torch-free: the window imports this module.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any, ClassVar
-
+import functools
 import math
+import types
+import typing
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Literal, Union
 
 import numpy as np
 
@@ -26,149 +32,178 @@ from engine.model.settings import FitSettings
 
 # 2: Start and Decoder carry the span that maps a scene's own points to the decoder's units
 # 3: the networks trained on real digits (Digits* messages)
-VERSION = 3
+# 4: one family of messages with a target ("fit" or "digits") instead of a Digits* copy of each
+VERSION = 4
+
+Target = Literal["fit", "digits"]
+TARGETS: tuple[str, ...] = typing.get_args(Target)
 
 
 class ProtocolError(ValueError):
     """A message that is not part of the protocol, or one with a bad field; says which."""
 
 
-class _Message:
-    """Checks its fields when made and when it arrives (`check`)."""
+# -- field checks, made from the annotations ---------------------------------------------------------
+def _test(hint: Any) -> tuple[typing.Callable[[Any], bool], str]:
+    """A test of a value against a type annotation, and the annotation in words."""
+    origin = typing.get_origin(hint)
+    if origin is Literal:
+        allowed = typing.get_args(hint)
+        return (lambda v: any(type(v) is type(a) and v == a for a in allowed),
+                " or ".join(repr(a) for a in allowed))
+    if origin in (Union, types.UnionType):
+        parts = [_test(a) for a in typing.get_args(hint)]
+        return lambda v: any(test(v) for test, _ in parts), " or ".join(words for _, words in parts)
+    if hint is type(None):
+        return lambda v: v is None, "None"
+    kind = origin or hint  # tuple[float, ...] is checked as a tuple
+    if kind is float:  # an int is a float too, as in PEP 484; a bool is neither
+        return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "float"
+    if kind is int:
+        return lambda v: isinstance(v, int) and not isinstance(v, bool), "int"
+    return lambda v: isinstance(v, kind), kind.__name__
 
-    _types: ClassVar[dict[str, Any]] = {}
+
+@functools.cache
+def _field_tests(cls: type) -> tuple[tuple[str, typing.Callable[[Any], bool], str, bool], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, *_test(hints[f.name]), _names_values(hints[f.name])) for f in fields(cls))
+
+
+def _names_values(hint: Any) -> bool:
+    """Whether the annotation lists allowed values (a Literal), so a refusal shows the value, not its type."""
+    return typing.get_origin(hint) is Literal or any(_names_values(a) for a in typing.get_args(hint))
+
+
+class Message:
+    """Checks its fields when made and when it arrives (`check`). A message for one target names it in
+    `target`: a field where either may be meant, a class attribute where only one can."""
 
     def __post_init__(self) -> None:
         self.check()
 
     def check(self) -> None:
-        for f in fields(self):  # type: ignore[arg-type]
-            value = getattr(self, f.name, None)
-            wanted = self._types.get(f.name)
-            if wanted is not None and (isinstance(value, bool) and wanted is not bool or not isinstance(value, wanted)):
-                raise ProtocolError(f"{type(self).__name__}.{f.name}: expected {_names(wanted)}, "
-                                    f"got {type(value).__name__}")
+        name = type(self).__name__
+        for field, test, words, values in _field_tests(type(self)):
+            value = getattr(self, field, None)
+            if not test(value):
+                got = repr(value) if values else type(value).__name__
+                raise ProtocolError(f"{name}.{field}: expected {words}, got {got}")
+        self.validate()
 
-
-def _names(types: Any) -> str:
-    types = types if isinstance(types, tuple) else (types,)
-    return " or ".join(t.__name__ for t in types)
+    def validate(self) -> None:
+        """Checks of values beyond their types (a count of at least one, a known task)."""
 
 
 # -- how a fit process starts ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pacing(Message):
+    """How often a target's frames leave while it runs and how long it steps between looks at the pipe."""
+
+    frame_interval: float
+    chunk_seconds: float
+
+
 @dataclass(frozen=True, eq=False)
-class Start(_Message):
+class Start(Message):
     """Everything a new fit process needs: the version the window speaks, the data and the settings.
-    `emit_interval` and `chunk_seconds` (None: the service's own) let tests take a snapshot every step."""
+    `pacing` (None: each target's own) lets a test take a frame after every step."""
 
     version: int
     samples: np.ndarray
     mixture: Mixture
     settings: FitSettings
     decoder: str = "cars"
-    emit_interval: float | None = None
-    chunk_seconds: float | None = None
     span: tuple | None = None  # engine.decoders.Span: where the data's units meet the decoder's
-    _types: ClassVar = {"version": int, "samples": np.ndarray, "mixture": Mixture, "settings": FitSettings,
-                        "decoder": str, "span": (tuple, type(None))}
-
-    def pace(self) -> dict[str, float]:
-        return {k: v for k, v in (("emit_interval", self.emit_interval), ("chunk_seconds", self.chunk_seconds))
-                if v is not None}
+    pacing: Pacing | None = None
 
 
-# -- commands: window -> fit process ---------------------------------------------------------------
+# -- commands for either target: window -> fit process ------------------------------------------------
 @dataclass(frozen=True)
-class Run(_Message):
-    """Run at the pace, or pause."""
+class Run(Message):
+    """Run the target at its pace, or pause it."""
 
+    target: Target
     running: bool
-    _types: ClassVar = {"running": bool}
 
 
 @dataclass(frozen=True)
-class Step(_Message):
-    """Take `count` steps now (while paused: single steps)."""
+class Step(Message):
+    """Take `count` steps of the target now (while paused: single steps)."""
 
+    target: Target
     count: int = 1
-    _types: ClassVar = {"count": int}
 
-    def check(self) -> None:
-        super().check()
+    def validate(self) -> None:
         if self.count < 1:
             raise ProtocolError(f"Step.count: must be 1 or more, got {self.count}")
 
 
 @dataclass(frozen=True)
-class Pace(_Message):
-    """How many steps a second to take while running (math.inf: as fast as it goes)."""
+class Pace(Message):
+    """How many steps a second the target takes while running (math.inf: as fast as it goes)."""
 
+    target: Target
     steps_per_second: float
-    _types: ClassVar = {"steps_per_second": (int, float)}
 
-    def check(self) -> None:
-        super().check()
+    def validate(self) -> None:
         if not self.steps_per_second > 0:  # `not >` catches NaN
             raise ProtocolError(f"Pace.steps_per_second: must be above 0, got {self.steps_per_second}")
 
 
+@dataclass(frozen=True)
+class Reset(Message):
+    """The target back to step 0 (the network: a fresh one from its seed)."""
+
+    target: Target
+
+
+# -- commands for the data-space fit ------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
-class Data(_Message):
+class Data(Message):
     """New samples and the mixture they were drawn from (a drag, a new scene)."""
 
+    target: ClassVar[str] = "fit"
     samples: np.ndarray
     mixture: Mixture
-    _types: ClassVar = {"samples": np.ndarray, "mixture": Mixture}
 
-    def check(self) -> None:
-        super().check()
+    def validate(self) -> None:
         if self.samples.ndim != 2 or self.samples.shape[1] != self.mixture.dim:
             raise ProtocolError(f"Data.samples: expected an (n, {self.mixture.dim}) array, "
                                 f"got shape {self.samples.shape}")
 
 
 @dataclass(frozen=True)
-class Settings(_Message):
+class Settings(Message):
     """A new loss or new hyper-parameters."""
 
+    target: ClassVar[str] = "fit"
     settings: FitSettings
-    _types: ClassVar = {"settings": FitSettings}
 
 
 @dataclass(frozen=True)
-class Reset(_Message):
-    """Back to step 0."""
-
-
-@dataclass(frozen=True)
-class Decoder(_Message):
+class Decoder(Message):
     """The scene's decoder, which the pixel-space fit decodes the data images with, and the span that
     maps the scene's units to the decoder's (None: the same units)."""
 
+    target: ClassVar[str] = "fit"
     name: str
     span: tuple | None = None
-    _types: ClassVar = {"name": str, "span": (tuple, type(None))}
 
 
+# -- commands for the network on real digits -----------------------------------------------------------
 @dataclass(frozen=True)
-class Stop(_Message):
-    """End the fit process."""
-
-
-# -- commands for the network trained on real digits, beside the data-space fit ----------------------
-@dataclass(frozen=True)
-class DigitsSettings(_Message):
+class DigitsSettings(Message):
     """Which task and loss the digit network trains (a change starts a new network from the seed);
     `adversarial_weight` (None: the loss's own) changes the running one's mix."""
 
+    target: ClassVar[str] = "digits"
     task: str
     loss: str
     seed: int = 0
     adversarial_weight: float | None = None
-    _types: ClassVar = {"task": str, "loss": str, "seed": int, "adversarial_weight": (int, float, type(None))}
 
-    def check(self) -> None:
-        super().check()
+    def validate(self) -> None:
         if self.task not in TASK_IDS:
             raise ProtocolError(f"DigitsSettings.task: unknown task {self.task!r}; choose one of {', '.join(TASK_IDS)}")
         if self.loss not in IMAGE_LOSS_IDS:
@@ -180,71 +215,50 @@ class DigitsSettings(_Message):
 
 
 @dataclass(frozen=True)
-class DigitsRun(_Message):
-    """Train the digit network as fast as it goes, or pause it."""
-
-    running: bool
-    _types: ClassVar = {"running": bool}
+class Stop(Message):
+    """End the fit process."""
 
 
-@dataclass(frozen=True)
-class DigitsStep(_Message):
-    """Take `count` steps of the digit network now."""
-
-    count: int = 1
-    _types: ClassVar = {"count": int}
-
-    def check(self) -> None:
-        super().check()
-        if self.count < 1:
-            raise ProtocolError(f"DigitsStep.count: must be 1 or more, got {self.count}")
-
-
-@dataclass(frozen=True)
-class DigitsReset(_Message):
-    """The digit network back to step 0, from its seed."""
-
-
-DIGIT_COMMANDS: tuple[type, ...] = (DigitsSettings, DigitsRun, DigitsStep, DigitsReset)
-COMMANDS: tuple[type, ...] = (Run, Step, Pace, Data, Settings, Reset, Decoder, Stop) + DIGIT_COMMANDS
-Command = Run | Step | Pace | Data | Settings | Reset | Decoder | Stop | DigitsSettings | DigitsRun | DigitsStep | DigitsReset
+COMMANDS: tuple[type, ...] = (Run, Step, Pace, Reset, Data, Settings, Decoder, DigitsSettings, Stop)
+Command = Run | Step | Pace | Reset | Data | Settings | Decoder | DigitsSettings | Stop
 
 
 # -- events: fit process -> window -----------------------------------------------------------------
 @dataclass(frozen=True)
-class Hello(_Message):
+class Hello(Message):
     """The fit process is up and speaks this version of the protocol."""
 
     version: int
-    _types: ClassVar = {"version": int}
+
+
+_SNAPSHOTS: dict[str, type] = {"fit": Snapshot, "digits": DigitSnapshot}
 
 
 @dataclass(frozen=True, eq=False)
-class Frame(_Message):
-    """The fit's newest state (at most ~60 a second); the pixel-space answer rides in the snapshot."""
+class Frame(Message):
+    """A target's newest state: the fit's (at most ~60 a second, the pixel-space answer inside) or the
+    network's pictures and figures (about a dozen a second)."""
 
-    snapshot: Snapshot
-    _types: ClassVar = {"snapshot": Snapshot}
+    target: Target
+    snapshot: Snapshot | DigitSnapshot
+
+    def validate(self) -> None:
+        if not isinstance(self.snapshot, _SNAPSHOTS[self.target]):
+            raise ProtocolError(f"Frame.snapshot: a {type(self.snapshot).__name__} is not the {self.target!r} "
+                                f"target's; expected {_SNAPSHOTS[self.target].__name__}")
 
 
 @dataclass(frozen=True)
-class Problem(_Message):
-    """Something went wrong; the fit process keeps its last good state and goes on."""
+class Problem(Message):
+    """Something went wrong with a target (None: with the process or a message); the process keeps the
+    target's last good state and goes on."""
 
     message: str
-    _types: ClassVar = {"message": str}
+    target: Target | None = None
 
 
-@dataclass(frozen=True, eq=False)
-class DigitsFrame(_Message):
-    """The digit network's newest pictures and figures (about a dozen a second while it trains)."""
-
-    snapshot: DigitSnapshot
-    _types: ClassVar = {"snapshot": DigitSnapshot}
-
-
-EVENTS: tuple[type, ...] = (Hello, Frame, Problem, DigitsFrame)
-Event = Hello | Frame | Problem | DigitsFrame
+EVENTS: tuple[type, ...] = (Hello, Frame, Problem)
+Event = Hello | Frame | Problem
 
 
 def _checked(message: Any, kinds: tuple[type, ...], what: str) -> Any:
@@ -277,4 +291,3 @@ def version_problem(hello: Hello) -> str | None:
         return None
     return (f"The fit process speaks protocol version {hello.version}, this window version {VERSION}: "
             "BlurLab was updated while it ran. Restart BlurLab.")
-

@@ -1,6 +1,5 @@
-"""The network on real digits, from the window: which task and loss it trains, run, pause, step and
-reset, through the fit process's Digits* commands; the newest frame to the real-images view once per
-turn of the event loop (stale ones are dropped).
+"""The network on real digits, from the window: which task, loss and mix it trains, sent as the fit
+process's DigitsSettings; run, pause, step and reset as every runner does (gui.controllers.runner).
 
 Nothing is asked of the fit process until the view is first shown (`activate`), so a window that never
 shows real images never loads them. If the fit process dies, the fit controller starts a new one and
@@ -9,45 +8,37 @@ this controller sends it the task and loss again, paused at step 0.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+import math
 
-from typing import TYPE_CHECKING
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from engine.digits import TASK_IDS
 from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
+from gui.controllers.runner import Runner, protocol
+from gui.state import SPEEDS
 
-if TYPE_CHECKING:
-    from engine.digits.snapshot import DigitSnapshot
-# The Digits* messages are imported where they are sent or heard (as the fit controller does): not on the
-# way to the first paint.
+PACE = 30.0  # network steps a second at speed 1x: slow enough to watch the pictures form
 
 
-class DigitsController(QObject):
-    """Drives the digit network of a fit process (`FitProcess`, or a fake with its signals and methods).
-
-    `settingsChanged()` when the task, loss or weight changes; `runningChanged(bool)`;
-    `snapshotChanged(DigitSnapshot)` at most once per event-loop turn; `status(str, int)` a message.
-    """
+class DigitsController(Runner):
+    """Drives the digit network of a fit process; `settingsChanged()` when the task, loss or weight changes,
+    and the runner's signals (`snapshotChanged` carries a DigitSnapshot)."""
 
     settingsChanged = Signal()
-    runningChanged = Signal(bool)
-    snapshotChanged = Signal(object)
-    status = Signal(str, int)
+
+    target = "digits"
+    loss_ids = IMAGE_LOSS_IDS
+    reset_message = "Real images: the network is back at step 0."
 
     def __init__(self, process, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.process = process
+        super().__init__(process, parent)
         self.task = TASK_IDS[0]
-        self.loss = IMAGE_LOSS_IDS[0]
+        self._loss = IMAGE_LOSS_IDS[0]
         self.seed = 0
         self.adversarial_weight: float | None = None  # None: the loss's own
-        self.running = False
+        self.speed_index = len(SPEEDS) - 1  # as fast as it goes
         self.active = False  # the view has been shown: the fit process trains the network
-        self.latest: DigitSnapshot | None = None
-        self._pending: DigitSnapshot | None = None
         self._sent = False  # the fit process has the settings
-        process.event.connect(self._on_process_event)
-        process.ended.connect(self._on_process_ended)
 
     # -- what the user asks for ------------------------------------------------------------------------
     def activate(self) -> None:
@@ -62,13 +53,27 @@ class DigitsController(QObject):
             self.task = task
             self._changed()
 
-    def set_loss(self, loss: str) -> None:
-        image_loss_info(loss)  # KeyError naming the choices
-        if loss != self.loss:
-            self.loss = loss
+    @property
+    def loss(self) -> str:
+        return self._loss
+
+    def set_loss(self, loss_id: str) -> None:
+        image_loss_info(loss_id)  # KeyError naming the choices
+        if loss_id != self._loss:
+            self._loss = loss_id
             self.adversarial_weight = None  # each loss starts from its own mix
             self._changed()
-            self.status.emit(f"Real images: {image_loss_info(loss).image_title}", 3000)
+            self.status.emit(f"Real images: {image_loss_info(loss_id).image_title}", 3000)
+
+    def set_speed(self, index: int) -> None:
+        index = min(max(int(index), 0), len(SPEEDS) - 1)
+        if index != self.speed_index:
+            self.speed_index = index
+            if self.active and self.process.started:
+                self.process.send(protocol().Pace(self.target, self.steps_per_second()))
+
+    def steps_per_second(self) -> float:
+        return PACE * SPEEDS[self.speed_index]
 
     def set_adversarial_weight(self, weight: float) -> None:
         if weight != self.weight:
@@ -78,97 +83,52 @@ class DigitsController(QObject):
     @property
     def weight(self) -> float:
         """The adversarial weight in force (the loss's own unless changed)."""
-        how = image_loss_info(self.loss).images
+        how = image_loss_info(self._loss).images
         return how.adversarial_weight if self.adversarial_weight is None else self.adversarial_weight
 
     @property
     def has_weight(self) -> bool:
         """Whether the loss mixes a reconstruction with an adversarial term (and the weight means something)."""
-        how = image_loss_info(self.loss).images
+        how = image_loss_info(self._loss).images
         return bool(how.reconstruction and how.adversarial)
-
-    @Slot(bool)
-    def set_running(self, running: bool) -> None:
-        from engine.fit.protocol import DigitsRun
-
-        self.activate()
-        self.running = running
-        self.process.send(DigitsRun(running))
-        self.runningChanged.emit(running)
-
-    @Slot()
-    def toggle_running(self) -> None:
-        self.set_running(not self.running)
-
-    @Slot()
-    def step_once(self) -> None:
-        from engine.fit.protocol import DigitsStep
-
-        if self.running:
-            self.set_running(False)
-        self.activate()
-        self.process.send(DigitsStep(1))
-
-    @Slot()
-    def reset(self) -> None:
-        from engine.fit.protocol import DigitsReset
-
-        self.activate()
-        self.process.send(DigitsReset())
-        self.status.emit("Real images: the network is back at step 0.", 3000)
 
     def apply_view(self, view: dict) -> None:
         """What a tour step asks of the real images: a task, a loss, from step 0, running; a step that
         names none pauses the network, so it does not take the fit's processor time."""
         if "digits_task" not in view:
-            if self.running:
-                self.set_running(False)
+            self.pause()
             return
         self.set_task(view["digits_task"])
-        self.set_loss(view.get("digits_loss", self.loss))
+        self.set_loss(view.get("digits_loss", self._loss))
         if view.get("digits_fresh", True):
             self.reset()
         self.set_running(bool(view.get("digits_run", True)))
 
     # -- to the fit process ----------------------------------------------------------------------
+    def _before_command(self) -> None:
+        self.activate()
+
     def _changed(self) -> None:
         self.settingsChanged.emit()
         self._send_settings(force=True)
 
+    @Slot()
     def _send_settings(self, force: bool = False) -> None:
-        from engine.fit.protocol import DigitsSettings
-
         if not self.active or (self._sent and not force) or not self.process.started:
             return
-        self.process.send(DigitsSettings(self.task, self.loss, self.seed, self.adversarial_weight))
+        p = protocol()
+        self.process.send(p.DigitsSettings(self.task, self._loss, self.seed, self.adversarial_weight))
+        if not self._sent and not math.isinf(self.steps_per_second()):  # a new process runs it flat out
+            self.process.send(p.Pace(self.target, self.steps_per_second()))
         self._sent = True
 
     # -- what the fit process says ------------------------------------------------------------------
-    @Slot(object)
-    def _on_process_event(self, event) -> None:
-        from engine.fit.protocol import DigitsFrame
-
-        if not isinstance(event, DigitsFrame):
-            return
-        snap = event.snapshot
-        if (snap.task, snap.loss_id) != (self.task, self.loss):
-            return  # trained before the last change
-        waiting, self._pending = self._pending is not None, snap
-        if not waiting:
-            QTimer.singleShot(0, self._show_pending)
-
-    @Slot()
-    def _show_pending(self) -> None:
-        snap, self._pending = self._pending, None
-        if snap is not None:
-            self.latest = snap
-            self.snapshotChanged.emit(snap)
+    def _accepts(self, snap) -> bool:
+        return (snap.task, snap.loss_id) == (self.task, self._loss)  # else trained before the last change
 
     @Slot()
     def _on_process_ended(self) -> None:
         """The fit process died; the fit controller starts another: send it the settings once it has."""
+        super()._on_process_ended()
         self._sent = False
-        if self.running:
-            self.running = False
-            self.runningChanged.emit(False)
         QTimer.singleShot(0, self._send_settings)

@@ -1,42 +1,31 @@
-"""The fit's life cycle, from the window: start it after the first paint, keep it in step with the
-state, run, pause, step and reset it, restart it if its process dies, and hand the newest snapshot
-to the panes once per turn of the event loop (stale ones are dropped)."""
+"""The data-space fit, from the window: start it after the first paint, keep it in step with the state,
+restart it if its process dies; run, pause, step and reset as every runner does (gui.controllers.runner)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 
 from engine.model.estimate import Snapshot
+from engine.model.losses import LOSS_IDS, loss_info
+from gui.controllers.runner import Runner, protocol
 from gui.state import AppState
 
-# The fit's messages (engine.fit.protocol) are imported where they are sent, not here: the first is sent
-# after the first paint, and the module's seventeen message classes take ~7 ms to make.
 
+class FitController(Runner):
+    """Drives the data-space fit of a fit process from the state; it starts and owns the process.
 
-class FitController(QObject):
-    """Drives a fit process (`FitProcess`, or a fake with the same signals and methods) from the state.
+    `snapshotChanged(Snapshot)`, `runningChanged(bool)` and `status(str, int)` as every runner."""
 
-    `snapshotChanged(Snapshot)` at most once per event-loop turn, the newest; `runningChanged(bool)`;
-    `status(str, int)` a message and how long to show it (0: until the next).
-    """
+    target = "fit"
+    loss_ids = LOSS_IDS
+    reset_message = "Fit reset to step 0."
 
-    snapshotChanged = Signal(object)
-    runningChanged = Signal(bool)
-    status = Signal(str, int)
-
-    def __init__(self, state: AppState, process, parent: QObject | None = None, *, pace: dict | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, state: AppState, process, parent: QObject | None = None) -> None:
+        super().__init__(process, parent)
         self.state = state
-        self.process = process
-        self.running = False
-        self.latest: Snapshot | None = None  # the newest snapshot drawn
-        self._pending: Snapshot | None = None
         self._closed = False
-        self._pace = pace or {}  # tests: a snapshot every step
         self._painted_widget = None
-        process.event.connect(self._on_process_event)
         process.problem.connect(self._on_process_problem)
-        process.ended.connect(self._on_process_ended)
         state.dataChanged.connect(self._on_state_data_changed)
         state.settingsChanged.connect(self._on_state_settings_changed)
         state.speedChanged.connect(self._on_state_speed_changed)
@@ -59,121 +48,71 @@ class FitController(QObject):
     def start(self) -> None:
         if self.process.started or self._closed:
             return
-        from engine.fit.protocol import VERSION, Pace, Run, Start
-
-        s = self.state
-        self.process.start(Start(VERSION, s.samples, s.mixture, s.settings, s.scene.decoder, span=s.scene.span,
-                                 **self._pace))
-        self.process.send(Pace(s.steps_per_second()))
+        p, s = protocol(), self.state
+        self.process.start(p.Start(p.VERSION, s.samples, s.mixture, s.settings, s.scene.decoder, span=s.scene.span))
+        self.process.send(p.Pace(self.target, s.steps_per_second()))
         if self.running:
-            self.process.send(Run(True))
+            self.process.send(p.Run(self.target, True))
 
     def close(self) -> None:
         """The window is closing: no start may outlive it, and the process ends now."""
         self._closed = True
         self.process.shutdown()
 
-    # -- commands -------------------------------------------------------------------------------
-    def set_running(self, running: bool) -> None:
-        from engine.fit.protocol import Run
+    # -- the runner's choices ------------------------------------------------------------------------
+    @property
+    def loss(self) -> str:
+        return self.state.settings.loss
 
-        self.running = running
-        self.process.send(Run(running))
-        self.runningChanged.emit(running)
+    def set_loss(self, loss_id: str) -> None:
+        self.state.set_loss(loss_id)
+        self.status.emit(f"Loss: {loss_info(loss_id).title}", 3000)
 
-    @Slot()
-    def toggle_running(self) -> None:
-        self.set_running(not self.running)
-
-    @Slot()
-    def step_once(self) -> None:
-        from engine.fit.protocol import Step
-
-        if self.running:
-            self.set_running(False)
-        self.process.send(Step(1))
-
-    @Slot()
-    def reset(self) -> None:
-        from engine.fit.protocol import Reset
-
-        self.process.send(Reset())
-        self.status.emit("Fit reset to step 0.", 3000)
+    def set_speed(self, index: int) -> None:
+        self.state.set_speed_index(index)
 
     # -- the state changed ----------------------------------------------------------------------
     @Slot(bool)
     def _on_state_data_changed(self, finished: bool) -> None:
-        from engine.fit.protocol import Data
-
         if len(self.state.samples):  # a cleared canvas: the fit keeps the last points until new ones come
-            self.process.send(Data(self.state.samples, self.state.mixture))
+            self.process.send(protocol().Data(self.state.samples, self.state.mixture))
 
     @Slot()
     def _on_state_settings_changed(self) -> None:
-        from engine.fit.protocol import Settings
-
-        self.process.send(Settings(self.state.settings))
+        self.process.send(protocol().Settings(self.state.settings))
 
     @Slot()
     def _on_state_speed_changed(self) -> None:
-        from engine.fit.protocol import Pace
-
-        self.process.send(Pace(self.state.steps_per_second()))
+        self.process.send(protocol().Pace(self.target, self.state.steps_per_second()))
 
     @Slot()
     def _on_state_scene_replaced(self) -> None:
-        from engine.fit.protocol import Data, Decoder, Reset, Settings
-
-        s = self.state
-        self.process.send(Decoder(s.scene.decoder, s.scene.span))
-        self.process.send(Data(s.samples, s.mixture))
-        self.process.send(Settings(s.settings))
-        self.process.send(Reset())
+        p, s = protocol(), self.state
+        for command in (p.Decoder(s.scene.decoder, s.scene.span), p.Data(s.samples, s.mixture),
+                        p.Settings(s.settings), p.Reset(self.target)):
+            self.process.send(command)
 
     # -- what the fit says ----------------------------------------------------------------------
-    @Slot(object)
-    def _on_process_event(self, event) -> None:
-        from engine.fit.protocol import Frame
-
-        if isinstance(event, Frame):
-            snap = event.snapshot
-            if snap.diverged:
-                if self.running:
-                    self.set_running(False)
-                self.status.emit(snap.message, 0)
-            self.show(snap, later=True)
+    def _accepts(self, snap: Snapshot) -> bool:
+        if snap.diverged:
+            self.pause()
+            self.status.emit(snap.message, 0)
+        return True
 
     @Slot(str)
     def _on_process_problem(self, message: str) -> None:
-        if self.running:
-            self.set_running(False)
+        self.pause()
         self.status.emit(message, 0)
 
     @Slot()
     def _on_process_ended(self) -> None:
         """The fit process died under us: start a fresh one on the current data, say so, go on."""
-        if self.running:
-            self.set_running(False)
+        super()._on_process_ended()
         if self._closed:
             return
         self.start()
         self.status.emit("The fit process stopped unexpectedly and was restarted from step 0.", 8000)
 
-    # -- to the panes ---------------------------------------------------------------------------
     def show(self, snap: Snapshot, later: bool = False) -> None:
-        """Hand a snapshot to the panes: now, or (later) once this turn of the event loop is over, so
-        snapshots queued behind a slow frame are dropped and only the newest is drawn."""
-        if snap.estimate.dim != self.state.dim:
-            return  # fitted to the scene before a new one was loaded
-        waiting, self._pending = self._pending is not None, snap
-        if not later:
-            self._show_pending()
-        elif not waiting:
-            QTimer.singleShot(0, self._show_pending)
-
-    @Slot()
-    def _show_pending(self) -> None:
-        snap, self._pending = self._pending, None
-        if snap is not None:
-            self.latest = snap
-            self.snapshotChanged.emit(snap)
+        if snap.estimate.dim == self.state.dim:  # else fitted to the scene before a new one was loaded
+            super().show(snap, later)
