@@ -12,7 +12,8 @@ first time one of its attributes is read:
         session.save_session(path, ...)              # the first attribute read imports engine.model.session
 
 The proxy forwards every attribute to the real module, so `isinstance(x, protocol.Frame)` and the rest work
-as with a plain import; a module that is already loaded is returned as itself. import-linter cannot see an
+as with a plain import (only the dunders every module has, such as `__doc__` and `__spec__`, are the proxy's
+own); a module that is already loaded is returned as itself. import-linter cannot see an
 import named by a string: tests/test_lazy.py checks every `lazy_import("...")` against the layers' contracts.
 """
 
