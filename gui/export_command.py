@@ -14,12 +14,23 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication
+
 from engine.fit.protocol import Frame, Problem, Step
 from engine.io.media import AnimationWriter, MediaError, frame_steps, save_picture, suffix_of
+from engine.lazy import lazy_import
 from engine.model.losses import loss_info
 from engine.model.scene import DEFAULT_SCENE, SceneError, bundled_scene_ids
 from engine.model.session import resolve_session, session_from_scene
 from gui.support.grab import widget_image
+from gui.support.palette import configure_pyqtgraph
+
+# Loaded once the arguments are checked: a bad one is reported before the window and torch load.
+fit_service = lazy_import("engine.fit.service")  # torch, in the export's own process only
+fit_report = lazy_import("engine.commands.fit_report")
+data_scene = lazy_import("engine.model.data_scene")
+main_window = lazy_import("gui.main_window")
+tqdm = lazy_import("tqdm")
 
 VIEWS = ("window", "distribution", "images")
 FAST_SPEED = 16.0  # an animation "as fast as it goes" plays at this multiple of the pace
@@ -33,9 +44,6 @@ def export(window, out: str | Path, steps: int, fps: int = 25, view: str = "wind
            progress: Callable[[int, int], None] | None = None) -> int:
     """Render `steps` optimiser steps of the window's fit to `out` (.png: the last frame; .gif/.mp4:
     every frame at the true speed). Returns the number of frames written. Raises MediaError."""
-    from engine.fit.service import FitService  # torch, in this export process only
-    from PySide6.QtWidgets import QApplication
-
     suffix = suffix_of(out)
     if view not in VIEWS:
         raise MediaError(f"view: choose one of {', '.join(VIEWS)}, not {view!r}")
@@ -45,7 +53,7 @@ def export(window, out: str | Path, steps: int, fps: int = 25, view: str = "wind
         plan = [steps]
     else:
         plan = frame_steps(steps, steps_per_second(state.settings.loss, state.speed), fps)
-    service = FitService(state.samples, state.mixture, state.settings, state.scene.decoder, clock=lambda: 0.0,
+    service = fit_service.FitService(state.samples, state.mixture, state.settings, state.scene.decoder, clock=lambda: 0.0,
                          span=state.scene.span)
     app = QApplication.instance()
     app.processEvents()  # the pictures of the data are drawn after the first event-loop turn
@@ -84,9 +92,7 @@ def export_command(scene: str | None, loss: str | None, steps: int, seed: int | 
                    columns: str | None = None) -> int:
     """The whole `export` command: 0 written, 2 a bad scene, argument or file. `progress`: "bar" (tqdm on
     stderr), "lines" ("frame i n" on stdout, for the window's export job) or "none"."""
-    from engine.commands.fit_report import fail
-    from engine.model.data_scene import command_line_scene
-
+    fail = fit_report.fail
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         width, height = (int(v) for v in size.lower().split("x"))
@@ -100,16 +106,11 @@ def export_command(scene: str | None, loss: str | None, steps: int, seed: int | 
         suffix_of(out)
     except MediaError as exc:
         return fail(f"--out: {exc}")
-    from PySide6.QtWidgets import QApplication
-
-    from gui.support.palette import configure_pyqtgraph
-    from gui.main_window import MainWindow
-
     app = QApplication.instance() or QApplication([])
     configure_pyqtgraph()
     try:
         session = resolve_session(scene) if data is None and columns is None else \
-            session_from_scene(command_line_scene(data, columns, scene, seed))
+            session_from_scene(data_scene.command_line_scene(data, columns, scene, seed))
         chosen = session.scene.with_(loss=loss or session.scene.loss,
                                      seed=session.scene.seed if seed is None else seed)
         settings = session.settings if chosen.loss == session.settings.loss else None
@@ -117,7 +118,7 @@ def export_command(scene: str | None, loss: str | None, steps: int, seed: int | 
     except (SceneError, ValueError) as exc:
         return fail(str(exc))
     scene_id = (scene or DEFAULT_SCENE).strip().lower()
-    window = MainWindow(session.scene, scene_id=scene_id if scene_id in bundled_scene_ids() and data is None else None,
+    window = main_window.MainWindow(session.scene, scene_id=scene_id if scene_id in bundled_scene_ids() and data is None else None,
                         start_fit=False)
     window.state.load_session(session)
     window.resize(width, height)
@@ -126,9 +127,7 @@ def export_command(scene: str | None, loss: str | None, steps: int, seed: int | 
     window.show()
     report, bar = None, None
     if progress == "bar":
-        from tqdm import tqdm
-
-        bar = tqdm(total=1, unit="frame", desc=f"blurlab: {out.name}", file=sys.stderr, leave=True)
+        bar = tqdm.tqdm(total=1, unit="frame", desc=f"blurlab: {out.name}", file=sys.stderr, leave=True)
 
         def report(done: int, total: int) -> None:
             bar.total = total

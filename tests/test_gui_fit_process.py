@@ -151,7 +151,7 @@ def test_a_failing_fit_shows_in_the_status_bar_and_the_app_keeps_running(make_wi
     assert window.controls.run_button.text() == "Run"
     qtbot.keyClick(window, Qt.Key.Key_S)
     qtbot.waitUntil(lambda: window.fit.latest.step == 1, timeout=5000)
-    assert np.isfinite(window.pane.fit_line.value())
+    assert np.isfinite(window.pane.drawing.fit_line.value())
 
 
 def test_a_killed_fit_process_is_restarted_and_the_app_goes_on(make_window, qtbot):

@@ -46,7 +46,7 @@ def test_dragging_a_1d_peak_moves_that_components_mean_and_weight(make_window, q
     assert after.components[0].mean[0] == pytest.approx(before.components[0].mean[0])
     # the samples and the drawn density followed the drag
     assert window.state.samples[:, 0].max() > before.components[1].mean[0] + 1.0
-    x, y = pane.density.getData()
+    x, y = pane.drawing.density.getData()
     assert x[np.argmax(np.where(x > 0, y, 0))] == pytest.approx(x0 + 1.0, abs=0.1)
 
 
@@ -178,7 +178,7 @@ def test_l2_on_the_symmetric_scene_is_drawn_between_the_modes(make_window, qtbot
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: _step(window) > 1500, timeout=20000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    drawn = window.pane.fit_line.value()
+    drawn = window.pane.drawing.fit_line.value()
     assert drawn == pytest.approx(window.state.samples.mean(), abs=0.05)
     assert -1.0 < drawn < 1.0  # between the modes at -2 and +2
     assert window.readouts.density.text().startswith("<") or float(window.readouts.density.text()[:-1]) < 10
@@ -195,7 +195,7 @@ def test_dragging_a_component_while_the_fit_runs_moves_the_fit(make_window, qtbo
     drag(pane, point(pane, x0, y0), point(pane, x0 + 2.0, y0))
     target = window.state.samples.mean()
     assert target > 0.7
-    qtbot.waitUntil(lambda: abs(window.pane.fit_line.value() - target) < 0.05, timeout=20000)
+    qtbot.waitUntil(lambda: abs(window.pane.drawing.fit_line.value() - target) < 0.05, timeout=20000)
 
 
 def test_a_diverging_learning_rate_is_reported_and_the_app_keeps_running(make_window, qtbot):
@@ -210,7 +210,7 @@ def test_a_diverging_learning_rate_is_reported_and_the_app_keeps_running(make_wi
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: "diverged" in window.statusBar().currentMessage(), timeout=5000)
     assert window.controls.run_button.text() == "Run"
-    assert np.isfinite(window.pane.fit_line.value())
+    assert np.isfinite(window.pane.drawing.fit_line.value())
     spin.setFocus()
     spin.selectAll()
     qtbot.keyClicks(spin, "0.05")

@@ -14,12 +14,15 @@ import torch
 from engine.commands.why_report import check_temperature, why_json
 from engine.fit.fit import Fit, run
 from engine.io import atomic
+from engine.lazy import lazy_import
 from engine.model.data_scene import command_line_scene
 from engine.model.losses import loss_info
 from engine.model.points import points_density
 from engine.model.scene import Scene, SceneError
 from engine.model.settings import FitSettings
 from engine.model.theory import markers, typicality
+
+pictures = lazy_import("engine.commands.pictures")  # the decoders' pictures, only with --images
 
 
 def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Path | None = None,
@@ -73,10 +76,8 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
                                       for w, c in zip(scene.mixture.weights, scene.mixture.components)]}
     report.update(why_json(loss, scene.mixture, samples, settings, estimate, temperature))
     if images is not None:
-        from engine.commands.pictures import write_images
-
         report["images"] = {"directory": str(images),
-                            "figures": write_images(images, fit, scene.decoder, span=scene.span)}
+                            "figures": pictures.write_images(images, fit, scene.decoder, span=scene.span)}
     return report
 
 

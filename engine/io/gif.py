@@ -16,6 +16,12 @@ from typing import IO, Any
 
 import numpy as np
 
+from engine.lazy import lazy_import
+
+Image = lazy_import("PIL.Image")
+ImageChops = lazy_import("PIL.ImageChops")
+GifImagePlugin = lazy_import("PIL.GifImagePlugin")
+
 _TRANSPARENT = 255  # palette index reserved for "unchanged since the previous frame"
 _PALETTE_COLOURS = 255  # every palette leaves _TRANSPARENT free
 _BAD_ERROR = 24  # a pixel this far (max over channels) from its palette colour looks wrong
@@ -40,8 +46,6 @@ class GifStream:
         self._local: Any = None  # the last palette of a frame that needed its own
 
     def add(self, frame: np.ndarray) -> None:
-        from PIL import Image, ImageChops
-
         image = Image.fromarray(frame)
         if self._previous is None:
             self._start(image)
@@ -62,8 +66,6 @@ class GifStream:
         self._file.close()
 
     def _start(self, image: Any) -> None:
-        from PIL import Image
-
         width, height = image.size
         if max(width, height) > MAX_SIDE:
             raise GifTooLarge(f"A GIF is at most {MAX_SIDE} pixels wide and high, not {width}x{height}.")
@@ -77,14 +79,10 @@ class GifStream:
         self._write(self._global, (0, 0), local=False, transparent=False)
 
     def _write_unchanged(self) -> None:
-        from PIL import Image
-
         # A frame is still written so every frame keeps the same delay and the count stays as asked.
         self._write(Image.new("P", (1, 1), _TRANSPARENT), (0, 0), local=False, transparent=True)
 
     def _write_change(self, image: Any, difference: Any, box: tuple[int, int, int, int]) -> None:
-        from PIL import ImageChops
-
         crop = image.crop(box)
         r, g, b = difference.crop(box).split()
         changes = ImageChops.lighter(ImageChops.lighter(r, g), b)
@@ -96,8 +94,6 @@ class GifStream:
     def _quantise(self, crop: Any, changed: Any) -> tuple[Any, bool]:
         """crop as a P image, and whether it needs its own colour table (the global one misses the colours
         of its `changed` pixels, the only ones the frame shows)."""
-        from PIL import Image
-
         indexed = crop.quantize(palette=self._global, dither=Image.Dither.NONE)
         if _looks_right(indexed, crop, changed):
             return indexed, False
@@ -110,8 +106,6 @@ class GifStream:
         return self._local.copy(), True
 
     def _write(self, indexed: Any, offset: tuple[int, int], *, local: bool, transparent: bool) -> None:
-        from PIL import GifImagePlugin
-
         params: dict[str, Any] = {"duration": self._delay_ms, "disposal": 1, "interlace": False}  # 1: keep
         if transparent:
             params["transparency"] = _TRANSPARENT
@@ -127,8 +121,6 @@ class GifStream:
 
 def _median_cut(pixels: np.ndarray, colours: int) -> bytes:
     """A median-cut palette of at most `colours` colours for (n, 3) uint8 pixels, as RGB bytes."""
-    from PIL import Image
-
     strip = Image.fromarray(np.ascontiguousarray(pixels.reshape(1, -1, 3)))
     quantized = strip.quantize(colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     return bytes(quantized.getpalette("RGB") or b"")[: 3 * colours]
@@ -138,8 +130,6 @@ def _palette_for(pixels: np.ndarray) -> Any:
     """A palette image for the colours a frame shows, `pixels` (n, 3). Median cut spends its colours where
     the pixels are many (the pictures); a thin line in a colour of its own is a few pixels and would be
     merged into a neighbour. So the pixels the first palette maps badly get colours of their own."""
-    from PIL import Image
-
     if len(pixels) == 0:
         pixels = np.zeros((1, 3), np.uint8)
     first = _median_cut(pixels, _PALETTE_COLOURS)
@@ -166,8 +156,6 @@ def _looks_right(indexed: Any, crop: Any, changed: Any) -> bool:
     """Whether few of the `changed` pixels of crop are far from the palette colour they were given. (Counted
     over the whole crop, a few wrong pixels of a thin moving line drowned among the unchanged ones, which
     are transparent in the frame anyway: the line kept wrong, darker colours, traces of where it had been.)"""
-    from PIL import ImageChops
-
     r, g, b = ImageChops.difference(indexed.convert("RGB"), crop).split()
     histogram = ImageChops.lighter(ImageChops.lighter(r, g), b).histogram(mask=changed)
     bad = sum(histogram[_BAD_ERROR:])

@@ -1,8 +1,7 @@
 """One thread for the native maths libraries: call before numpy or torch is imported.
 
 Every array here is small. Extra BLAS/OpenMP threads buy nothing on them, and on a two-core
-laptop they spin against the fit process and the window: measured, the window's frames went from
-43 ms to 23 ms at the 95th percentile, and the fit in the app from 55% to 89% of its bare speed.
+laptop they spin against the fit process and the window, slowing both.
 """
 
 import os

@@ -33,9 +33,12 @@ import numpy as np
 
 from engine.io.table import MIN_ROWS, Table, read_table
 from engine.io.values import InvalidValue, describe, key_text, number
+from engine.lazy import lazy_import
 from engine.maths.gmm import fit_gaussian_mixture
 from engine.maths.kde import Kde
 from engine.model.mixture import Component, Mixture
+
+hashlib = lazy_import("hashlib")  # its OpenSSL binding is slow to load, and only files need it
 
 USES = ("points", "mixture")
 DATA_PACKAGE = "resources.data"
@@ -187,8 +190,6 @@ def _values(value: Any, dim: int) -> np.ndarray:
 
 
 def file_digest(data: bytes) -> str:
-    import hashlib  # here, not at start-up: its OpenSSL binding takes 3 ms to load, and only files need it
-
     return hashlib.sha256(data).hexdigest()
 
 

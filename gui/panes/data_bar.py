@@ -21,8 +21,7 @@ def _count(n: int, noun: str) -> str:
 
 def describe(state: AppState, short: bool = False) -> str:
     """What is on screen, in one or two lines of rich text; `short`, in talk mode: whose points and how many,
-    on one line, which the speaker explains (the rest took the plot's height in talk mode's type; the
-    headline names the data set)."""
+    on one line, so the plot keeps its height in talk mode's type (the speaker and the headline say the rest)."""
     points = state.points
     scene = state.scene
     k = len(state.mixture.components)

@@ -9,14 +9,16 @@ import re
 import sys
 from pathlib import Path
 
+from engine.lazy import lazy_import
+
+PySide6 = lazy_import("PySide6")  # the check runs before Qt is loaded
+
 # What Qt's xcb plugin needs beyond a bare X11 client, as Debian and Ubuntu call the packages.
 XCB_PACKAGES = ("libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0", "libxcb-render-util0",
                 "libxcb-xinerama0", "libxcb-shape0", "libxkbcommon-x11-0")
 
 
 def xcb_plugin() -> Path:
-    import PySide6
-
     return Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
 
 

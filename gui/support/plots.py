@@ -1,15 +1,14 @@
 """The plots' parts: a plot item with a view box and its left and bottom axes, and those axes, in the app's
 colours, with plain numbers (no SI prefixes) and a label that is set only when it changes.
 
-pyqtgraph's PlotItem also builds, for every plot, a context menu of some forty widgets, its buttons, a
-title and two hidden axes, none of which BlurLab's plots show: ~4 ms a plot on the way to the window's first
-paint. PlainPlotItem is what the plots use of it, and a PlotWidget takes it as its `plotItem`:
+pyqtgraph's PlotItem also builds a context menu, buttons, a title and two hidden axes for every plot, which
+BlurLab's plots never show and which slow the window's first paint. PlainPlotItem is the part of it the plots
+use, and a PlotWidget takes it as its `plotItem`:
 
     pg.PlotWidget(background=palette.BACKGROUND, plotItem=PlainPlotItem())
 
-pyqtgraph sets an axis's label anew, as HTML, at every change of its view's range, even when the
-label reads the same: a QTextDocument parsed each time (about 0.1 ms), dozens of times on the way to
-the window's first frame, and again whenever the loss curve rescales.
+pyqtgraph parses an axis's label anew, as HTML, at every change of its view's range; Axis parses it only
+when its text changes.
 """
 
 from __future__ import annotations
