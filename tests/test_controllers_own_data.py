@@ -11,6 +11,7 @@ from fakes import FakeCanvas, FakeFit
 from gui.controllers.imports import ImportController
 from gui.controllers.painting import PaintController
 from gui.state import AppState
+from gui.support import palette
 
 
 @pytest.fixture
@@ -159,3 +160,35 @@ def test_a_file_that_is_not_a_table_gets_one_clear_line(importer, tmp_path, cont
     assert not importer.import_file(str(path))
     assert importer.asked == [] and len(importer.warned) == 1
     assert importer.warned[0].startswith(line) and "\n" not in importer.warned[0]
+
+
+def test_undoing_the_first_stroke_is_the_bundled_scene_again(qtbot):
+    state = AppState(bundled_scene("style_and_colour"), "style_and_colour")
+    replaced = []
+    state.sceneReplaced.connect(lambda: replaced.append(state.scene_id))
+    controller = PaintController(state, FakeCanvas())
+    controller.set_tool("brush")
+    controller.press(0.0, 0.0)
+    controller.release(0.0, 0.0)
+    assert state.uses_points and state.scene_id is None
+    assert state.undo()
+    assert state.scene_id == "style_and_colour" and not state.uses_points
+    assert replaced == ["style_and_colour"]  # the scene selector shows it again
+    controller.canvas.viewport().deleteLater()
+
+
+def test_the_data_bar_says_whose_points_in_plain_words(qtbot):
+    from engine.model.data_scene import repainted
+    from gui.panes.data_bar import describe
+
+    state = AppState(bundled_scene("sedan_or_suv"), "sedan_or_suv")
+    state.set_points(state.samples[:500], finished=True)
+    assert describe(state).startswith(f"<b style='color:{palette.DATA}'>Your painted points</b>: 500 points.")
+    assert "from painted" not in describe(state) and "Your painted points</b>: 500" in describe(state, short=True)
+    geyser = bundled_scene("old_faithful")
+    state.load_scene(geyser)
+    assert "Your points</b> from " in describe(state)
+    state.load_scene(repainted(geyser, geyser.points.values[:100]))
+    assert f"from {geyser.points.origin}, painted over: 100 points" in describe(state)
+    state.use_points(False)
+    assert f"fitted to {geyser.points.origin}, painted over" in describe(state)

@@ -19,6 +19,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
+def _source(origin: str) -> str:
+    """Where the points came from, as the end of a sentence: "geyser.csv", "geyser.csv, painted over", or
+    "" for points painted from nothing."""
+    painted = origin == "painted" or origin.endswith(", painted")
+    source = origin.removesuffix("painted").rstrip(", ") if painted else origin
+    return f"{source}, painted over" if painted and source else source
+
+
 def describe(state: AppState, short: bool = False) -> str:
     """What is on screen, in one or two lines of rich text; `short`, in talk mode: whose points and how many,
     on one line, which the speaker explains (the rest took the plot's height in talk mode's type; the
@@ -27,17 +35,20 @@ def describe(state: AppState, short: bool = False) -> str:
     scene = state.scene
     k = len(state.mixture.components)
     if points is not None and points.active:
-        where = f" from {points.origin}" if points.origin else ""
+        source = _source(points.origin)
+        whose = "Your points" if source or not points.origin else "Your painted points"
+        where = f" from {source}" if source else ""
         shown = _count(len(points), "point")
         if len(points) > len(state.samples):
             shown += f", {len(state.samples):,} of them drawn and fitted"
         if short:
-            return f"<b style='color:{palette.DATA}'>Your points</b>: {shown}"
+            return f"<b style='color:{palette.DATA}'>{whose}</b>: {shown}"
         density = "the curve is their kernel density, " if state.dim == 1 else ""
-        return (f"<b style='color:{palette.DATA}'>Your points</b>{where}: {shown}. The fit trains on them; "
+        return (f"<b style='color:{palette.DATA}'>{whose}</b>{where}: {shown}. The fit trains on them; "
                 f"{density}the handles are the {_count(k, 'component')} of the mixture fitted to them.")
     if points is not None:
-        where = f" fitted to {points.origin}" if points.origin else " fitted to your points"
+        source = _source(points.origin)
+        where = f" fitted to {source}" if source else " fitted to your points"
         if short:
             return f"<b style='color:{palette.ORANGE}'>Mixture's samples</b>: {scene.samples:,}"
         return (f"<b style='color:{palette.ORANGE}'>Samples of the mixture</b>{where}: "
