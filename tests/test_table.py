@@ -141,5 +141,6 @@ def test_a_scene_a_session_and_other_files_are_recognised_and_refused_in_one_lin
         assert recognise(table) is None
     with pytest.raises(InvalidValue) as caught:
         read_layout(_file(tmp_path, "old_faithful.json", scene))
-    assert str(caught.value) == (f"old_faithful.json: a BlurLab scene file (“{bundled_scene('old_faithful').name}”), "
+    name = bundled_scene("old_faithful").name
+    assert str(caught.value) == (f"old_faithful.json: a BlurLab scene file (“{name}”), "
                                  "not a table of numbers; open it as a scene (File, Open, or --scene)")

@@ -139,7 +139,8 @@ def fitted_mixture(values: np.ndarray, axes: tuple[str, ...] = (), seed: int = 0
     after where it sits ("eruptions 2.04" in 1-D, "at 2.04, 54.5" in 2-D: a caption under a picture), or
     by the name of the component of `names_from` it sits on (see `keep_names`)."""
     weights, means, covs = fit_gaussian_mixture(values, seed=seed)
-    comps = [Component(float(w), m, _safe_cov(c, values), _place_name(m, axes)) for w, m, c in zip(weights, means, covs)]
+    comps = [Component(float(w), m, _safe_cov(c, values), _place_name(m, axes))
+             for w, m, c in zip(weights, means, covs)]
     mixture = Mixture(tuple(comps))
     return keep_names(mixture, names_from, axes) if names_from is not None else mixture
 
