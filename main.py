@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-COMMANDS = ("fit", "train", "export", "losses", "scenes")
+COMMANDS = ("fit", "train", "export", "losses", "scenes", "install-desktop")
 
 
 def _loss_ids() -> tuple[str, ...]:
@@ -80,6 +80,9 @@ def _command_parser() -> argparse.ArgumentParser:
     exp.add_argument("--progress", choices=("bar", "lines", "none"), default="bar", help=argparse.SUPPRESS)
     sub.add_parser("losses", help="list the loss catalogue")
     sub.add_parser("scenes", help="list the bundled scenes")
+    desktop = sub.add_parser("install-desktop", help="add BlurLab to your application menu (a launcher entry "
+                             "and its icon under ~/.local/share)")
+    desktop.add_argument("--uninstall", action="store_true", help="remove them again")
     return p
 
 
@@ -94,6 +97,10 @@ def _run_command(args: argparse.Namespace) -> int:
 
         print(scene_table())
         return 0
+    if args.command == "install-desktop":
+        from gui.support.launcher import install_command  # files only: no Qt
+
+        return install_command(Path(__file__).resolve(), remove=args.uninstall)
     if args.command == "export":
         from gui.export_command import export_command  # Qt, offscreen: the window draws the pictures
 

@@ -74,8 +74,9 @@ def run_app(scene: str | None = None, loss: str | None = None, present: bool = F
         print(f"blurlab: error: {problem}", file=sys.stderr)
         return 1
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("BlurLab")
-    app.setOrganizationName("BlurLab")
+    from gui.support.icon import set_up_application
+
+    set_up_application(app)  # its name, the desktop file a task bar groups it by, and its icon
     try:
         window = make_window(scene, loss)
     except SceneError as exc:

@@ -61,7 +61,7 @@ class AppState(QObject):
 
     def __init__(self, scene: Scene, scene_id: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._undo: list[Scene] = []
+        self._undo: list[tuple[Scene, str | None]] = []  # each scene and the bundled scene it was, if one
         self._kde: tuple[np.ndarray, Kde] | None = None  # the KDE of the points in use, and of which samples
         self.speed_index = SPEEDS.index(1.0)
         self.talk = False
@@ -283,18 +283,18 @@ class AppState(QObject):
 
     # -- undo ------------------------------------------------------------------------------
     def _push_undo(self) -> None:
-        self._undo.append(self.scene)
+        self._undo.append((self.scene, self.scene_id))
         del self._undo[:-UNDO_DEPTH]
         self.undoAvailable.emit(True)
 
     def undo(self) -> bool:
         if not self._undo:
             return False
-        scene = self._undo.pop()
+        scene, scene_id = self._undo.pop()
         # the same kind of scene: the panes follow as after a drag; another: they are built anew
         same_kind = scene.dim == self.scene.dim and _axes(scene) == _axes(self.scene)
         self.scene = scene.with_(loss=self.settings.loss)
-        self.scene_id = None
+        self.scene_id = scene_id  # back on a bundled scene as it was loaded: the scene selector shows it again
         self.samples = self.scene.draw()
         if same_kind:
             self.dataChanged.emit(True)

@@ -169,12 +169,27 @@ def test_a_step_that_carries_on_keeps_the_fit_and_an_edited_scene_is_reloaded(to
     assert len(tour.state.mixture.components) == 2  # reloaded fresh
 
 
-def test_past_the_last_step_the_tour_stays_and_says_so(tour):
-    messages = []
-    tour.status.connect(lambda text, ms: messages.append(text))
+def test_a_chapters_last_step_goes_on_to_the_next_chapter_and_back(tour):
+    from engine.model.tour import TOURS
+
     tour.go_to(len(TOUR) - 1)
     tour.next()
-    assert tour.index == len(TOUR) - 1 and "last step" in messages[-1]
+    assert (tour.chapter, tour.index) == (1, 0) and TOURS[1].title in tour.captions[-1]
+    assert TOURS[1].steps[0].title in tour.captions[-1]
+    tour.previous()
+    assert (tour.chapter, tour.index) == (0, len(TOUR) - 1) and TOUR[-1].title in tour.captions[-1]
+
+
+def test_past_the_last_step_of_the_last_chapter_the_tour_stays_and_says_so(tour):
+    from engine.model.tour import TOURS
+
+    messages = []
+    tour.status.connect(lambda text, ms: messages.append(text))
+    tour.start(TOURS[-1])
+    tour.go_to(len(TOURS[-1].steps) - 1)
+    tour.next()
+    assert tour.chapter == len(TOURS) - 1 and tour.index == len(TOURS[-1].steps) - 1
+    assert "last step of the tour" in messages[-1] and "The end" in tour.captions[-1]
     tour.end()
     assert tour.index == -1 and tour.captions[-1] == ""
 

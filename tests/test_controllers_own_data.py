@@ -11,6 +11,7 @@ from fakes import FakeCanvas, FakeFit
 from gui.controllers.imports import ImportController
 from gui.controllers.painting import PaintController
 from gui.state import AppState
+from gui.support import palette
 
 
 @pytest.fixture
@@ -120,3 +121,74 @@ def test_a_cancelled_or_bad_import_changes_nothing(importer, tmp_path):
     assert not importer.import_file(str(bad))
     assert importer.warned == ["bad.tsv, line 4, column 1 (x): 'NaN' is not a finite number"]
     assert (state.scene, state.samples) == before
+
+
+def test_a_scene_file_given_to_import_is_offered_as_a_scene_and_opened_on_yes(qtbot, tmp_path):
+    from engine.model.scene import save
+
+    state = AppState(bundled_scene("sedan_or_suv"), "sedan_or_suv")
+    questions, opened, warned, columns = [], [], [], []
+    answer = {"yes": False}
+
+    def confirm(title, text):
+        questions.append(text)
+        return answer["yes"]
+
+    controller = ImportController(state, FakeFit(), lambda layout: columns.append(layout) or [0],
+                                  lambda title, text: warned.append(text), lambda path: opened.append(path) or True,
+                                  confirm=confirm)
+    path = tmp_path / "geyser.json"
+    save(bundled_scene("old_faithful_2d"), path)
+    assert not controller.import_file(str(path))  # "no": nothing opened, nothing imported
+    assert questions == [f"geyser.json is a BlurLab scene file (“{bundled_scene('old_faithful_2d').name}”), "
+                         "not a table of numbers. Open it as a scene?"]
+    assert opened == [] and columns == [] and warned == [] and state.scene_id == "sedan_or_suv"
+    answer["yes"] = True
+    assert controller.import_file(str(path))
+    assert opened == [str(path)] and columns == []  # never the column chooser
+
+
+@pytest.mark.parametrize(("content", "line"), [
+    (b'{"a": [1, 2]}', "x.dat: a JSON file, not a table of numbers; BlurLab reads CSV or TSV text, or a .npy file"),
+    (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "x.dat: a PNG image, not a table of numbers"),
+    (b"PK\x03\x04\x14\0\0\0", "x.dat: a ZIP archive (an Excel or OpenDocument sheet is one: save the sheet as CSV)"),
+    (b"", "x.dat: the file is empty"),
+])
+def test_a_file_that_is_not_a_table_gets_one_clear_line(importer, tmp_path, content, line):
+    path = tmp_path / "x.dat"
+    path.write_bytes(content)
+    assert not importer.import_file(str(path))
+    assert importer.asked == [] and len(importer.warned) == 1
+    assert importer.warned[0].startswith(line) and "\n" not in importer.warned[0]
+
+
+def test_undoing_the_first_stroke_is_the_bundled_scene_again(qtbot):
+    state = AppState(bundled_scene("style_and_colour"), "style_and_colour")
+    replaced = []
+    state.sceneReplaced.connect(lambda: replaced.append(state.scene_id))
+    controller = PaintController(state, FakeCanvas())
+    controller.set_tool("brush")
+    controller.press(0.0, 0.0)
+    controller.release(0.0, 0.0)
+    assert state.uses_points and state.scene_id is None
+    assert state.undo()
+    assert state.scene_id == "style_and_colour" and not state.uses_points
+    assert replaced == ["style_and_colour"]  # the scene selector shows it again
+    controller.canvas.viewport().deleteLater()
+
+
+def test_the_data_bar_says_whose_points_in_plain_words(qtbot):
+    from engine.model.data_scene import repainted
+    from gui.panes.data_bar import describe
+
+    state = AppState(bundled_scene("sedan_or_suv"), "sedan_or_suv")
+    state.set_points(state.samples[:500], finished=True)
+    assert describe(state).startswith(f"<b style='color:{palette.DATA}'>Your painted points</b>: 500 points.")
+    assert "from painted" not in describe(state) and "Your painted points</b>: 500" in describe(state, short=True)
+    geyser = bundled_scene("old_faithful")
+    state.load_scene(geyser)
+    assert "Your points</b> from " in describe(state)
+    state.load_scene(repainted(geyser, geyser.points.values[:100]))
+    assert f"from {geyser.points.origin}, painted over: 100 points" in describe(state)
+    state.use_points(False)
+    assert f"fitted to {geyser.points.origin}, painted over" in describe(state)

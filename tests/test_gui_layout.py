@@ -226,3 +226,26 @@ def test_talk_mode_type_is_larger_and_stays_so_through_a_tour_caption(make_windo
     window.talk_mode.set_talk_mode(False, full_screen=False)
     _settle(qtbot, window)
     assert window.readouts.step.font().pointSizeF() == desk
+
+
+@pytest.mark.parametrize("scene_id", ["sedan_or_suv", "style_and_colour"])
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_painting_leaves_the_sentence_its_lines_and_the_plot_its_height(make_window, qtbot, size, scene_id):
+    from PySide6.QtCore import Qt
+
+    window = make_window(scene=scene_id, start_fit=False, fit_process=FakeFitProcess())
+    window.resize(*size)
+    _settle(qtbot, window)
+    plot_before = window.pane.height()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_B)  # the brush: painting on, its buttons beside or under the sentence
+    window.painting.press(0.0, 0.0)
+    window.painting.release(0.0, 0.0)
+    _settle(qtbot, window)
+    bar = window.data_bar
+    assert window.painting.active and bar.brush.isVisible() and "painted points" in bar.label.text()
+    assert layout_problems(window, talk=False) == []
+    room = bar.label.contentsRect().width()
+    assert bar.label.isVisible() and room >= 30 * bar.label.fontMetrics().averageCharWidth(), room  # not a word a line
+    assert window.pane.height() >= plot_before - 3 * bar.fontMetrics().height(), (window.pane.height(), plot_before)

@@ -90,6 +90,35 @@ def test_import_through_the_dialogs_picks_a_column(make_window, qtbot, tmp_path)
     assert state.points is None and state.scene.name == "Sedan or SUV"
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_ctrl_i_on_a_scene_file_offers_to_open_it_as_a_scene(make_window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from engine.model.scene import bundled_scene, save
+
+    save(bundled_scene("three_modes"), tmp_path / "three.json")
+    window = _window(make_window, qtbot, start_fit=False)
+    asked = []
+
+    def type_the_path(dialog):
+        edit = dialog.findChild(QLineEdit, "fileNameEdit")
+        edit.setFocus()
+        edit.setCompleter(None)
+        qtbot.keyClicks(edit, str(tmp_path / "three.json"))
+        qtbot.keyClick(edit, K.Key_Return)
+
+    def say_yes(box):
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    files = _when_modal(qtbot, QFileDialog, type_the_path)
+    question = _when_modal(qtbot, QMessageBox, say_yes)
+    qtbot.keyClick(window, K.Key_I, CTRL)
+    qtbot.waitUntil(lambda: window.state.scene.name == bundled_scene("three_modes").name, timeout=10000)
+    assert files and question and "three.json is a BlurLab scene file" in asked[0]
+    assert window.state.points is None  # opened as the scene it is, not read as a table
+
+
 def _drop(window, path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])

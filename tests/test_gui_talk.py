@@ -36,8 +36,10 @@ def test_every_tour_step_loads_and_runs_with_the_arrow_keys(make_window, qtbot):
             qtbot.keyClick(window, K.Key_Space)  # the speaker starts it
         assert window.fit.running
         qtbot.waitUntil(lambda: _step_reached(window, step.loss, 5), timeout=15000)
-    qtbot.keyClick(window, K.Key_Right)  # past the end: stays on the last step
-    assert window.tour.index == len(TOUR) - 1
+    qtbot.keyClick(window, K.Key_Right)  # past the chapter's end: the next chapter's first step
+    assert (window.tour.chapter, window.tour.index) == (1, 0)
+    qtbot.keyClick(window, K.Key_Left)
+    assert (window.tour.chapter, window.tour.index) == (0, len(TOUR) - 1)
     qtbot.keyClick(window, K.Key_Left)
     assert window.tour.index == len(TOUR) - 2
     assert window.state.scene.name == bundled_scene(TOUR[-2].scene).name
@@ -54,6 +56,33 @@ def test_a_step_that_carries_on_keeps_the_fit_and_an_edited_scene_is_reloaded(ma
     window.state.add_component([0.0])  # the speaker edits the data, then goes back a step
     qtbot.keyClick(window, K.Key_Left)
     assert len(window.state.mixture.components) == 2
+
+
+def test_a_clicker_walks_every_chapter_in_talk_mode_to_the_end_and_back(make_window, qtbot):
+    from engine.model.tour import TOURS
+
+    from fakes import FakeFitProcess
+
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window.resize(1280, 720)
+    window.talk_mode.set_talk_mode(True, full_screen=False)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)  # its keys are the window's shortcuts
+    assert not window.menuBar().isVisible()  # no Tour menu: the arrow keys are all a presenter has
+    for c, chapter in enumerate(TOURS):
+        for i, step in enumerate(chapter.steps):
+            qtbot.keyClick(window, K.Key_Right)
+            assert (window.tour.chapter, window.tour.index) == (c, i)
+            assert chapter.title in window.caption.text() and step.title in window.caption.text()
+            assert window.showing_digits() == (step.view.get("tab") == "digits")
+    qtbot.keyClick(window, K.Key_Right)  # past the last step of the last chapter
+    assert (window.tour.chapter, window.tour.index) == (len(TOURS) - 1, len(TOURS[-1].steps) - 1)
+    assert "last step of the tour" in window.caption.text()
+    for _ in TOURS[-1].steps:  # back across the boundary into the chapter before
+        qtbot.keyClick(window, K.Key_Left)
+    last = TOURS[-2].steps[-1]
+    assert (window.tour.chapter, window.tour.index) == (len(TOURS) - 2, len(TOURS[-2].steps) - 1)
+    assert last.title in window.caption.text() and window.showing_digits() == (last.view.get("tab") == "digits")
 
 
 def test_talk_mode_keys_do_what_they_say(make_window, qtbot, tmp_path, monkeypatch):

@@ -232,3 +232,30 @@ def test_the_kde_of_nearly_identical_points_is_a_density_on_its_own_grid(points)
     at = points[:1]
     assert kde.pdf(at)[0] == pytest.approx(kde.peak_density(), rel=0.05)
     assert kde.pdf(at + 100.0)[0] == 0.0
+
+
+def test_a_stroke_keeps_the_names_of_the_modes_the_refitted_mixture_still_has():
+    scene = bundled_scene("style_and_colour")
+    names = [c.label for c in scene.mixture.components]
+    stroke = np.column_stack([np.linspace(-0.3, 0.3, 40), np.zeros(40)])  # a few points in the middle
+    after = repainted(scene, np.vstack([scene.draw(), stroke]))
+    kept = [c.label for c in after.mixture.components]
+    assert set(names) <= set(kept), kept
+    for old in scene.mixture.components:  # each name on the component that sits where it was
+        new = next(c for c in after.mixture.components if c.label == old.label)
+        assert np.linalg.norm(new.mean - old.mean) < old.std.min()
+
+
+def test_a_name_goes_with_its_mode_only_and_a_name_of_a_place_is_not_kept():
+    from engine.model.mixture import Component, Mixture
+    from engine.model.points import keep_names
+
+    cov = np.eye(1) * 0.25
+    before = Mixture((Component(0.5, [-2.0], cov, "sedan"), Component(0.5, [2.0], cov, "at 2")))
+    refit = Mixture((Component(0.4, [-1.9], cov, "at -1.9"), Component(0.3, [0.0], cov, "at 0"),
+                     Component(0.3, [2.1], cov, "at 2.1")))
+    assert [c.label for c in keep_names(refit, before).components] == ["sedan", "at 0", "at 2.1"]
+    far = Mixture((Component(1.0, [-0.5], cov, "at -0.5"),))  # three standard deviations from the sedans
+    assert [c.label for c in keep_names(far, before).components] == ["at -0.5"]
+    two = Mixture((Component(0.5, [-2.1], cov, "at -2.1"), Component(0.5, [-1.95], cov, "at -1.95")))
+    assert [c.label for c in keep_names(two, before).components] == ["at -2.1", "sedan"]  # the nearer one, once

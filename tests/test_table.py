@@ -124,3 +124,23 @@ def test_a_npy_of_python_objects_or_garbage_is_refused(tmp_path):
     garbage = _file(tmp_path, "garbage.npy", b"\x93NUMPY\x01\x00garbage")
     with pytest.raises(InvalidValue, match="garbage.npy: not a readable .npy file"):
         read_table(garbage)
+
+
+def test_a_scene_a_session_and_other_files_are_recognised_and_refused_in_one_line(tmp_path):
+    from engine.io.table import recognise
+    from engine.model.scene import bundled_scene, dumps
+
+    scene = dumps(bundled_scene("old_faithful"))
+    found = recognise(scene.encode())
+    assert found.kind == "scene" and found.opens_as_scene and bundled_scene("old_faithful").name in found.what
+    session = recognise(b'{"format": "blurlab-scene", "name": "Mine", "fit": {}, "view": {}}')
+    assert session.kind == "session" and session.what == "a BlurLab session file (“Mine”)"
+    assert recognise(b"[1, 2, 3]").kind == "json" and recognise(b'{"format": "x"').kind == "json"
+    assert recognise(b"\x89PNG\r\n\x1a\n").what == "a PNG image" and recognise(b" \n").kind == "empty"
+    for table in (b"a,b\n1,2\n", b"1.5\t2\n", b"\x93NUMPY\x01\x00", b"[1] not json, a,b\n"):
+        assert recognise(table) is None
+    with pytest.raises(InvalidValue) as caught:
+        read_layout(_file(tmp_path, "old_faithful.json", scene))
+    name = bundled_scene("old_faithful").name
+    assert str(caught.value) == (f"old_faithful.json: a BlurLab scene file (“{name}”), "
+                                 "not a table of numbers; open it as a scene (File, Open, or --scene)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,6 +100,66 @@ def choose_columns(layout: Layout, columns: Sequence[str | int] | None, source: 
     return chosen
 
 
+# -- what a file is, when it is not a table ----------------------------------------------------------
+# The first bytes of files that are often picked by mistake, and what to call them.
+_MAGIC = ((b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (an Excel or OpenDocument sheet is one: save "
+                                                        "the sheet as CSV)"),
+          (b"\x1f\x8b", "a gzip archive (unpack it first)"))
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """A file that is not a table, recognised by its content: `kind` ("scene", "session", "json", "empty" or
+    "binary") and `what` it is, in words."""
+
+    kind: str
+    what: str
+
+    @property
+    def opens_as_scene(self) -> bool:
+        return self.kind in ("scene", "session")
+
+    def message(self, source: str) -> str:
+        """The one line that refuses it as data."""
+        hint = "; open it as a scene (File, Open, or --scene)" if self.opens_as_scene else \
+            "; BlurLab reads CSV or TSV text, or a .npy file"
+        return f"{source}: {self.what}, not a table of numbers{hint}"
+
+
+def recognise(raw: bytes) -> Recognised | None:
+    """What `raw` holds if it cannot be a table: a BlurLab scene or session file, other JSON, an image or an
+    archive, or nothing at all; None for anything else (text that may be a table, a .npy array, or a binary
+    file of no known kind, which the reader refuses where its first zero byte is)."""
+    if not raw.strip():
+        return Recognised("empty", "the file is empty")
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            return Recognised("binary", what)
+    text = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith((b"{", b"[")):
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return Recognised("json", "a JSON file (or the start of one)") if text.startswith(b"{") else None
+    if isinstance(data, dict) and data.get("format") == "blurlab-scene":
+        name = data.get("name")
+        named = f" (“{name}”)" if isinstance(name, str) and name else ""
+        if "fit" in data or "view" in data:
+            return Recognised("session", f"a BlurLab session file{named}")
+        return Recognised("scene", f"a BlurLab scene file{named}")
+    return Recognised("json", "a JSON file")
+
+
+def recognise_file(path: str | Path) -> Recognised | None:
+    """`recognise` on a file's content (None when it cannot be read: the reader says why)."""
+    try:
+        return recognise(Path(path).read_bytes())
+    except OSError:
+        return None
+
+
 # -- reading ----------------------------------------------------------------------------------------
 def read_table(path: str | Path, columns: Sequence[str | int] | None = None) -> Table:
     """The chosen columns of a CSV, TSV or .npy file (see the module's docstring for the messages)."""
@@ -137,8 +198,9 @@ def _where(raw: bytes, offset: int) -> str:
 
 
 def _text(raw: bytes, source: str) -> str:
-    if not raw.strip():
-        raise InvalidValue(f"{source}: the file is empty")
+    recognised = recognise(raw)
+    if recognised is not None:
+        raise InvalidValue(recognised.message(source) if recognised.kind != "empty" else f"{source}: the file is empty")
     nul = raw.find(b"\0")
     if nul >= 0:
         raise InvalidValue(f"{source}, {_where(raw, nul)}: a zero byte; this is a binary file, not CSV or TSV text "

@@ -63,7 +63,7 @@ def repainted(scene: Scene, values: np.ndarray, refit: bool = True) -> Scene:
         points = PointSet(np.zeros((0, scene.dim)), (), PAINTED, None)
     mixture = scene.mixture
     if refit and len(values) >= MIN_ROWS and all(values[:, k].std() > 0 for k in range(scene.dim)):
-        mixture = fitted_mixture(values, points.axes, scene.seed)
+        mixture = fitted_mixture(values, points.axes, scene.seed, names_from=scene.mixture)
     origin = points.origin if points.origin.endswith(PAINTED) else f"{points.origin}, {PAINTED}".lstrip(", ")
     return scene.with_(mixture=mixture, points=points.with_(values=values, active=True, origin=origin))
 

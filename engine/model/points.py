@@ -136,17 +136,56 @@ def points_density(samples: np.ndarray, mixture: Mixture) -> Kde:
 
 
 # -- the mixture behind the points --------------------------------------------------------------------
-def fitted_mixture(values: np.ndarray, axes: tuple[str, ...] = (), seed: int = 0) -> Mixture:
+def fitted_mixture(values: np.ndarray, axes: tuple[str, ...] = (), seed: int = 0,
+                   names_from: Mixture | None = None) -> Mixture:
     """A Gaussian mixture fitted to the points by EM, K from 1 to 6 by BIC; each component named, briefly,
-    after where it sits ("eruptions 2.04" in 1-D, "at 2.04, 54.5" in 2-D: a caption under a picture)."""
+    after where it sits ("eruptions 2.04" in 1-D, "at 2.04, 54.5" in 2-D: a caption under a picture), or
+    by the name of the component of `names_from` it sits on (see `keep_names`)."""
     weights, means, covs = fit_gaussian_mixture(values, seed=seed)
+    comps = [Component(float(w), m, _safe_cov(c, values), _place_name(m, axes))
+             for w, m, c in zip(weights, means, covs)]
+    mixture = Mixture(tuple(comps))
+    return keep_names(mixture, names_from, axes) if names_from is not None else mixture
+
+
+def _place_name(mean: np.ndarray, axes: tuple[str, ...]) -> str:
+    """A component's name after where it sits."""
     first = (axes[0].split() or [""])[0] if axes else ""
-    comps = []
-    for w, m, c in zip(weights, means, covs):
-        where = (f"{first} {m[0]:.3g}" if first else f"at {m[0]:.3g}") if len(m) == 1 else \
-            "at " + ", ".join(f"{v:.3g}" for v in m)
-        comps.append(Component(float(w), m, _safe_cov(c, values), where))
-    return Mixture(tuple(comps))
+    if len(mean) == 1:
+        return f"{first} {mean[0]:.3g}" if first else f"at {mean[0]:.3g}"
+    return "at " + ", ".join(f"{v:.3g}" for v in mean)
+
+
+KEEP_WITHIN = 1.0  # how far (in the old component's standard deviations) a refitted one may sit and keep its name
+
+
+def keep_names(mixture: Mixture, before: Mixture, axes: tuple[str, ...] = ()) -> Mixture:
+    """`mixture` with the names of `before`'s components kept where one of its components sits on one of them:
+    its mean within KEEP_WITHIN standard deviations of the old one's (Mahalanobis, by the old covariance),
+    the nearest pairs first, each name given once. A name that only said where the old component was
+    ("at -2.2, -1.93") is not kept: the new component is named after its own place."""
+    pairs = []
+    for i, new in enumerate(mixture.components):
+        for j, old in enumerate(before.components):
+            if old.dim != new.dim or not old.label or old.label == _place_name(old.mean, axes):
+                continue
+            gap = new.mean - old.mean
+            try:
+                distance = float(np.sqrt(gap @ np.linalg.solve(old.cov, gap)))
+            except np.linalg.LinAlgError:
+                continue
+            if distance <= KEEP_WITHIN:
+                pairs.append((distance, i, j))
+    labels = [c.label for c in mixture.components]
+    taken_new, taken_old = set(), set()
+    for _, i, j in sorted(pairs):
+        if i not in taken_new and j not in taken_old:
+            labels[i] = before.components[j].label
+            taken_new.add(i)
+            taken_old.add(j)
+    if not taken_new:
+        return mixture
+    return Mixture(tuple(replace(c, label=label) for c, label in zip(mixture.components, labels)))
 
 
 def _safe_cov(cov: np.ndarray, values: np.ndarray) -> np.ndarray:

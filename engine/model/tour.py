@@ -252,6 +252,28 @@ def tour_by_id(tour_id: str) -> Tour:
     raise KeyError(f"unknown tour {tour_id!r}; choose one of {', '.join(t.id for t in TOURS)}")
 
 
+def step_after(tours: tuple[Tour, ...], chapter: int, step: int) -> tuple[int, int] | None:
+    """The (chapter, step) after `step` of `chapter`: the next step, or the next chapter's first; None
+    after the last step of the last chapter. A chapter without steps is passed over."""
+    if step + 1 < len(tours[chapter].steps):
+        return chapter, step + 1
+    for later in range(chapter + 1, len(tours)):
+        if tours[later].steps:
+            return later, 0
+    return None
+
+
+def step_before(tours: tuple[Tour, ...], chapter: int, step: int) -> tuple[int, int] | None:
+    """The (chapter, step) before `step` of `chapter`: the step before, or the previous chapter's last;
+    None at the first step of the first chapter."""
+    if step > 0:
+        return chapter, step - 1
+    for earlier in range(chapter - 1, -1, -1):
+        if tours[earlier].steps:
+            return earlier, len(tours[earlier].steps) - 1
+    return None
+
+
 def check_tour(steps: tuple[TourStep, ...], scene_ids: list[str], loss_ids: tuple[str, ...]) -> None:
     """Raise ValueError if a step names a scene or loss that does not exist, or a bad speed."""
     for i, step in enumerate(steps):

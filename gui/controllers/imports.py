@@ -2,7 +2,8 @@
 
 A file with one column is read at once; with more, the user picks one or two of them (`ask_columns`).
 A bad file is refused with its one-line message (naming the line and column) and nothing changes;
-a dropped .json file is opened as a session or scene.
+a dropped .json file is opened as a session or scene, and a scene or session file given to Import
+data is recognised as one and, if the user agrees, opened so.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from engine.model.scene import SceneError
 from gui.state import AppState
@@ -26,22 +28,37 @@ DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".dat", ".npy")
 
 class ImportController(QObject):
     """`ask_columns(layout) -> list[int] | None` picks the columns (None: cancelled); `warn(title, text)`
-    shows a problem; `open_session(path)` opens a dropped .json. As an event filter on the window it takes
+    shows a problem; `open_session(path)` opens a .json; `confirm(title, text) -> bool` asks a yes-or-no
+    question (by default a message box over the parent window). As an event filter on the window it takes
     dropped files. `status(str, int)` a message."""
 
     status = Signal(str, int)
 
     def __init__(self, state: AppState, fit, ask_columns: Callable[[Layout], list[int] | None],
                  warn: Callable[[str, str], None], open_session: Callable[[str], bool],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, confirm: Callable[[str, str], bool] | None = None) -> None:
         super().__init__(parent)
         self.state, self.fit, self.ask_columns, self.warn, self.open_session = state, fit, ask_columns, warn, open_session
+        self.confirm = confirm or self._ask_yes_no
+
+    def _ask_yes_no(self, title: str, text: str) -> bool:
+        parent = self.parent() if isinstance(self.parent(), QWidget) else None
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        return QMessageBox.question(parent, title, text, buttons) == QMessageBox.StandardButton.Yes
 
     def import_file(self, path: str, columns: list[str | int] | None = None) -> bool:
-        """Read the file's points into a new scene (Undo goes back); False if refused or cancelled."""
-        from engine.io.table import read_layout
+        """Read the file's points into a new scene (Undo goes back); False if refused or cancelled. A scene
+        or session file is offered to be opened as one instead (True if it was)."""
+        from engine.io.table import read_layout, recognise_file
         from engine.model.data_scene import load_data
 
+        recognised = recognise_file(path)
+        if recognised is not None and recognised.opens_as_scene:
+            name = Path(path).name
+            if self.confirm("BlurLab: this is a scene, not data",
+                            f"{name} is {recognised.what}, not a table of numbers. Open it as a scene?"):
+                return self.open_session(path)
+            return False
         try:
             if columns is None:
                 layout = read_layout(path)

@@ -1,4 +1,5 @@
-"""The narrated tour: a step per key press, each loading its scene, loss and speed, with a caption."""
+"""The narrated tour: a step per key press, each loading its scene, loss and speed, with a caption; the
+chapters follow one another, so a clicker walks the whole talk."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ if TYPE_CHECKING:
 
 
 class TourController(QObject):
-    """Walks a chapter of the tour. `captionChanged(str)` gives the step's caption as rich text ("" when it
-    ends); `stepShown(TourStep)` lets the panes show what the step asks of them (its `view`);
+    """Walks the tour's chapters in order. `captionChanged(str)` gives the step's caption as rich text ("" when
+    it ends); `stepShown(TourStep)` lets the panes show what the step asks of them (its `view`);
     `status(str, int)` a message for the status bar."""
 
     captionChanged = Signal(str)
@@ -24,46 +25,74 @@ class TourController(QObject):
     status = Signal(str, int)
 
     def __init__(self, state: AppState, fit, tour: Tour | None = None, parent: QObject | None = None) -> None:
-        """`tour`: the chapter to walk (None: the first)."""
+        """`tour`: the chapter to walk first (None: the first)."""
         super().__init__(parent)
         self.state = state
         self.fit = fit  # the FitController (or a fake): set_running, reset
-        self._tour = tour
-        self.index = -1  # -1: not on the tour
+        self._chapters: tuple[Tour, ...] | None = None
+        self.chapter = 0
+        if tour is not None:
+            self._enter(tour)
+        self.index = -1  # the step within the chapter; -1: not on the tour
+
+    @property
+    def chapters(self) -> tuple[Tour, ...]:
+        """The chapters walked one after another: the tour's, or a chapter of its own given to `start`."""
+        if self._chapters is None:
+            from engine.model.tour import TOURS
+
+            self._chapters = TOURS
+        return self._chapters
 
     @property
     def tour(self) -> Tour:
         """The chapter being walked."""
-        if self._tour is None:
-            from engine.model.tour import TOURS
-
-            self._tour = TOURS[0]
-        return self._tour
+        return self.chapters[self.chapter]
 
     @property
     def steps(self) -> tuple[TourStep, ...]:
         return self.tour.steps
 
+    def _enter(self, tour: Tour) -> None:
+        from engine.model.tour import TOURS
+
+        self._chapters = TOURS if tour in TOURS else (tour,)
+        self.chapter = self._chapters.index(tour)
+
     def start(self, tour: Tour) -> None:
         """Begin a chapter at its first step."""
-        self._tour = tour
+        self._enter(tour)
         self.go_to(0)
 
     @Slot()
     def next(self) -> None:
-        self.go_to(self.index + 1)
+        from engine.model.tour import step_after
+
+        if self.index < 0:
+            self.go_to(0)
+            return
+        after = step_after(self.chapters, self.chapter, self.index)
+        if after is None:
+            self._say_the_end()
+            return
+        self.chapter = after[0]
+        self.go_to(after[1])
 
     @Slot()
     def previous(self) -> None:
-        self.go_to(max(self.index - 1, 0))
+        from engine.model.tour import step_before
+
+        before = step_before(self.chapters, self.chapter, max(self.index, 0))
+        if before is None:
+            self.go_to(0)
+            return
+        self.chapter = before[0]
+        self.go_to(before[1])
 
     def go_to(self, index: int) -> None:
-        """Show one step: its scene (fresh, if edited), loss, speed and caption; maybe run it."""
+        """Show one step of the chapter: its scene (fresh, if edited), loss, speed and caption; maybe run it."""
         if index >= len(self.steps):
-            from engine.model.tour import TOURS
-
-            more = " The Tour menu has the other chapters." if len(TOURS) > 1 else ""
-            self.status.emit(f"That was the last step of “{self.tour.title}”. ← goes back.{more}", 5000)
+            self._say_the_end()
             return
         step = self.steps[index]
         self.index = index
@@ -75,11 +104,27 @@ class TourController(QObject):
             if step.fresh:
                 self.fit.reset()
         self.state.set_speed(step.speed)
-        self.captionChanged.emit(f"<span style='color:{palette.ORANGE}'>{index + 1} / {len(self.steps)}</span>&nbsp; "
-                                 f"<b>{step.title}</b><br>{step.caption}")
+        self.captionChanged.emit(self._caption(step))
         self.stepShown.emit(step)
         if step.autorun:
             self.fit.set_running(True)
+
+    def _caption(self, step: TourStep, ending: str = "") -> str:
+        """The step's caption under a heading: the chapter's title (when there are several), the step's
+        number in it and its title; `ending` a last line."""
+        chapter = f"{self.tour.title} · " if len(self.chapters) > 1 else ""
+        heading = (f"<span style='color:{palette.ORANGE}'>{chapter}{self.index + 1} / {len(self.steps)}</span>"
+                   f"&nbsp; <b>{step.title}</b>")
+        return f"{heading}<br>{step.caption}" + (f"<br><i>{ending}</i>" if ending else "")
+
+    def _say_the_end(self) -> None:
+        """Past the last step of the last chapter: the caption and the status bar say the tour is over."""
+        last = len(self.chapters) == 1 or self.chapter == len(self.chapters) - 1
+        where = "the tour" if last and len(self.chapters) > 1 else f"“{self.tour.title}”"
+        message = f"That was the last step of {where}. ← goes back."
+        if 0 <= self.index < len(self.steps):
+            self.captionChanged.emit(self._caption(self.steps[self.index], ending=f"The end. {message}"))
+        self.status.emit(message, 5000)
 
     @Slot()
     def end(self) -> None:

@@ -8,7 +8,7 @@ say what the user chose through signals, for the painting controller.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from engine.model.scene import MAX_SAMPLES
 from gui.state import AppState
@@ -19,6 +19,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
+def _source(origin: str) -> str:
+    """Where the points came from, as the end of a sentence: "geyser.csv", "geyser.csv, painted over", or
+    "" for points painted from nothing."""
+    painted = origin == "painted" or origin.endswith(", painted")
+    source = origin.removesuffix("painted").rstrip(", ") if painted else origin
+    return f"{source}, painted over" if painted and source else source
+
+
 def describe(state: AppState, short: bool = False) -> str:
     """What is on screen, in one or two lines of rich text; `short`, in talk mode: whose points and how many,
     on one line, so the plot keeps its height in talk mode's type (the speaker and the headline say the rest)."""
@@ -26,17 +34,20 @@ def describe(state: AppState, short: bool = False) -> str:
     scene = state.scene
     k = len(state.mixture.components)
     if points is not None and points.active:
-        where = f" from {points.origin}" if points.origin else ""
+        source = _source(points.origin)
+        whose = "Your points" if source or not points.origin else "Your painted points"
+        where = f" from {source}" if source else ""
         shown = _count(len(points), "point")
         if len(points) > len(state.samples):
             shown += f", {len(state.samples):,} of them drawn and fitted"
         if short:
-            return f"<b style='color:{palette.DATA}'>Your points</b>: {shown}"
+            return f"<b style='color:{palette.DATA}'>{whose}</b>: {shown}"
         density = "the curve is their kernel density, " if state.dim == 1 else ""
-        return (f"<b style='color:{palette.DATA}'>Your points</b>{where}: {shown}. The fit trains on them; "
+        return (f"<b style='color:{palette.DATA}'>{whose}</b>{where}: {shown}. The fit trains on them; "
                 f"{density}the handles are the {_count(k, 'component')} of the mixture fitted to them.")
     if points is not None:
-        where = f" fitted to {points.origin}" if points.origin else " fitted to your points"
+        source = _source(points.origin)
+        where = f" fitted to {source}" if source else " fitted to your points"
         if short:
             return f"<b style='color:{palette.ORANGE}'>Mixture's samples</b>: {scene.samples:,}"
         return (f"<b style='color:{palette.ORANGE}'>Samples of the mixture</b>{where}: "
@@ -57,13 +68,21 @@ class DataBar(QWidget):
         super().__init__(parent)
         self.state = state
         self.setObjectName("dataBar")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 2, 6, 2)
+        # The sentence, and the buttons beside it, or under it when beside it the sentence would be left a
+        # narrow column, a word a line, that pushes the plot down (see _arrange).
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(10, 2, 6, 2)
+        self._grid.setVerticalSpacing(2)
+        self._grid.setColumnStretch(0, 1)
+        self._stacked = False
+        self._compact = False  # too narrow for the buttons' long words: the switch says it shortly
         self.label = QLabel()
         self.label.setObjectName("dataSource")
         self.label.setWordWrap(True)
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        layout.addWidget(self.label, 1)
+        self._grid.addWidget(self.label, 0, 0)
+        self._buttons = layout = QHBoxLayout()
+        self._grid.addLayout(layout, 0, 1)
         self.switch = QPushButton()
         self.switch.setToolTip("Fit your own points, or samples drawn from the mixture fitted to them "
                                "(which the handles edit)")
@@ -90,6 +109,36 @@ class DataBar(QWidget):
         state.dataChanged.connect(self._on_state_data_changed)
         state.sceneReplaced.connect(self.sync)
         state.talkChanged.connect(self._on_state_talk_changed)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802  (Qt's name)
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The buttons under the sentence when beside them it would have room for fewer than about forty
+        characters a line, beside it otherwise; under it, the bar asks for the height its wrapped sentence
+        needs (the window's layout does not ask a widget's height for its width)."""
+        chars = self.label.fontMetrics().averageCharWidth()
+        compact = self.width() < 64 * chars
+        if compact != self._compact:
+            self._compact = compact
+            self.switch.setText(self._switch_text())
+        margins = self._grid.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - self._buttons.sizeHint().width()
+        stacked = room < 40 * chars
+        if stacked != self._stacked:
+            self._stacked = stacked
+            self._grid.removeItem(self._buttons)
+            if stacked:
+                self._grid.addLayout(self._buttons, 1, 0, Qt.AlignmentFlag.AlignLeft)
+            else:
+                self._grid.addLayout(self._buttons, 0, 1)
+        self.setMinimumHeight(self._grid.heightForWidth(self.width()) if stacked else 0)
+
+    def _switch_text(self) -> str:
+        if self.state.talk or self._compact:
+            return "Mixture's samples" if self.state.uses_points else "Your points"
+        return "Use the mixture's samples" if self.state.uses_points else "Use your points"
 
     def _button(self, text: str, tip: str, checkable: bool = False) -> QPushButton:
         b = QPushButton(text)
@@ -123,6 +172,7 @@ class DataBar(QWidget):
         self.paint.blockSignals(blocked)
         for b in (self.brush, self.eraser, self.clear):
             b.setVisible(on)
+        self._arrange()
 
     def show_tool(self, tool: str) -> None:
         (self.eraser if tool == "eraser" else self.brush).setChecked(True)
@@ -136,9 +186,7 @@ class DataBar(QWidget):
             self.setVisible(not (s.talk and s.points is None))
         self.label.setText(describe(s, short=s.talk))
         self.switch.setVisible(s.points is not None and len(s.points) > 0)
-        if s.talk:
-            self.switch.setText("Mixture's samples" if s.uses_points else "Your points")
-        else:
-            self.switch.setText("Use the mixture's samples" if s.uses_points else "Use your points")
+        self.switch.setText(self._switch_text())
         self.label.setToolTip(f"At most {MAX_SAMPLES:,} points are drawn and fitted; a larger set is "
                               "represented by a random subsample of that size.")
+        self._arrange()

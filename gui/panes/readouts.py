@@ -178,6 +178,10 @@ class ReadoutPanel(QGroupBox):
             value.setFixedWidth(width)
         self._arrange(1 if scale > 1 else 2)
         self.curve.setPen(pg.mkPen(palette.ESTIMATE, width=2 * scale))
+        font = QFont()
+        font.setPointSizeF(9 * scale)  # the axes' numbers in the type of the mode, as the distribution's
+        for name in ("left", "bottom"):
+            self.curve_plot.getAxis(name).setStyle(tickFont=font)
 
     def _arrange(self, columns: int) -> None:
         for i, (label, value) in enumerate(self._cells):

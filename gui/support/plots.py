@@ -13,8 +13,11 @@ when its text changes.
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsGridLayout, QGraphicsItem, QSizePolicy
 
 from gui.support import palette
@@ -41,6 +44,49 @@ class Axis(pg.AxisItem):
     def __init__(self, orientation: str, **kwargs) -> None:
         super().__init__(orientation, pen=pg.mkPen(palette.GRID), textPen=pg.mkPen(palette.MUTED), **kwargs)
         self.enableAutoSIPrefix(False)
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float):  # noqa: N802, N803  (pyqtgraph's names)
+        """pyqtgraph's tick levels, with the major spacing widened (1, 2, 5, 10 …) until its labels fit
+        between their ticks with a gap, in the axis's font: a short axis gets fewer numbers, never a run of
+        digits."""
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not levels or self._tickSpacing is not None or size <= 0 or maxVal <= minVal:
+            return levels
+        major = levels[0][0]
+        while not self._labels_fit(minVal, maxVal, size, major) and major * 2 <= (maxVal - minVal):
+            mantissa = round(major / 10 ** math.floor(math.log10(major) + 1e-9))
+            major *= 2.5 if mantissa == 2 else 2.0
+        if major == levels[0][0]:
+            return levels
+        minor = [(spacing, offset) for spacing, offset in levels[1:]
+                 if spacing < major and abs(major / spacing - round(major / spacing)) < 1e-6]
+        return [(major, 0.0), *minor]
+
+    def _labels_fit(self, low: float, high: float, size: float, spacing: float) -> bool:
+        """Whether the labels of ticks `spacing` apart fit between them: a character's width apart along a
+        bottom axis, a line's height (its leading keeps them apart) along a left one."""
+        metrics = QFontMetricsF(self.style["tickFont"] or QFont())
+        first = math.ceil(low / spacing) * spacing
+        values = [first + i * spacing for i in range(int((high - first) / spacing) + 1)]
+        if len(values) < 2:
+            return True
+        pixels = spacing * size / (high - low)
+        if self.orientation in ("left", "right"):
+            return pixels >= metrics.height()
+        strings = self.tickStrings(values, self.autoSIPrefixScale * self.scale, spacing)
+        return pixels >= max(metrics.horizontalAdvance(text) for text in strings) + metrics.averageCharWidth()
+
+    def generateDrawSpecs(self, p):  # noqa: N802  (pyqtgraph's name)
+        """pyqtgraph's, less any label that would overlap one already placed (the major ticks' come first)."""
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis, ticks, texts = specs
+        placed = []
+        for text in texts:
+            if not any(text[0].intersects(other[0]) for other in placed):
+                placed.append(text)
+        return axis, ticks, placed
 
     def _updateLabel(self) -> None:  # noqa: N802  (pyqtgraph's name)
         html = self.labelString()

@@ -1,0 +1,1 @@
+"""BlurLab's icon, drawn by make_icon.py, shipped as package data."""
