@@ -55,7 +55,7 @@ def test_l1_ends_at_the_geometric_median_in_2d():
 @pytest.mark.parametrize(("scene_id", "delta"), [("unequal_weights", 1.0), ("three_modes", 1.0),
                                                  ("style_and_colour", 1.0), ("style_and_colour", 3.0)])
 def test_huber_ends_at_the_huber_m_estimate(scene_id, delta):
-    run = fit_scene(scene_id, "huber", 1500, huber_delta=delta)
+    run = fit_scene(scene_id, "huber", 1500, params={"huber_delta": delta})
     expected = argmin_point(lambda mu, x: huber_objective(mu, x, delta), run.samples, run.samples.mean(axis=0))
     np.testing.assert_allclose(run.estimate.mean, expected, atol=1e-3)
     assert huber_objective(run.estimate.mean, run.samples, delta) == pytest.approx(

@@ -1,12 +1,14 @@
 """The model each loss fits, in torch: one class per model, each owning its parameters and optimiser.
 
-The loss registry (engine.model.losses) names each loss's class; `model_class` finds it here, and
-`build_model` asks it to `create` a fresh model for the loss and the settings.
+The loss registry (engine.model.losses) names the model each loss fits (a `FittedModel`); the class here
+that `fits` it trains it: `model_class` finds it, and `build_model` asks it to `create` a fresh model for
+the loss and the settings.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +16,8 @@ import torch
 from torch import nn
 
 from engine.maths.stats import kmeans_pp
-from engine.model.estimate import (Estimate, GaussianEstimate, MixtureEstimate, PointEstimate, PointsEstimate,
+from engine.model.estimate import (ADVERSARIAL_MODEL, GAUSSIAN_MODEL, MIN_OF_K_MODEL, MIXTURE_MODEL, POINT_MODEL,
+                                   REVERSE_KL_MODEL, Estimate, FittedModel, GaussianEstimate, MixtureEstimate, PointEstimate, PointsEstimate,
                                    SamplesEstimate)
 from engine.model.losses import Loss, loss_info
 from engine.model.mixture import Mixture
@@ -104,6 +107,7 @@ def _gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, tril: torch.Tensor) 
 class Model:
     """A set of parameters, an Adam optimiser over them and one loss."""
 
+    fits: FittedModel | None = None  # the registry's name of the model this class trains
     follows_new_data = True  # False: new data needs a new model (one built around the old data's scale)
 
     @classmethod
@@ -154,10 +158,11 @@ class Model:
 class PointModel(Model):
     """A single point; the loss is the registry's penalty of each sample's squared distance to it."""
 
+    fits = POINT_MODEL
+
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
-        delta = settings.huber_delta
-        return cls(data, settings.learning_rate, gen, start, lambda s: loss.penalty(s, delta))
+        return cls(data, loss.learning_rate(settings), gen, start, loss.penalty_for(settings))
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator, start: np.ndarray, penalty) -> None:
         super().__init__(data, lr, gen)
@@ -181,9 +186,11 @@ def narrow_cov(data: FitData) -> np.ndarray:
 class GaussianModel(Model):
     """A Gaussian with learned mean and covariance, fitted by its likelihood of the data."""
 
+    fits = GAUSSIAN_MODEL
+
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
-        return cls(data, settings.learning_rate, gen, start, narrow_cov(data))
+        return cls(data, loss.learning_rate(settings), gen, start, narrow_cov(data))
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator, start: np.ndarray, cov: np.ndarray) -> None:
         super().__init__(data, lr, gen)
@@ -203,11 +210,13 @@ class GaussianModel(Model):
 class ReverseKLModel(GaussianModel):
     """A Gaussian q fitted by KL(q || p) against the known data density p (reparameterised draws)."""
 
+    fits = REVERSE_KL_MODEL
+
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
         # Half-way to the middle, in the valley: watch it seek a mode and stay as narrow as that mode.
         # (Starting much wider can settle over two neighbouring modes: a real local minimum of KL(q||p).)
-        return cls(data, settings.learning_rate, gen, 0.5 * (start + data.centre), narrow_cov(data))
+        return cls(data, loss.learning_rate(settings), gen, 0.5 * (start + data.centre), narrow_cov(data))
 
     def step(self) -> float:
         dim = self.data.dim
@@ -225,10 +234,12 @@ class ReverseKLModel(GaussianModel):
 class MixtureModel(Model):
     """K Gaussians with learned weights, means and covariances (an MDN head with no input)."""
 
+    fits = MIXTURE_MODEL
+
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
-        means = kmeans_pp(data.samples.numpy(), settings.components_for(data.mixture), rng)
-        return cls(data, settings.learning_rate, gen, means, narrow_cov(data))
+        means = kmeans_pp(data.samples.numpy(), loss.components(settings, data.mixture), rng)
+        return cls(data, loss.learning_rate(settings), gen, means, narrow_cov(data))
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator, means: np.ndarray, cov: np.ndarray) -> None:
         super().__init__(data, lr, gen)
@@ -253,10 +264,12 @@ class MixtureModel(Model):
 class MinOfKModel(Model):
     """K point hypotheses; each sample pays only the squared distance to its closest one."""
 
+    fits = MIN_OF_K_MODEL
+
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
-        points = kmeans_pp(data.samples.numpy(), settings.components_for(data.mixture), rng)
-        return cls(data, settings.learning_rate, gen, points)
+        points = kmeans_pp(data.samples.numpy(), loss.components(settings, data.mixture), rng)
+        return cls(data, loss.learning_rate(settings), gen, points)
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator, points: np.ndarray) -> None:
         super().__init__(data, lr, gen)
@@ -285,6 +298,8 @@ class AdversarialModel(Model):
     Both networks see standardised data, so the same architecture works at any scale.
     """
 
+    fits = ADVERSARIAL_MODEL
+
     follows_new_data = False  # both networks see data standardised by the old data's centre and spread
     noise_dim = 4
     hidden = 64
@@ -292,7 +307,7 @@ class AdversarialModel(Model):
 
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
-        return cls(data, settings.learning_rate, gen)
+        return cls(data, loss.learning_rate(settings), gen)
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator) -> None:
         super().__init__(data, lr, gen)
@@ -368,11 +383,17 @@ def start_point(mixture: Mixture) -> np.ndarray:
 
 
 def model_class(loss: Loss) -> type[Model]:
-    """The class the registry names for `loss`."""
-    cls = globals().get(loss.model_class)
-    if not (isinstance(cls, type) and issubclass(cls, Model)):
-        raise KeyError(f"loss {loss.id!r}: no model class {loss.model_class!r} in {__name__}")
-    return cls
+    """The class that fits the model the registry names for `loss` (a subclass of Model anywhere)."""
+    for cls in _subclasses(Model):
+        if cls.__dict__.get("fits") is loss.fits:
+            return cls
+    raise KeyError(f"loss {loss.id!r}: no model class fits {loss.fits!r}")
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
 
 
 def build_model(data: FitData, settings: FitSettings, gen: torch.Generator, start: np.ndarray) -> Model:
