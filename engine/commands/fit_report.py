@@ -44,6 +44,7 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
     share, distance = typicality(scene.mixture, estimate,
                                  points_density(samples, scene.mixture) if points is not None else None)
     loss = loss_info(settings.loss)
+    floor = loss.floor_on(scene.mixture, samples, settings)
     report = {
         "format": "blurlab-fit",
         "version": 1,
@@ -63,7 +64,8 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
         "markers": {"mean": marks.mean.tolist(), "median": marks.median.tolist(), "modes": marks.modes.tolist()},
         "density_at_estimate": share,
         "distance_to_nearest_mode": distance,
-        "loss_curve": fit.loss_history().tolist(),
+        "loss_curve": fit.loss_history().tolist(),  # in the data's units, as are the floor and the landscape
+        "loss_floor": None if floor is None else {"value": floor.value, "what": floor.what},
         "trajectory": fit.trajectory().tolist(),
     }
     if points is not None:  # the fit's samples are the scene's own points (a subsample above MAX_SAMPLES)

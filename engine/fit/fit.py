@@ -178,7 +178,7 @@ class Fit:
         self._source = (samples, mixture)  # in the data's units
         if self._units is not None:
             samples, mixture = self._units.inward(samples), self._units.mixture_inward(mixture)
-        return FitData.make(samples, mixture)
+        return FitData.make(samples, mixture, None if self._units is None else self._units.scale)
 
     def _build(self, start: np.ndarray) -> Model:
         return build_model(self._data, self.settings, self._gen, start)

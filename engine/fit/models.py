@@ -42,9 +42,13 @@ class FitData:
     scale_trils: torch.Tensor
     centre: np.ndarray
     scale: float  # overall spread, for sensible initial widths and the divergence bound
+    # data units per fit unit on each axis (None: the same): the losses are measured in the data's units
+    unit: torch.Tensor | None = None
+    log_unit: float = 0.0  # log of the volume of one fit unit in the data's: what a log density gains
 
     @classmethod
-    def make(cls, samples: np.ndarray, mixture: Mixture) -> FitData:
+    def make(cls, samples: np.ndarray, mixture: Mixture, unit: np.ndarray | None = None) -> FitData:
+        """`samples` and `mixture` in the fit's units; `unit`: the data's units per fit unit on each axis."""
         covs = mixture.covs
         centre = samples.mean(axis=0)
         return cls(
@@ -55,7 +59,13 @@ class FitData:
             scale_trils=torch.as_tensor(np.linalg.cholesky(covs), dtype=DTYPE),
             centre=centre,
             scale=float(np.sqrt(np.trace(np.cov(samples.T, bias=True).reshape(mixture.dim, mixture.dim)) + 1e-12)),
+            unit=None if unit is None else torch.as_tensor(unit, dtype=DTYPE),
+            log_unit=0.0 if unit is None else float(np.log(unit).sum()),
         )
+
+    def squared_distance(self, off: torch.Tensor) -> torch.Tensor:
+        """The squared length of differences in the fit's units, measured in the data's (last axis)."""
+        return ((off if self.unit is None else off * self.unit) ** 2).sum(-1)
 
     @property
     def dim(self) -> int:
@@ -172,7 +182,7 @@ class PointModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        return self.penalty(((batch - self.mu) ** 2).sum(-1)).mean()
+        return self.penalty(self.data.squared_distance(batch - self.mu)).mean()
 
     def estimate(self) -> Estimate:
         return PointEstimate(self.mu.detach().numpy())
@@ -200,7 +210,7 @@ class GaussianModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        return -_gaussian_log_prob(batch, self.mu, _tril(self.raw)).mean()
+        return self.data.log_unit - _gaussian_log_prob(batch, self.mu, _tril(self.raw)).mean()
 
     def estimate(self) -> Estimate:
         tril = _tril(self.raw).detach().numpy()
@@ -252,7 +262,7 @@ class MixtureModel(Model):
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
         comp = _gaussian_log_prob(batch, self.means, _tril(self.raw))  # (n, K)
-        return -torch.logsumexp(comp + torch.log_softmax(self.logits, 0), dim=1).mean()
+        return self.data.log_unit - torch.logsumexp(comp + torch.log_softmax(self.logits, 0), dim=1).mean()
 
     def estimate(self) -> Estimate:
         w = torch.softmax(self.logits, 0).detach().numpy()
@@ -278,7 +288,7 @@ class MinOfKModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        d2 = ((batch[:, None, :] - self.points[None]) ** 2).sum(-1)
+        d2 = self.data.squared_distance(batch[:, None, :] - self.points[None])
         return d2.min(dim=1).values.mean()
 
     def estimate(self) -> Estimate:
