@@ -70,7 +70,8 @@ def checkout(tmp_path):
 @pytest.mark.parametrize(("path", "code"), [
     # a part that calls back into the registry, even for a type only
     ("engine/model/floors.py", "from engine.model.losses import loss_info\n"),
-    ("engine/model/theory.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from engine.model.losses import Loss\n"),
+    ("engine/model/theory.py",
+     "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from engine.model.losses import Loss\n"),
     # settings that check the loss id themselves
     ("engine/model/settings.py", "from engine.model.losses import LOSS_IDS\n"),
     ("engine/model/landscape.py", "from engine.model import floors\n"),

@@ -87,6 +87,16 @@ def test_a_loss_without_a_model_class_is_a_clear_error():
         model_class(stray)
 
 
+def test_a_part_that_names_a_parameter_its_loss_lacks_is_a_clear_error():
+    def optimum(*, samples, gamma):
+        return EndPoint("", samples.mean(axis=0))
+
+    odd = Loss("odd", "Odd", "It names gamma.", model="a point", ends_at="?", fits=POINT_MODEL, optimum=optimum)
+    scene = SCENES[1]
+    with pytest.raises(TypeError, match="optimum takes gamma, which a loss does not supply"):
+        odd.end_point(scene.mixture, scene.draw(), FitSettings(loss="odd"))
+
+
 @pytest.mark.parametrize("penalty", [squared, absolute, huber], ids=lambda f: f.__name__)
 def test_a_penalty_gives_the_same_numbers_on_arrays_and_on_tensors(penalty):
     s = np.array([0.0, 0.01, 0.25, 1.0, 4.0, 9.0])

@@ -17,8 +17,8 @@ from torch import nn
 
 from engine.maths.stats import kmeans_pp
 from engine.model.estimate import (ADVERSARIAL_MODEL, GAUSSIAN_MODEL, MIN_OF_K_MODEL, MIXTURE_MODEL, POINT_MODEL,
-                                   REVERSE_KL_MODEL, Estimate, FittedModel, GaussianEstimate, MixtureEstimate, PointEstimate, PointsEstimate,
-                                   SamplesEstimate)
+                                   REVERSE_KL_MODEL, Estimate, FittedModel, GaussianEstimate, MixtureEstimate,
+                                   PointEstimate, PointsEstimate, SamplesEstimate)
 from engine.model.losses import Loss, loss_info
 from engine.model.mixture import Mixture
 from engine.model.settings import FitSettings

@@ -1,8 +1,8 @@
 """The tug of war: how hard each sample pulls on the prediction of a loss of one point.
 
 A sample's pull is minus the gradient of its penalty with respect to the prediction mu: with
-s = |x - mu|^2 and the loss's penalty rho(s) (its registry entry's `penalty_for`), it is 2 rho'(s) (x - mu). L2's pull grows with the
-distance (far samples pull hardest), L1's is a unit vector (every sample pulls as hard), Huber's grows
+s = |x - mu|^2 and the loss's penalty rho(s) (its registry entry's `penalty_for`), it is 2 rho'(s) (x - mu).
+L2's pull grows with the distance (far samples pull hardest), L1's is a unit vector (every sample pulls as hard), Huber's grows
 up to delta and then stays (capped). The net pull is their mean over every sample: the direction the
 fit steps in, zero at the loss's optimum. rho' is taken by a central difference of the registry's
 own penalty, so no loss is written twice.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.io.values import positive
@@ -43,14 +43,16 @@ class FitSettings:
         """The value of a loss's parameter: the one set here, else its default."""
         return dict(self.params).get(param.name, param.default)
 
-    def with_params(self, **values: Any) -> FitSettings:
-        return replace(self, params={**dict(self.params), **values})
-
 
 def supply(part: Callable[..., Any], available: Mapping[str, Callable[[], Any]], *args: Any) -> Any:
     """Call a part of a loss with `args` and the keyword-only arguments it names, each made from `available`
     only when asked for: a part takes only what it uses, and a new parameter reaches the parts that name it."""
-    return part(*args, **{name: available[name]() for name in keywords_of(part)})
+    names = keywords_of(part)
+    missing = [name for name in names if name not in available]
+    if missing:
+        raise TypeError(f"{part.__name__} takes {', '.join(missing)}, which a loss does not supply; "
+                        f"it may take {', '.join(available)}")
+    return part(*args, **{name: available[name]() for name in names})
 
 
 def keywords_of(part: Callable[..., Any]) -> tuple[str, ...]:
