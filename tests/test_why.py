@@ -142,13 +142,13 @@ def test_each_samples_pull_is_the_textbook_one():
 
 @pytest.mark.parametrize("loss_id", ["l2", "l1", "huber"])
 def test_the_net_pull_is_minus_the_gradient_of_the_fits_objective(loss_id):
-    from engine.fit.models import PointModel
+    from engine.fit.models import FitData, PointModel
 
     x = PLANE.sample(800, seed=2)
     mu = np.array([0.4, -0.3])
     loss = loss_info(loss_id)
     penalty = loss.penalty_for(FitSettings(loss=loss_id))
-    model = PointModel(None, 0.1, torch.Generator(), mu, penalty)
+    model = PointModel(FitData.make(x, PLANE), 0.1, torch.Generator(), mu, penalty)
     objective = model.objective(torch.as_tensor(x, dtype=torch.float32))
     objective.backward()
     found = pulls(penalty, x, mu)
