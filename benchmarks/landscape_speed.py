@@ -63,15 +63,14 @@ def main() -> None:
         baseline = median_ms(drag_step, args.repeats, warm=True)
         window.state.set_why(window.state.why.__class__(landscape=True))
         for loss in LOSSES:
-            if loss.landscape.reason_against(scene.dim, state.settings.__class__(loss=loss.id).components_for(
-                    state.mixture)):
+            if loss.landscape_reason(state.settings.__class__(loss=loss.id), state.mixture):
                 continue
             state.set_loss(loss.id)
             app.processEvents()
             box = window.landscape._box()  # the pane's view, as the window computes it
             moving = landscape.MOVING_POINTS[loss.landscape.map_dim(scene.dim)]
-            engine_ms = median_ms(lambda: landscape.compute(loss, state.samples, state.mixture, state.settings,
-                                                             box=box, points=moving), args.repeats, warm=True)
+            engine_ms = median_ms(lambda: loss.landscape_on(state.samples, state.mixture, state.settings,
+                                                            box=box, points=moving), args.repeats, warm=True)
             dragging = median_ms(lambda: window.landscape._recompute(moving=True), args.repeats, warm=True)
             released = median_ms(window.landscape._recompute, args.repeats, warm=True)
             target = TARGET_MS[scene.dim]

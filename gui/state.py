@@ -237,7 +237,7 @@ class AppState(QObject):
             self.speedChanged.emit()
 
     def set_learning_rate(self, lr: float) -> None:
-        if lr != self.settings.learning_rate:
+        if lr != loss_info(self.settings.loss).learning_rate(self.settings):
             self.settings = replace(self.settings, lr=float(lr))
             self.settingsChanged.emit()
 

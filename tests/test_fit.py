@@ -293,9 +293,11 @@ def test_samples_of_the_wrong_shape_are_refused(sedan_or_suv, shape):
     ({"lr": 0.0}, "learning rate"),
     ({"lr": -0.1}, "learning rate"),
     ({"lr": float("nan")}, "learning rate"),
-    ({"huber_delta": 0.0}, "huber delta"),
-    ({"k": -1}, "k"),
+    ({"params": {"huber_delta": 0.0}}, "huber_delta"),
+    ({"params": {"k": -1}}, "k"),
+    ({"params": {"kk": 1}}, "kk"),
 ])
-def test_bad_settings_are_refused(settings, key):
+def test_bad_settings_are_refused(sedan_or_suv, settings, key):
+    samples, mixture = sedan_or_suv
     with pytest.raises(ValueError, match=f"^{key}:"):
-        FitSettings(**settings)
+        Fit(samples, mixture, FitSettings(**settings))

@@ -26,7 +26,7 @@ def test_a_saved_session_reopens_to_the_same_state_and_trajectory(make_window, q
     other = make_window("three_modes")
     assert other.sessions.open_file(str(path))
     s = other.state
-    assert (s.settings.loss, s.settings.learning_rate, s.scene.seed, s.speed) == ("huber", 0.05, 7, 4.0)
+    assert (s.settings.loss, s.settings.lr, s.scene.seed, s.speed) == ("huber", 0.05, 7, 4.0)
     assert len(s.mixture.components) == 3
     np.testing.assert_allclose(s.mixture.means, window.state.mixture.means)
     np.testing.assert_array_equal(s.samples, window.state.samples)

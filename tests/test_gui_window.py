@@ -205,7 +205,7 @@ def test_a_diverging_learning_rate_is_reported_and_the_app_keeps_running(make_wi
     spin.selectAll()
     qtbot.keyClicks(spin, "500")
     qtbot.keyClick(spin, Qt.Key.Key_Return)
-    assert window.state.settings.learning_rate == 500
+    assert window.state.settings.lr == 500
     window.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: "diverged" in window.statusBar().currentMessage(), timeout=5000)

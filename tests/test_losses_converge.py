@@ -55,7 +55,7 @@ def test_l1_ends_at_the_geometric_median_in_2d():
 @pytest.mark.parametrize(("scene_id", "delta"), [("unequal_weights", 1.0), ("three_modes", 1.0),
                                                  ("style_and_colour", 1.0), ("style_and_colour", 3.0)])
 def test_huber_ends_at_the_huber_m_estimate(scene_id, delta):
-    run = fit_scene(scene_id, "huber", 1500, huber_delta=delta)
+    run = fit_scene(scene_id, "huber", 1500, params={"huber_delta": delta})
     expected = argmin_point(lambda mu, x: huber_objective(mu, x, delta), run.samples, run.samples.mean(axis=0))
     np.testing.assert_allclose(run.estimate.mean, expected, atol=1e-3)
     assert huber_objective(run.estimate.mean, run.samples, delta) == pytest.approx(
@@ -163,3 +163,60 @@ def test_mode_seeking_losses_keep_a_sharp_answer(loss):
     est = run.estimate
     places = {"reverse_kl": est.mean[None, :], "min_of_k": est.points, "mixture_nll": est.means}[loss]
     assert min(density_fraction(run.mixture, p) for p in places) > 0.5
+
+
+# -- one unit for every loss figure: the curve meets its floor in the data's units ---------------------------
+def _curve_and_floor(scene, loss_id: str, steps: int) -> tuple[float, float]:
+    """A headless fit as `blurlab fit` runs it (in the scene's fit units), to its curve's last value, and the
+    floor the window and the report compute from the samples in the data's units."""
+    from engine.fit.fit import Fit, run
+    from engine.model.losses import loss_info
+    from engine.model.settings import FitSettings
+
+    samples, settings = scene.draw(), FitSettings(loss=loss_id, seed=scene.seed)
+    fit = Fit(samples, scene.mixture, settings, span=scene.span)
+    for snap in run(fit, steps=steps):
+        assert not snap.diverged, snap.message
+    assert snap.loss == fit.loss_history()[-1]  # the readout's number is the curve's
+    return float(snap.loss), loss_info(loss_id).floor_on(scene.mixture, samples, settings).value
+
+
+def _imported(tmp_path):
+    """A table of the user's own: two columns on very different scales (grams and metres)."""
+    from engine.model.data_scene import command_line_scene
+
+    rng = np.random.default_rng(5)
+    grams = np.concatenate([rng.normal(3200, 300, 300), rng.normal(4600, 250, 200)])
+    metres = 0.002 * grams + rng.normal(0, 0.4, 500)
+    path = tmp_path / "mine.csv"
+    path.write_text("grams,metres\n" + "".join(f"{g:.6f},{m:.6f}\n" for g, m in zip(grams, metres)))
+    return command_line_scene(path, None)
+
+
+def _scenes():
+    from engine.model.scene import bundled_scene_ids
+
+    return [*bundled_scene_ids(), "imported"]
+
+
+@pytest.mark.parametrize("scene_id", _scenes())
+def test_the_l2_curve_ends_on_its_floor_in_the_data_s_units_on_every_scene(scene_id, tmp_path):
+    from engine.model.scene import bundled_scene
+
+    scene = _imported(tmp_path) if scene_id == "imported" else bundled_scene(scene_id).with_(samples=1000)
+    end, floor = _curve_and_floor(scene, "l2", 3000)
+    assert end == pytest.approx(floor, rel=1e-3)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("loss_id", ["l1", "huber", "gaussian_nll", "mixture_nll", "min_of_k"])
+@pytest.mark.parametrize("scene_id", ["penguin_flippers", "old_faithful_2d", "imported"])
+def test_every_loss_s_curve_ends_on_its_floor_on_real_data(scene_id, loss_id, tmp_path):
+    from engine.model.scene import bundled_scene
+
+    scene = _imported(tmp_path) if scene_id == "imported" else bundled_scene(scene_id)
+    end, floor = _curve_and_floor(scene, loss_id, 4000)
+    if loss_id == "mixture_nll":  # the data's own mixture is the floor only about: a fit may beat it a little
+        assert end == pytest.approx(floor, abs=0.05)
+    else:
+        assert end == pytest.approx(floor, rel=2e-3)

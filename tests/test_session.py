@@ -19,6 +19,7 @@ from engine.model.session import (
     save_session,
     session_from_scene,
 )
+from engine.model.losses import HUBER_DELTA, K
 from engine.model.settings import FitSettings
 
 SCENE = {
@@ -50,7 +51,7 @@ def edited(base: dict, path: str, value=...) -> dict:
 
 
 def custom_session(scene) -> Session:
-    settings = FitSettings(loss=scene.loss, lr=0.003, seed=scene.seed, k=2, huber_delta=0.25)
+    settings = FitSettings(loss=scene.loss, lr=0.003, seed=scene.seed, params={"k": 2, "huber_delta": 0.25})
     view = {"x_range": [-3.5, 4.0], "y_range": [0.0, 1.0], "talk": False, "tour_step": 5, "pair": [1, 0],
             "future_key": [1, "two", None]}
     return session_from_scene(scene, settings, speed=0.25, view=view)
@@ -75,7 +76,7 @@ def test_a_scene_file_opens_as_a_session_with_defaults(tmp_path):
     path.write_text(json.dumps(SCENE))
     session = load_session(path)
     assert session.settings == FitSettings(loss="huber", seed=7)
-    assert (session.settings.lr, session.settings.k, session.settings.huber_delta) == (None, 0, 1.0)
+    assert (session.settings.lr, session.settings.value(K), session.settings.value(HUBER_DELTA)) == (None, 0, 1.0)
     assert session.speed == 1.0 and session.view == {}
     assert session.scene.to_dict() == parse_scene(SCENE).to_dict()
     assert session.scene.extra == {}
@@ -83,13 +84,13 @@ def test_a_scene_file_opens_as_a_session_with_defaults(tmp_path):
 
 def test_missing_fit_keys_take_their_defaults():
     session = parse_session({**SCENE, "fit": {"k": 4}})
-    assert session.settings == FitSettings(loss="huber", seed=7, k=4)
+    assert session.settings == FitSettings(loss="huber", seed=7, params={"k": 4})
     assert session.speed == 1.0
 
 
 def test_fit_values_are_read():
     session = parse_session(SESSION)
-    assert session.settings == FitSettings(loss="huber", lr=0.05, seed=7, k=3, huber_delta=0.5)
+    assert session.settings == FitSettings(loss="huber", lr=0.05, seed=7, params={"k": 3, "huber_delta": 0.5})
     assert session.speed == 4.0
     assert session.view == VIEW
 
@@ -251,8 +252,8 @@ def test_settings_that_disagree_with_the_scene_are_refused():
 
 def test_session_from_scene_takes_loss_and_seed_from_the_scene():
     scene = parse_scene(SCENE)
-    session = session_from_scene(scene, FitSettings(loss="l1", lr=0.01, seed=99, k=5))
-    assert session.settings == FitSettings(loss="huber", lr=0.01, seed=7, k=5)
+    session = session_from_scene(scene, FitSettings(loss="l1", lr=0.01, seed=99, params={"k": 5}))
+    assert session.settings == FitSettings(loss="huber", lr=0.01, seed=7, params={"k": 5})
 
 
 def test_session_from_scene_replaces_a_fit_and_view_kept_by_the_scene_reader():

@@ -10,7 +10,6 @@ import torch
 from scipy import integrate, optimize
 from scipy.stats import norm
 
-from engine.model import landscape
 from engine.model.answers import Decoding
 from engine.model.coverage import coverage, js_divergence
 from engine.model.estimate import GaussianEstimate, MixtureEstimate, SamplesEstimate
@@ -32,8 +31,8 @@ THREE = Mixture((C(1 / 3, [-3.5], [[0.12]]), C(1 / 3, [-1.0], [[0.12]]), C(1 / 3
 
 def _landscape(loss_id: str, mixture: Mixture, n: int = 2000, **settings):
     x = mixture.sample(n, seed=3)
-    s = FitSettings(loss=loss_id, **settings)
-    return x, landscape.compute(loss_info(loss_id), x, mixture, s)
+    s = FitSettings(loss=loss_id, params=settings)
+    return x, loss_info(loss_id).landscape_on(x, mixture, s)
 
 
 # -- the landscape's minimum is where each loss ends ---------------------------------------------------
@@ -77,8 +76,8 @@ def test_l1_is_nearly_flat_between_two_equal_modes_and_l2_is_not():
     equal = Mixture((C(0.5, [-2.0], [[0.25]]), C(0.5, [2.0], [[0.25]])))
     box = (np.array([-1.0]), np.array([1.0]))
     x = equal.sample(4000, seed=0)
-    l1 = landscape.compute(loss_info("l1"), x, equal, FitSettings(loss="l1"), box=box)
-    l2 = landscape.compute(loss_info("l2"), x, equal, FitSettings(loss="l2"), box=box)
+    l1 = loss_info("l1").landscape_on(x, equal, FitSettings(loss="l1"), box=box)
+    l2 = loss_info("l2").landscape_on(x, equal, FitSettings(loss="l2"), box=box)
     assert np.ptp(l1.loss) < 0.1 * np.ptp(l2.loss)
 
 
@@ -119,11 +118,11 @@ def test_losses_without_a_landscape_say_why():
     x = TWO.sample(500, seed=0)
     for loss_id, words in (("mixture_nll", "mixture"), ("adversarial", "critic")):
         with pytest.raises(ValueError, match=words):
-            landscape.compute(loss_info(loss_id), x, TWO, FitSettings(loss=loss_id))
+            loss_info(loss_id).landscape_on(x, TWO, FitSettings(loss=loss_id))
     with pytest.raises(ValueError, match="K = 3"):
-        landscape.compute(loss_info("min_of_k"), x, TWO, FitSettings(loss="min_of_k", k=3))
+        loss_info("min_of_k").landscape_on(x, TWO, FitSettings(loss="min_of_k", params={"k": 3}))
     with pytest.raises(ValueError, match="2-D"):
-        landscape.compute(loss_info("reverse_kl"), PLANE.sample(500, 0), PLANE, FitSettings(loss="reverse_kl"))
+        loss_info("reverse_kl").landscape_on(PLANE.sample(500, 0), PLANE, FitSettings(loss="reverse_kl"))
 
 
 # -- the tug of war --------------------------------------------------------------------------------------
@@ -131,11 +130,11 @@ def test_each_samples_pull_is_the_textbook_one():
     x = SKEWED.sample(1000, seed=1)
     mu = np.array([0.3])
     off = x[:, 0] - mu[0]
-    l2 = pulls(loss_info("l2"), x, mu, 1.0, count=1000)
+    l2 = pulls(loss_info("l2").penalty_for(FitSettings()), x, mu, count=1000)
     np.testing.assert_allclose(l2.vectors[:, 0], 2 * (l2.samples[:, 0] - mu[0]), rtol=1e-5)
-    l1 = pulls(loss_info("l1"), x, mu, 1.0, count=1000)
+    l1 = pulls(loss_info("l1").penalty_for(FitSettings()), x, mu, count=1000)
     np.testing.assert_allclose(np.abs(l1.vectors[:, 0]), 1.0, rtol=1e-4)  # every sample pulls as hard
-    hub = pulls(loss_info("huber"), x, mu, 1.0, count=1000)
+    hub = pulls(loss_info("huber").penalty_for(FitSettings()), x, mu, count=1000)
     np.testing.assert_allclose(np.abs(hub.vectors[:, 0]), np.minimum(np.abs(hub.samples[:, 0] - mu[0]), 1.0),
                                rtol=1e-4, atol=1e-6)  # grows up to delta, then is capped
     assert np.abs(off).max() > 2.0  # some samples are far beyond the cap
@@ -143,15 +142,16 @@ def test_each_samples_pull_is_the_textbook_one():
 
 @pytest.mark.parametrize("loss_id", ["l2", "l1", "huber"])
 def test_the_net_pull_is_minus_the_gradient_of_the_fits_objective(loss_id):
-    from engine.fit.models import PointModel
+    from engine.fit.models import FitData, PointModel
 
     x = PLANE.sample(800, seed=2)
     mu = np.array([0.4, -0.3])
     loss = loss_info(loss_id)
-    model = PointModel(None, 0.1, torch.Generator(), mu, lambda s: loss.penalty(s, 1.0))
+    penalty = loss.penalty_for(FitSettings(loss=loss_id))
+    model = PointModel(FitData.make(x, PLANE), 0.1, torch.Generator(), mu, penalty)
     objective = model.objective(torch.as_tensor(x, dtype=torch.float32))
     objective.backward()
-    found = pulls(loss, x, mu, 1.0)
+    found = pulls(penalty, x, mu)
     np.testing.assert_allclose(found.net, -model.mu.grad.numpy(), rtol=1e-3, atol=1e-5)
     assert len(found.samples) == 40 and found.shares().sum() == pytest.approx(1.0)
 

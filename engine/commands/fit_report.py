@@ -47,6 +47,7 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
     share, distance = typicality(scene.mixture, estimate,
                                  points_density(samples, scene.mixture) if points is not None else None)
     loss = loss_info(settings.loss)
+    floor = loss.floor_on(scene.mixture, samples, settings)
     report = {
         "format": "blurlab-fit",
         "version": 1,
@@ -56,17 +57,18 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
         "loss_title": loss.title,
         "seed": settings.seed,
         "samples": scene.samples,
-        "learning_rate": settings.learning_rate,
+        "learning_rate": loss.learning_rate(settings),
         "steps": fit.step_count,
         "seconds": round(elapsed, 4),
         "diverged": last.diverged,
         "message": last.message,
         "estimate": estimate.to_json(),
-        "optimum": loss.optimum(scene.mixture, samples, settings),
+        "optimum": loss.end_point(scene.mixture, samples, settings).to_json(),
         "markers": {"mean": marks.mean.tolist(), "median": marks.median.tolist(), "modes": marks.modes.tolist()},
         "density_at_estimate": share,
         "distance_to_nearest_mode": distance,
-        "loss_curve": fit.loss_history().tolist(),
+        "loss_curve": fit.loss_history().tolist(),  # in the data's units, as are the floor and the landscape
+        "loss_floor": None if floor is None else {"value": floor.value, "what": floor.what},
         "trajectory": fit.trajectory().tolist(),
     }
     if points is not None:  # the fit's samples are the scene's own points (a subsample above MAX_SAMPLES)

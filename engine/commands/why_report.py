@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from engine.io.values import InvalidValue, positive
-from engine.model import landscape
 from engine.model.answers import Decoding
 from engine.model.coverage import coverage
 from engine.model.estimate import Estimate
@@ -33,11 +32,11 @@ def why_json(loss: Loss, mixture: Mixture, samples: np.ndarray, settings: FitSet
     """`landscape` (or `no_landscape`, why), and for a distribution `modes_covered`, `modes_total`,
     `js_divergence` and, at a temperature, `annealed_mean`."""
     out: dict[str, Any] = {}
-    reason = loss.landscape.reason_against(mixture.dim, settings.components_for(mixture))
+    reason = loss.landscape_reason(settings, mixture)
     if reason:
         out["no_landscape"] = reason
     else:
-        out["landscape"] = landscape.compute(loss, samples, mixture, settings).to_json()
+        out["landscape"] = loss.landscape_on(samples, mixture, settings).to_json()
     if estimate.distribution:
         out |= coverage(mixture, estimate).to_json()
         if temperature is not None:

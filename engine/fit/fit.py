@@ -14,6 +14,7 @@ import torch
 from engine.fit.control import FitControl
 from engine.fit.models import FitData, Model, build_model, start_point
 from engine.model.estimate import Estimate, Snapshot
+from engine.model.losses import checked, loss_info
 from engine.model.mixture import Mixture
 from engine.model.settings import FitSettings
 from engine.model.units import Units
@@ -33,7 +34,7 @@ class Fit:
                  span: tuple | None = None) -> None:
         """`span` (a scene of your own points): fit in the decoder's units, report in the data's
         (engine.model.units says why)."""
-        self.settings = settings or FitSettings()
+        self.settings = checked(settings or FitSettings())
         self._units = Units.of(span)
         self._data = self._make_data(samples, mixture)
         self.data_version = 0
@@ -57,10 +58,11 @@ class Fit:
 
     def set_data(self, samples: np.ndarray, mixture: Mixture) -> None:
         """New samples (a component was dragged, added or removed); the model keeps its place."""
-        old_k = self.settings.components_for(self._data.mixture)
+        loss = loss_info(self.settings.loss)
+        old_k = loss.components(self.settings, self._data.mixture)
         self._data = self._make_data(samples, mixture)
         self.data_version += 1
-        if self.settings.components_for(mixture) != old_k or not self._model.follows_new_data:
+        if loss.components(self.settings, mixture) != old_k or not self._model.follows_new_data:
             # A different number of components, or a model made for the old data (a standardised generator).
             self._model = self._build(self._estimate.mean)
             self._estimate = self._model.estimate()
@@ -78,21 +80,25 @@ class Fit:
 
     def set_settings(self, settings: FitSettings) -> None:
         """Apply new settings mid-fit: a new loss starts from where the old estimate is."""
-        old, self.settings = self.settings, settings
+        old, self.settings = self.settings, checked(settings)
         if settings.seed != old.seed:
             self.reset()  # a new seed is a new run
             return
-        rebuild = (settings.loss, settings.k, settings.huber_delta) != (old.loss, old.k, old.huber_delta)
+        rebuild = (settings.loss, settings.params) != (old.loss, old.params)
         if rebuild or self.diverged:
             self._model = self._build(self._estimate.mean)
             self._estimate = self._model.estimate()
             self._checkpoint = self._model.state()
             if settings.loss != old.loss:
                 self._losses = _Series(1)  # a new loss is on a new scale
-        elif settings.learning_rate != old.learning_rate:
-            self._model.set_lr(settings.learning_rate)
+        elif self.learning_rate != loss_info(old.loss).learning_rate(old):
+            self._model.set_lr(self.learning_rate)
         self.diverged = False
         self.message = ""
+
+    @property
+    def learning_rate(self) -> float:
+        return loss_info(self.settings.loss).learning_rate(self.settings)
 
     # -- stepping -----------------------------------------------------------------
     def step(self) -> bool:
@@ -106,7 +112,7 @@ class Fit:
             self.diverged = True
             self.message = (
                 f"The fit diverged at step {self.step_count + 1}: the learning rate "
-                f"{self.settings.learning_rate:g} is too large; lower it and run again."
+                f"{self.learning_rate:g} is too large; lower it and run again."
             )
             return False
         self.step_count += 1
@@ -172,7 +178,7 @@ class Fit:
         self._source = (samples, mixture)  # in the data's units
         if self._units is not None:
             samples, mixture = self._units.inward(samples), self._units.mixture_inward(mixture)
-        return FitData.make(samples, mixture)
+        return FitData.make(samples, mixture, None if self._units is None else self._units.scale)
 
     def _build(self, start: np.ndarray) -> Model:
         return build_model(self._data, self.settings, self._gen, start)

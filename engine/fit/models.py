@@ -1,12 +1,14 @@
 """The model each loss fits, in torch: one class per model, each owning its parameters and optimiser.
 
-The loss registry (engine.model.losses) names each loss's class; `model_class` finds it here, and
-`build_model` asks it to `create` a fresh model for the loss and the settings.
+The loss registry (engine.model.losses) names the model each loss fits (a `FittedModel`); the class here
+that `fits` it trains it: `model_class` finds it, and `build_model` asks it to `create` a fresh model for
+the loss and the settings.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,8 +16,9 @@ import torch
 from torch import nn
 
 from engine.maths.stats import kmeans_pp
-from engine.model.estimate import (Estimate, GaussianEstimate, MixtureEstimate, PointEstimate, PointsEstimate,
-                                   SamplesEstimate)
+from engine.model.estimate import (ADVERSARIAL_MODEL, GAUSSIAN_MODEL, MIN_OF_K_MODEL, MIXTURE_MODEL, POINT_MODEL,
+                                   REVERSE_KL_MODEL, Estimate, FittedModel, GaussianEstimate, MixtureEstimate,
+                                   PointEstimate, PointsEstimate, SamplesEstimate)
 from engine.model.losses import Loss, loss_info
 from engine.model.mixture import Mixture
 from engine.model.settings import FitSettings
@@ -39,9 +42,13 @@ class FitData:
     scale_trils: torch.Tensor
     centre: np.ndarray
     scale: float  # overall spread, for sensible initial widths and the divergence bound
+    # data units per fit unit on each axis (None: the same): the losses are measured in the data's units
+    unit: torch.Tensor | None = None
+    log_unit: float = 0.0  # log of the volume of one fit unit in the data's: what a log density gains
 
     @classmethod
-    def make(cls, samples: np.ndarray, mixture: Mixture) -> FitData:
+    def make(cls, samples: np.ndarray, mixture: Mixture, unit: np.ndarray | None = None) -> FitData:
+        """`samples` and `mixture` in the fit's units; `unit`: the data's units per fit unit on each axis."""
         covs = mixture.covs
         centre = samples.mean(axis=0)
         return cls(
@@ -52,7 +59,13 @@ class FitData:
             scale_trils=torch.as_tensor(np.linalg.cholesky(covs), dtype=DTYPE),
             centre=centre,
             scale=float(np.sqrt(np.trace(np.cov(samples.T, bias=True).reshape(mixture.dim, mixture.dim)) + 1e-12)),
+            unit=None if unit is None else torch.as_tensor(unit, dtype=DTYPE),
+            log_unit=0.0 if unit is None else float(np.log(unit).sum()),
         )
+
+    def squared_distance(self, off: torch.Tensor) -> torch.Tensor:
+        """The squared length of differences in the fit's units, measured in the data's (last axis)."""
+        return ((off if self.unit is None else off * self.unit) ** 2).sum(-1)
 
     @property
     def dim(self) -> int:
@@ -104,6 +117,7 @@ def _gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, tril: torch.Tensor) 
 class Model:
     """A set of parameters, an Adam optimiser over them and one loss."""
 
+    fits: FittedModel | None = None  # the registry's name of the model this class trains
     follows_new_data = True  # False: new data needs a new model (one built around the old data's scale)
 
     @classmethod
@@ -154,10 +168,11 @@ class Model:
 class PointModel(Model):
     """A single point; the loss is the registry's penalty of each sample's squared distance to it."""
 
+    fits = POINT_MODEL
+
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
-        delta = settings.huber_delta
-        return cls(data, settings.learning_rate, gen, start, lambda s: loss.penalty(s, delta))
+        return cls(data, loss.learning_rate(settings), gen, start, loss.penalty_for(settings))
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator, start: np.ndarray, penalty) -> None:
         super().__init__(data, lr, gen)
@@ -167,7 +182,7 @@ class PointModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        return self.penalty(((batch - self.mu) ** 2).sum(-1)).mean()
+        return self.penalty(self.data.squared_distance(batch - self.mu)).mean()
 
     def estimate(self) -> Estimate:
         return PointEstimate(self.mu.detach().numpy())
@@ -181,9 +196,11 @@ def narrow_cov(data: FitData) -> np.ndarray:
 class GaussianModel(Model):
     """A Gaussian with learned mean and covariance, fitted by its likelihood of the data."""
 
+    fits = GAUSSIAN_MODEL
+
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
-        return cls(data, settings.learning_rate, gen, start, narrow_cov(data))
+        return cls(data, loss.learning_rate(settings), gen, start, narrow_cov(data))
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator, start: np.ndarray, cov: np.ndarray) -> None:
         super().__init__(data, lr, gen)
@@ -193,7 +210,7 @@ class GaussianModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        return -_gaussian_log_prob(batch, self.mu, _tril(self.raw)).mean()
+        return self.data.log_unit - _gaussian_log_prob(batch, self.mu, _tril(self.raw)).mean()
 
     def estimate(self) -> Estimate:
         tril = _tril(self.raw).detach().numpy()
@@ -203,11 +220,13 @@ class GaussianModel(Model):
 class ReverseKLModel(GaussianModel):
     """A Gaussian q fitted by KL(q || p) against the known data density p (reparameterised draws)."""
 
+    fits = REVERSE_KL_MODEL
+
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
         # Half-way to the middle, in the valley: watch it seek a mode and stay as narrow as that mode.
         # (Starting much wider can settle over two neighbouring modes: a real local minimum of KL(q||p).)
-        return cls(data, settings.learning_rate, gen, 0.5 * (start + data.centre), narrow_cov(data))
+        return cls(data, loss.learning_rate(settings), gen, 0.5 * (start + data.centre), narrow_cov(data))
 
     def step(self) -> float:
         dim = self.data.dim
@@ -225,10 +244,12 @@ class ReverseKLModel(GaussianModel):
 class MixtureModel(Model):
     """K Gaussians with learned weights, means and covariances (an MDN head with no input)."""
 
+    fits = MIXTURE_MODEL
+
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
-        means = kmeans_pp(data.samples.numpy(), settings.components_for(data.mixture), rng)
-        return cls(data, settings.learning_rate, gen, means, narrow_cov(data))
+        means = kmeans_pp(data.samples.numpy(), loss.components(settings, data.mixture), rng)
+        return cls(data, loss.learning_rate(settings), gen, means, narrow_cov(data))
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator, means: np.ndarray, cov: np.ndarray) -> None:
         super().__init__(data, lr, gen)
@@ -241,7 +262,7 @@ class MixtureModel(Model):
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
         comp = _gaussian_log_prob(batch, self.means, _tril(self.raw))  # (n, K)
-        return -torch.logsumexp(comp + torch.log_softmax(self.logits, 0), dim=1).mean()
+        return self.data.log_unit - torch.logsumexp(comp + torch.log_softmax(self.logits, 0), dim=1).mean()
 
     def estimate(self) -> Estimate:
         w = torch.softmax(self.logits, 0).detach().numpy()
@@ -253,10 +274,12 @@ class MixtureModel(Model):
 class MinOfKModel(Model):
     """K point hypotheses; each sample pays only the squared distance to its closest one."""
 
+    fits = MIN_OF_K_MODEL
+
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
-        points = kmeans_pp(data.samples.numpy(), settings.components_for(data.mixture), rng)
-        return cls(data, settings.learning_rate, gen, points)
+        points = kmeans_pp(data.samples.numpy(), loss.components(settings, data.mixture), rng)
+        return cls(data, loss.learning_rate(settings), gen, points)
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator, points: np.ndarray) -> None:
         super().__init__(data, lr, gen)
@@ -265,7 +288,7 @@ class MinOfKModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        d2 = ((batch[:, None, :] - self.points[None]) ** 2).sum(-1)
+        d2 = self.data.squared_distance(batch[:, None, :] - self.points[None])
         return d2.min(dim=1).values.mean()
 
     def estimate(self) -> Estimate:
@@ -285,6 +308,8 @@ class AdversarialModel(Model):
     Both networks see standardised data, so the same architecture works at any scale.
     """
 
+    fits = ADVERSARIAL_MODEL
+
     follows_new_data = False  # both networks see data standardised by the old data's centre and spread
     noise_dim = 4
     hidden = 64
@@ -292,7 +317,7 @@ class AdversarialModel(Model):
 
     @classmethod
     def create(cls, data, loss, settings, gen, start, rng):
-        return cls(data, settings.learning_rate, gen)
+        return cls(data, loss.learning_rate(settings), gen)
 
     def __init__(self, data: FitData, lr: float, gen: torch.Generator) -> None:
         super().__init__(data, lr, gen)
@@ -368,11 +393,17 @@ def start_point(mixture: Mixture) -> np.ndarray:
 
 
 def model_class(loss: Loss) -> type[Model]:
-    """The class the registry names for `loss`."""
-    cls = globals().get(loss.model_class)
-    if not (isinstance(cls, type) and issubclass(cls, Model)):
-        raise KeyError(f"loss {loss.id!r}: no model class {loss.model_class!r} in {__name__}")
-    return cls
+    """The class that fits the model the registry names for `loss` (a subclass of Model anywhere)."""
+    for cls in _subclasses(Model):
+        if cls.__dict__.get("fits") is loss.fits:
+            return cls
+    raise KeyError(f"loss {loss.id!r}: no model class fits {loss.fits!r}")
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
 
 
 def build_model(data: FitData, settings: FitSettings, gen: torch.Generator, start: np.ndarray) -> Model:

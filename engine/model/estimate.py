@@ -334,3 +334,20 @@ class Snapshot:
         if state.get("pixel") is not None:
             state["pixel"] = state["pixel"].astype(np.float32)
         self.__dict__.update(_read_only(state))
+
+
+@dataclass(frozen=True, eq=False)
+class FittedModel:
+    """A model the fit trains, as the registry names it without importing torch: the class of
+    engine.fit.models that says it `fits` this object trains it, and gives estimates of `estimate`'s kind."""
+
+    about: str
+    estimate: type[Estimate]
+
+
+POINT_MODEL = FittedModel("one point", PointEstimate)
+GAUSSIAN_MODEL = FittedModel("a Gaussian with learned mean and covariance, by likelihood", GaussianEstimate)
+REVERSE_KL_MODEL = FittedModel("a Gaussian fitted by KL(q||p) against the known density", GaussianEstimate)
+MIXTURE_MODEL = FittedModel("a K-component Gaussian mixture", MixtureEstimate)
+MIN_OF_K_MODEL = FittedModel("K point hypotheses, winner takes all", PointsEstimate)
+ADVERSARIAL_MODEL = FittedModel("a generator against a discriminator", SamplesEstimate)

@@ -2,8 +2,9 @@
 grid, with its minimum; numpy only, so the window computes it while a component is dragged.
 
 Which landscape a loss has is a fact of its registry entry (engine.model.losses): a `LandscapeForm`
-names what the landscape runs over and the function that evaluates it:
-- the losses of one point take the registry's own penalty of the squared distance, averaged over
+names what the landscape runs over and the function that evaluates it (which takes, by keyword, only
+what it uses: the samples, the mixture, the loss's penalty):
+- the losses of one point take their entry's penalty of the squared distance, averaged over
   every sample (`expected_penalty`);
 - the Gaussian likelihood and reverse KL run over the mean, with the spread at its best for each
   mean (`gaussian_best_spread`, `reverse_kl_best_spread`);
@@ -18,21 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from engine.maths.grid import Grid
-
-if TYPE_CHECKING:
-    from engine.model.estimate import Estimate
-    from engine.model.losses import Loss
-    from engine.model.mixture import Mixture
-    from engine.model.settings import FitSettings
+from engine.model.estimate import Estimate
+from engine.model.mixture import Mixture
+from engine.model.settings import supply
 
 # points (m, map dimension), precise -> the expected loss at each, (m,); `precise` asks for float64 throughout
 Evaluator = Callable[..., np.ndarray]
-Maker = Callable[["Loss", np.ndarray, "Mixture", "FitSettings"], Evaluator]
+Maker = Callable[..., Evaluator]  # keywords of samples, mixture, penalty -> the evaluator on those samples
 
 # grid points per axis: a smooth curve, a map with readable level lines; and while a component is dragged
 # in 2-D, a coarser map that keeps up with the hand (benchmarks/landscape_speed.py)
@@ -125,12 +123,13 @@ def default_box(mixture: Mixture) -> tuple[np.ndarray, np.ndarray]:
     return mixture.bounds(4.0)
 
 
-def compute(loss: Loss, samples: np.ndarray, mixture: Mixture, settings: FitSettings,
-            box: tuple[np.ndarray, np.ndarray] | None = None, points: int | None = None) -> Landscape:
-    """The landscape of `loss` over `box` (the prediction's; default: the data's), `points` per axis.
-    Raises ValueError, saying why, for a loss that has none here."""
-    form = loss.landscape
-    reason = form.reason_against(mixture.dim, settings.components_for(mixture))
+def compute(form: LandscapeForm, samples: np.ndarray, mixture: Mixture,
+            box: tuple[np.ndarray, np.ndarray] | None = None, points: int | None = None, k: int = 1,
+            penalty: Callable[[Any], Any] | None = None) -> Landscape:
+    """The landscape of `form` over `box` (the prediction's; default: the data's), `points` per axis, for a
+    fit of `k` components or guesses and a loss of one point's `penalty`. Raises ValueError, saying why,
+    for a loss that has none here."""
+    reason = form.reason_against(mixture.dim, k)
     if reason:
         raise ValueError(reason)
     lo, hi = box if box is not None else default_box(mixture)
@@ -139,7 +138,8 @@ def compute(loss: Loss, samples: np.ndarray, mixture: Mixture, settings: FitSett
         lo, hi = np.repeat(lo, form.guesses), np.repeat(hi, form.guesses)
     dim = form.map_dim(mixture.dim)
     grid = Grid.over(lo, hi, points or POINTS[dim])
-    evaluate = form.make(loss, np.asarray(samples, dtype=float), mixture, settings)
+    x = np.asarray(samples, dtype=float)
+    evaluate = supply(form.make, {"samples": lambda: x, "mixture": lambda: mixture, "penalty": lambda: penalty})
     values = evaluate(grid.points()).reshape(grid.shape)
     minimum, lowest = _refine(evaluate, grid, values)
     return Landscape(form.over, grid, values, minimum, lowest, evaluate)
@@ -163,9 +163,8 @@ def _refine(evaluate: Evaluator, grid: Grid, values: np.ndarray) -> tuple[np.nda
 
 
 # -- the evaluators ------------------------------------------------------------------------------------
-def expected_penalty(loss: Loss, samples: np.ndarray, mixture: Mixture, settings: FitSettings) -> Evaluator:
-    """The mean of the registry's penalty of the squared distance from each sample to the prediction."""
-    penalty, delta = loss.penalty, settings.huber_delta
+def expected_penalty(*, samples: np.ndarray, penalty: Callable[[Any], Any]) -> Evaluator:
+    """The mean of the loss's penalty of the squared distance from each sample to the prediction."""
     columns = {np.float32: np.ascontiguousarray(samples.T, dtype=np.float32),
                np.float64: np.ascontiguousarray(samples.T, dtype=np.float64)}
 
@@ -183,13 +182,13 @@ def expected_penalty(loss: Loss, samples: np.ndarray, mixture: Mixture, settings
                 d = np.subtract.outer(part[:, k], xs[k])
                 np.square(d, out=d)
                 s += d
-            out[start:start + rows] = penalty(s, delta).sum(axis=1)  # .sum, not .mean: less overhead a chunk
+            out[start:start + rows] = penalty(s).sum(axis=1)  # .sum, not .mean: less overhead a chunk
         return out / xs.shape[1]
 
     return evaluate
 
 
-def gaussian_best_spread(loss: Loss, samples: np.ndarray, mixture: Mixture, settings: FitSettings) -> Evaluator:
+def gaussian_best_spread(*, samples: np.ndarray) -> Evaluator:
     """The Gaussian likelihood at each mean with its best covariance, the samples' scatter about that mean:
     -mean log N(x | mu, S(mu)) = (d log(2 pi e) + log det C + log(1 + (mu - m)' C^-1 (mu - m))) / 2,
     where m and C are the samples' mean and covariance (the matrix determinant lemma)."""
@@ -206,7 +205,7 @@ def gaussian_best_spread(loss: Loss, samples: np.ndarray, mixture: Mixture, sett
     return evaluate
 
 
-def reverse_kl_best_spread(loss: Loss, samples: np.ndarray, mixture: Mixture, settings: FitSettings) -> Evaluator:
+def reverse_kl_best_spread(*, mixture: Mixture) -> Evaluator:
     """KL(q || p) of the Gaussian q = N(mu, sigma^2) at each mean with its best sigma, against the data's
     known density p (what the reverse-KL fit trains on); 1-D.
 
@@ -244,7 +243,7 @@ def reverse_kl_best_spread(loss: Loss, samples: np.ndarray, mixture: Mixture, se
     return evaluate
 
 
-def two_guesses(loss: Loss, samples: np.ndarray, mixture: Mixture, settings: FitSettings) -> Evaluator:
+def two_guesses(*, samples: np.ndarray) -> Evaluator:
     """Min-of-K with two guesses (a, b) in 1-D: each sample pays the squared distance to the nearer one.
     Exact for every pair from sums over the sorted samples: those below the midpoint go to the lower guess."""
     x = np.sort(samples[:, 0])

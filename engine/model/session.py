@@ -3,8 +3,9 @@
 A session file follows the scene contract (engine.scene), so any scene reader opens it as a scene and
 keeps "fit" and "view" as unknown keys; a plain scene file opens as a session with default settings.
 
-    "fit":  {"lr": number > 0 or null (the loss's default), "k": whole number >= 0 (0: automatic),
-             "huber_delta": number > 0, "speed": number > 0 or "max"}     every key optional
+    "fit":  {"lr": number > 0 or null (the loss's default), each loss parameter of the registry by its name
+             ("k": whole number >= 0, 0: automatic; "huber_delta": number > 0), "speed": number > 0 or "max"}
+            every key optional
     "view": display state; "x_range", "y_range" ([low, high]), "talk" (true/false), "tour_step"
             (whole number >= 0 or null) and "pair" (two different whole numbers >= 0) are checked when
             present, other keys are kept as they are
@@ -21,10 +22,16 @@ from typing import Any
 from engine.io.values import describe, key_text, positive, positive_or_inf, whole
 from engine.model.scene import (Scene, SceneError, dumps, load, loads, parse_scene, reject_non_finite,
                                 resolve_scene, save)
+from engine.model.losses import checked, parameters
 from engine.model.settings import FitSettings
 
 MAX_SPEED = "max"  # how an unbounded speed (math.inf) is written: JSON has no infinity
-FIT_DEFAULTS = {"lr": None, "k": 0, "huber_delta": 1.0, "speed": 1.0}
+
+
+def fit_defaults() -> dict[str, Any]:
+    """The keys of a session's "fit" object and their defaults: the step size, each registered loss's
+    parameters, and the speed."""
+    return {"lr": None, **{p.name: p.default for p in parameters()}, "speed": 1.0}
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,7 +78,7 @@ def session_from_scene(scene: Scene, settings: FitSettings | None = None, speed:
 def _as_scene(session: Session) -> Scene:
     """The session as the scene file it is saved as: "fit" and "view" ride along as extra keys."""
     s = session.settings
-    fit = {"lr": s.lr, "k": s.k, "huber_delta": s.huber_delta,
+    fit = {"lr": s.lr, **{p.name: s.value(p) for p in parameters()},
            "speed": MAX_SPEED if math.isinf(session.speed) else session.speed}
     extra = {**session.scene.extra, "fit": fit}
     if session.view:
@@ -90,13 +97,15 @@ def parse_fit(data: Any, scene: Scene) -> tuple[FitSettings, float]:
     """The settings and the speed from a file's "fit" object; loss and seed come from the scene."""
     data = _object(data, "fit")
     # Unknown keys are refused, not kept: a misspelt "learning_rate" would otherwise do nothing, silently.
-    unknown = sorted(set(data) - FIT_DEFAULTS.keys())
+    defaults = fit_defaults()
+    unknown = sorted(set(data) - defaults.keys())
     if unknown:
-        raise SceneError(f"fit.{key_text(unknown[0])}: unknown key; the keys are {', '.join(FIT_DEFAULTS)}")
-    data = {**FIT_DEFAULTS, **data}
+        raise SceneError(f"fit.{key_text(unknown[0])}: unknown key; the keys are {', '.join(defaults)}")
+    data = {**defaults, **data}
     lr = None if data["lr"] is None else positive(data["lr"], "fit.lr")
-    k = whole(data["k"], "fit.k")
-    huber_delta = positive(data["huber_delta"], "fit.huber_delta")
+    # a parameter at its default is left out, so the settings equal those made without it
+    params = {p.name: p.check(data[p.name], f"fit.{p.name}") for p in parameters()}
+    params = {name: value for name, value in params.items() if value != defaults[name]}
     speed = data["speed"]
     if speed == MAX_SPEED:
         speed = math.inf
@@ -104,7 +113,7 @@ def parse_fit(data: Any, scene: Scene) -> tuple[FitSettings, float]:
         raise SceneError(f"fit.speed: expected a positive number or {MAX_SPEED!r}, got {describe(speed)}")
     else:
         speed = positive(speed, "fit.speed")
-    return FitSettings(loss=scene.loss, lr=lr, seed=scene.seed, k=k, huber_delta=huber_delta), speed
+    return checked(FitSettings(loss=scene.loss, lr=lr, seed=scene.seed, params=params), "fit."), speed
 
 
 def _range(value: Any, key: str) -> list[float]:

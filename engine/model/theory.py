@@ -1,22 +1,20 @@
 """Where each loss must end on the current samples, and the ghost markers (mean, median, modes).
 
-The `optimum_*` functions are what the loss registry (engine.model.losses) names as each loss's
-theoretical end point; each returns JSON-ready numbers with a `kind` and a `what` in words.
+The `optimum_*` functions are the parts the loss registry (engine.model.losses) names as each loss's
+theoretical end point. Each takes, by keyword, only what it uses (the samples, the mixture, a parameter
+of its loss) and returns an `EndPoint`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from engine.maths import stats
 from engine.model.estimate import Estimate
 from engine.model.mixture import Mixture
-
-if TYPE_CHECKING:
-    from engine.model.settings import FitSettings
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,53 +30,66 @@ def markers(mixture: Mixture, samples: np.ndarray) -> Markers:
     return Markers(samples.mean(axis=0), stats.median(samples), mixture.modes())
 
 
-def _components(mixture: Mixture) -> list[dict[str, Any]]:
-    return [
-        {"label": c.label, "weight": float(w), "mean": c.mean.tolist(), "cov": c.cov.tolist()}
-        for c, w in zip(mixture.components, mixture.weights)
-    ]
+@dataclass(frozen=True, eq=False)
+class EndPoint:
+    """Where theory says a fit ends: a point (with a covariance for a Gaussian), K points together, one of
+    several places (the modes), or the data's own distribution; `what` says which in words."""
+
+    what: str
+    mean: np.ndarray  # the centre: the point, the Gaussian's mean, the points' or the distribution's mean
+    cov: np.ndarray | None = None  # a Gaussian's covariance
+    points: np.ndarray | None = None  # (K, dim): all of them together (the k-means centres)
+    choices: np.ndarray | None = None  # (m, dim): the fit ends at one of them (a mode)
+    distribution: Mixture | None = None  # the fit ends at the data's own distribution
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"what": self.what, "mean": self.mean.tolist()}
+        for name in ("cov", "points", "choices"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value.tolist()
+        if self.distribution is not None:
+            out["components"] = [{"label": c.label, "weight": float(w), "mean": c.mean.tolist(), "cov": c.cov.tolist()}
+                                 for c, w in zip(self.distribution.components, self.distribution.weights)]
+        return out
 
 
 # -- the end points the registry names -------------------------------------------------------------
-def optimum_mean(mixture: Mixture, samples: np.ndarray, settings: FitSettings) -> dict[str, Any]:
-    return {"kind": "point", "what": "the sample mean", "mean": samples.mean(axis=0).tolist()}
+def optimum_mean(*, samples: np.ndarray) -> EndPoint:
+    return EndPoint("the sample mean", samples.mean(axis=0))
 
 
-def optimum_median(mixture: Mixture, samples: np.ndarray, settings: FitSettings) -> dict[str, Any]:
-    what = "the sample median" if mixture.dim == 1 else "the geometric median of the samples"
-    return {"kind": "point", "what": what, "mean": stats.median(samples).tolist()}
+def optimum_median(*, samples: np.ndarray) -> EndPoint:
+    what = "the sample median" if samples.shape[1] == 1 else "the geometric median of the samples"
+    return EndPoint(what, stats.median(samples))
 
 
-def optimum_huber(mixture: Mixture, samples: np.ndarray, settings: FitSettings) -> dict[str, Any]:
-    delta = settings.huber_delta
-    return {"kind": "point", "what": f"the Huber M-estimate (delta {delta:g})",
-            "mean": stats.huber_location(samples, delta).tolist()}
+def optimum_huber(*, samples: np.ndarray, huber_delta: float) -> EndPoint:
+    return EndPoint(f"the Huber M-estimate (delta {huber_delta:g})", stats.huber_location(samples, huber_delta))
 
 
-def optimum_mean_and_covariance(mixture: Mixture, samples: np.ndarray, settings: FitSettings) -> dict[str, Any]:
-    cov = np.cov(samples.T, bias=True).reshape(mixture.dim, mixture.dim)
-    return {"kind": "gaussian", "what": "the sample mean and covariance",
-            "mean": samples.mean(axis=0).tolist(), "cov": cov.tolist()}
+def optimum_mean_and_covariance(*, samples: np.ndarray) -> EndPoint:
+    d = samples.shape[1]
+    return EndPoint("the sample mean and covariance", samples.mean(axis=0),
+                    cov=np.cov(samples.T, bias=True).reshape(d, d))
 
 
-def optimum_components(mixture: Mixture, samples: np.ndarray, settings: FitSettings) -> dict[str, Any]:
-    return {"kind": "mixture", "what": "the data's components", "mean": mixture.mean().tolist(),
-            "components": _components(mixture)}
+def optimum_components(*, mixture: Mixture) -> EndPoint:
+    return EndPoint("the data's components", mixture.mean(), distribution=mixture)
 
 
-def optimum_distribution(mixture: Mixture, samples: np.ndarray, settings: FitSettings) -> dict[str, Any]:
-    return {"kind": "mixture", "what": "the data distribution", "mean": mixture.mean().tolist(),
-            "components": _components(mixture)}
+def optimum_distribution(*, mixture: Mixture) -> EndPoint:
+    return EndPoint("the data distribution", mixture.mean(), distribution=mixture)
 
 
-def optimum_one_mode(mixture: Mixture, samples: np.ndarray, settings: FitSettings) -> dict[str, Any]:
-    return {"kind": "one_mode", "what": "one of the modes", "modes": mixture.modes().tolist()}
+def optimum_one_mode(*, mixture: Mixture) -> EndPoint:
+    modes = mixture.modes()
+    return EndPoint("one of the modes", modes.mean(axis=0), choices=modes)
 
 
-def optimum_kmeans(mixture: Mixture, samples: np.ndarray, settings: FitSettings) -> dict[str, Any]:
-    centres = stats.kmeans(samples, settings.components_for(mixture), seed=settings.seed)
-    return {"kind": "points", "what": "the k-means centres", "points": centres.tolist(),
-            "mean": centres.mean(axis=0).tolist()}
+def optimum_kmeans(*, samples: np.ndarray, k: int, seed: int) -> EndPoint:
+    centres = stats.kmeans(samples, k, seed=seed)
+    return EndPoint("the k-means centres", centres.mean(axis=0), points=centres)
 
 
 # -- how typical a prediction is ------------------------------------------------------------------

@@ -4,7 +4,9 @@ Adam moves each coordinate by about its step size per step whatever the scale, s
 bundled scenes (modes about 4 apart) would crawl across waits of 50 to 90 minutes and leap about on
 eruptions of 2 to 5, both in one 2-D scene. In the decoder's units, where the span of each axis
 (engine.model.points) is [-2, 2], every data set is fitted at the pace of the show; what the fit reports
-is mapped back to the data's units.
+is mapped back to the data's units. The losses themselves are measured in the data's units (distances
+scaled per axis, log densities shifted by the log volume of a fit unit: engine.fit.models.FitData), so
+the fit ends where theory says on the data and its loss curve meets the floor and the landscape.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.model.losses import LOSSES
+from engine.model.losses import LOSSES, loss_info
 from engine.model.scene import MAX_SAMPLES, bundled_scene_heading, bundled_scene_ids
 from gui.state import SPEEDS, AppState
 
@@ -197,7 +197,7 @@ class ControlPanel(QWidget):
         self.explanation.setText(LOSSES[self.loss_box.currentIndex()].explanation)
         self.speed.setValue(s.speed_index)
         self.speed_label.setText(_speed_text(s.speed))
-        self.lr.setValue(s.settings.learning_rate)
+        self.lr.setValue(loss_info(s.settings.loss).learning_rate(s.settings))
         self.samples.setValue(s.scene.samples)
         self.samples.setEnabled(not s.uses_points)  # your own points are as many as they are (the data bar says)
         self.seed.setValue(s.scene.seed)

@@ -224,7 +224,7 @@ class LandscapePane(QWidget):
         `moving` (a drag): a coarser map in 2-D, so it keeps up with the hand."""
         loss = loss_info(self.state.settings.loss)
         form = loss.landscape
-        reason = form.reason_against(self.state.dim, self.state.settings.components_for(self.state.mixture))
+        reason = loss.landscape_reason(self.state.settings, self.state.mixture)
         self._form = None if reason else form
         self._found = None
         map_dim = form.map_dim(self.state.dim)
@@ -236,8 +236,8 @@ class LandscapePane(QWidget):
             caption = f"<b>Loss landscape</b> · {reason}"
         else:
             points = (landscapes.MOVING_POINTS if moving else landscapes.POINTS)[map_dim]
-            self._found = landscapes.compute(loss, self.state.samples, self.state.mixture, self.state.settings,
-                                             box=self._box(), points=points)
+            self._found = loss.landscape_on(self.state.samples, self.state.mixture, self.state.settings,
+                                            box=self._box(), points=points)
             mirror = " (and its mirror: the guesses can swap)" if form.guesses > 1 else ""
             under = ", drawn beneath the samples" if self.state.dim == 2 else ""
             caption = (f"<b>Loss landscape</b> · the expected {loss.title} over {self._found.over}{under}; "

@@ -25,6 +25,7 @@ from gui.support.throttle import Throttle
 
 if TYPE_CHECKING:
     from engine.model.coverage import Coverage
+    from engine.model.floors import Floor
 
 WIDEST_NUMBER = "888,888"  # the widest a readout gets before its label would have to grow
 NUMBERS_INTERVAL = 1 / 15  # seconds between updates of the numbers: readable, and cheap
@@ -142,7 +143,7 @@ class ReadoutPanel(QGroupBox):
         self.floor_line.setZValue(-1)
         self.curve_plot.addItem(self.floor_line)
         self._hover: tuple[pg.ScatterPlotItem, pg.TextItem] | None = None  # made when the pointer first comes
-        self.floor: tuple[float, str] | None = None  # the loss's theoretical minimum on the samples, and what it is
+        self.floor: Floor | None = None  # the loss's theoretical minimum on the samples, and what it is
         self._hover_x: float | None = None
         self._steps = np.zeros(0)
         self._values = np.zeros(0)
@@ -221,8 +222,8 @@ class ReadoutPanel(QGroupBox):
         loss = loss_info(self.state.settings.loss)
         s = self.state
         few = len(s.samples) < 2  # painted away: no minimum to mark until there are points again
-        self.floor = None if few or not loss.floor else loss.floor(loss, s.mixture, s.samples, s.settings)
-        if self.floor is not None and not math.isfinite(self.floor[0]):
+        self.floor = None if few else loss.floor_on(s.mixture, s.samples, s.settings)
+        if self.floor is not None and not math.isfinite(self.floor.value):
             self.floor = None
         self._draw_curve()
 
@@ -241,7 +242,7 @@ class ReadoutPanel(QGroupBox):
         self.curve.setData(self._steps, values)
         floor = None
         if self.floor is not None:
-            value, what = self.floor
+            value, what = self.floor.value, self.floor.what
             floor = math.log10(value) if log and value > 0 else (None if log else value)
             self.floor_line.label.setFormat(f"lowest {value:.4g}")
             self.curve_plot.setToolTip(f"The loss over the last steps. Dashed: the lowest it can go, {value:.4g} "

@@ -129,7 +129,7 @@ class PullsOverlay(PaneOverlay):
             return
         from engine.model.pulls import pulls  # once the tug of war is first on: not at start-up
 
-        found = pulls(loss, self.state.samples, snap.estimate.mean, self.state.settings.huber_delta)
+        found = pulls(loss.penalty_for(self.state.settings), self.state.samples, snap.estimate.mean)
         self.last = found
         (x0, x1), (y0, y1) = self.pane.viewRange()
         scale = self.scale(found)
