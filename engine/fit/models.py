@@ -92,11 +92,14 @@ def _tril(raw: torch.Tensor) -> torch.Tensor:
 def _gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, tril: torch.Tensor) -> torch.Tensor:
     """log N(x | mean, tril tril^T) for x (n, d) against one Gaussian (mean (d,)) or K of them
     (mean (K, d)); returns (n,) or (n, K)."""
-    inv = torch.linalg.inv(tril)  # tiny (d <= 2): cheaper than a batched triangular solve per sample
+    inv = torch.linalg.inv(tril)  # tiny (d <= 8): cheaper than a batched triangular solve per sample
     if mean.dim() == 1:
         z = (x - mean) @ inv.T
     else:
-        z = torch.einsum("kij,nkj->nki", inv, x[:, None, :] - mean[None])
+        # inv_k (x - m_k) as one matrix product of x with every inv_k stacked, less inv_k m_k: fast in
+        # both directions at any K and dim (a broadcast (n, K, d) difference's backward was not)
+        k, d = mean.shape
+        z = (x @ inv.reshape(k * d, d).T).reshape(-1, k, d) - torch.einsum("kij,kj->ki", inv, mean)
     log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
     return -0.5 * (z**2).sum(-1) - log_det - 0.5 * x.shape[1] * math.log(2 * math.pi)
 
