@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from engine.decoders import DECODER_NAMES, IMAGE_SHAPE, axis_names, decode
+from engine.decoders import DECODER_NAMES, IMAGE_SHAPE, axis_names, decode, decoder_dims
 from engine.model.scene import bundled_scene
 from engine.maths.sharpness import (
     blur_crete,
@@ -116,7 +116,7 @@ def test_bad_arguments_are_refused_with_a_message_naming_them(name):
     with pytest.raises(ValueError, match="faces"):
         axis_names("faces", 1)
     with pytest.raises(ValueError, match=name):
-        decode(name, np.zeros((2, 3)))
+        decode(name, np.zeros((2, decoder_dims(name) + 1)))
     with pytest.raises(ValueError, match=name):
         decode(name, np.zeros(4))
 

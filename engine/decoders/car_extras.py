@@ -2,8 +2,9 @@
 
 Axis k of a point sets property k; an axis the point does not have stays at its first kind (-2), so a
 1-D or 2-D point draws the car it always drew. Kinds sit at -2 and +2; between them each property
-changes continuously (wheels grow, the roof box rises, the sky darkens, the lights come on, the
-ground turns green), except the direction the car faces, which flips at 0.
+changes continuously (wheels grow, the roof box rises, the sky darkens, the car stretches, the body
+rides higher over its wheels), except the direction the car faces, which flips at 0. Most of
+them move the car's edges, so that each one averaged in blurs the pixel answer further.
 """
 
 from __future__ import annotations
@@ -19,22 +20,24 @@ AXES = (
     "roof box: none ← → one",
     "sky: day ← → night",
     "facing: right ← → left",
-    "headlights: off ← → on",
-    "ground: road ← → grass",
+    "length: standard ← → stretched",
+    "suspension: standard ← → lifted",
 )
-WHEELS, ROOF_BOX, SKY, FACING, LIGHTS, GROUND = 2, 3, 4, 5, 6, 7
+WHEELS, ROOF_BOX, SKY, FACING, SIZE, SUSPENSION = 2, 3, 4, 5, 6, 7
 
 WHEEL_GROWTH = 0.35  # big wheels are this much larger; the body rides higher by what the radius gains
 ROOF_BOX_HEIGHT = 5.0
+STRETCH = 0.12  # a stretched car is this much longer, about the image's centre line
+LIFT = 5.0  # a lifted body rides this many pixels higher over the same wheels
 _VERTICAL = ("sill", "boot", "belt_r", "belt_f", "hood", "roof")  # key measures that are heights
+_ALONG = ("rear", "front", "c_base", "roof_rear", "roof_front", "a_base", "glass_rear", "b_pillar", "rear_door",
+          "axle_r", "axle_f")  # key measures that are places along the car
 
 _DAY = (rgb(0.93, 0.95, 0.97), rgb(0.97, 0.97, 0.97))  # sky top, sky at the horizon
 _NIGHT = (rgb(0.05, 0.07, 0.20), rgb(0.20, 0.23, 0.36))
 _ROAD = rgb(0.88, 0.88, 0.86)
-_GRASS = rgb(0.40, 0.62, 0.26)
 _LINE = rgb(0.55, 0.55, 0.55)
 ROOF_BOX_COLOUR = rgb(0.60, 0.62, 0.66)
-BEAM_COLOUR = rgb(1.0, 0.93, 0.45)
 _MOON = rgb(0.97, 0.95, 0.82)
 
 
@@ -47,36 +50,43 @@ def amount(pts: np.ndarray, axis: int) -> np.ndarray | None:
     return t * t * (3.0 - 2.0 * t) if np.any(t > 0.0) else None
 
 
-def background_rows(ground_v: float, sky: np.ndarray | None, ground: np.ndarray | None, n: int) -> np.ndarray:
-    """Each image's background, constant along a row: (3, n, H, 1) float32 planes. Day over a road when
-    both amounts are None, exactly the background the 1-D and 2-D cars have always had."""
-    a = np.zeros(n, dtype=F32) if sky is None else sky.astype(F32)
-    b = np.zeros(n, dtype=F32) if ground is None else ground.astype(F32)
+def background_rows(ground_v: float, sky: np.ndarray | None, n: int) -> np.ndarray:
+    """Each image's background, constant along a row: (3, n, H, 1) float32 planes. By day when `sky` is
+    None, exactly the background the 1-D and 2-D cars have always had."""
     below = np.clip((ground_v - V) + 0.5, 0.0, 1.0)[:, None]  # anti-aliased ground level
     line = np.clip(1.0 - np.abs(V - (ground_v - 0.5)), 0.0, 1.0)[:, None] * 0.8
 
-    def rows(sky_colours: tuple[np.ndarray, np.ndarray], ground_colour: np.ndarray) -> np.ndarray:
-        bg = vertical_gradient(*sky_colours, H) * (1 - below) + ground_colour * below
-        return (bg * (1 - line) + _LINE * line).astype(F32)  # (H, 3)
+    def rows(sky_colours: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        bg = vertical_gradient(*sky_colours, H) * (1 - below) + _ROAD * below
+        return (bg * (1 - line) + _LINE * line).astype(F32).T  # (3, H)
 
-    corners = np.stack([rows(_DAY, _ROAD), rows(_NIGHT, _ROAD), rows(_DAY, _GRASS), rows(_NIGHT, _GRASS)])
-    mix = np.stack([(1 - a) * (1 - b), a * (1 - b), (1 - a) * b, a * b])  # (4, n): bilinear weights
-    planes = np.einsum("cn,chk->knh", mix, corners) if (sky is not None or ground is not None) else \
-        np.broadcast_to(corners[0].T[:, None, :], (3, n, H))
+    day = rows(_DAY)
+    if sky is None:
+        planes = np.broadcast_to(day[:, None, :], (3, n, H))
+    else:
+        a = sky.astype(F32)[None, :, None]
+        planes = (1 - a) * day[:, None, :] + a * rows(_NIGHT)[:, None, :]
     return np.ascontiguousarray(planes, dtype=F32)[..., None]
 
 
-def lifted(table: np.ndarray, names: tuple[str, ...], wheels: np.ndarray | None) -> np.ndarray:
-    """The key-measure table (measure, n) with bigger wheels where `wheels` says, the body lifted by
-    what each wheel's radius gains so the wheels stay in their arches."""
-    if wheels is None:
+def lifted(table: np.ndarray, names: tuple[str, ...], pts: np.ndarray) -> np.ndarray:
+    """The key-measure table (measure, n) with the wheels, suspension and size the points ask for: bigger
+    wheels lift the body by what their radius gains (so they stay in their arches), a lifted body rides
+    higher over the same wheels, and a stretched car is longer, its heights and wheels unchanged."""
+    wheels, lift, size = (amount(pts, k) for k in (WHEELS, SUSPENSION, SIZE))
+    if wheels is None and lift is None and size is None:
         return table
     table = table.copy()
-    radius = table[names.index("wheel")]
-    gain = radius * (WHEEL_GROWTH * wheels)
-    table[names.index("wheel")] = radius + gain
-    for key in _VERTICAL:
-        table[names.index(key)] += gain
+    row = {key: names.index(key) for key in names}
+    if wheels is not None:
+        gain = table[row["wheel"]] * (WHEEL_GROWTH * wheels)
+        table[row["wheel"]] += gain
+        table[[row[k] for k in _VERTICAL]] += gain
+    if lift is not None:
+        table[[row[k] for k in _VERTICAL]] += LIFT * lift
+    if size is not None:
+        along = [row[k] for k in _ALONG]
+        table[along] = W / 2 + (table[along] - W / 2) * (1.0 + STRETCH * size)
     return table
 
 
@@ -101,26 +111,6 @@ def roof_box_cover(p: dict, box: np.ndarray, rows: slice, g: float) -> np.ndarra
     return cover(d.astype(F32)) * np.clip(box / 0.1, 0.0, 1.0).astype(F32)[:, None, None]
 
 
-def beam_rows(lo: dict, hi: dict, g: float) -> slice:
-    from engine.decoders.drawing import row_span
-
-    return row_span(g + lo["hood"] - 2.6 - 12.0, g + hi["hood"] - 2.6 + 5.0)
-
-
-def beam_cover(p: dict, lights: np.ndarray, rows: slice, g: float) -> np.ndarray:
-    """Coverage (n, rows, W) of the headlight's glow and the beam it throws ahead and down, as bright
-    as `lights` (n,) says."""
-    cu = (p["front"] - 2.6)[:, None, None]
-    cv = (p["hood"] - 2.6)[:, None, None]
-    u = U[None, None, :]
-    v = (V[rows] - g)[None, :, None]
-    ahead = np.maximum(u - cu, 0.0)
-    beam = np.maximum(np.abs(v - cv + 0.35 * ahead) - (1.2 + 0.30 * ahead), cu + 1.0 - u)
-    glow = np.hypot(u - cu, v - cv) - 3.2
-    d = np.minimum(beam, glow).astype(F32)
-    return cover(d) * (0.75 * lights).astype(F32)[:, None, None]
-
-
 def finish(out: np.ndarray, pts: np.ndarray) -> np.ndarray:
     """The last touches on whole images (n, H, W, 3), in place: the moon in a night sky, and the
     mirror image of every car facing left."""
@@ -138,5 +128,5 @@ def finish(out: np.ndarray, pts: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["AXES", "BEAM_COLOUR", "ROOF_BOX_COLOUR", "amount", "background_rows", "beam_cover", "beam_rows", "finish", "lifted",
-           "roof_box_cover", "roof_box_rows"]
+__all__ = ["AXES", "ROOF_BOX_COLOUR", "amount", "background_rows", "finish", "lifted", "roof_box_cover",
+           "roof_box_rows"]

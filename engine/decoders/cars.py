@@ -1,6 +1,6 @@
 """The `cars` decoder: a side view of a car whose body style runs from sedan (x = -2) to SUV (x = +2)
 and, in 2-D, whose colour runs from red (y = -2) to blue (y = +2); axes 3 to 8 (wheels, roof box, sky,
-facing, headlights, ground) are drawn with engine.decoders.car_extras."""
+facing, size, suspension) are drawn with engine.decoders.car_extras."""
 
 from __future__ import annotations
 
@@ -191,15 +191,15 @@ def _same_size(boxes: list[tuple[slice, slice]]) -> list[tuple[slice, slice]]:
 
 def render(pts: np.ndarray) -> np.ndarray:
     n = pts.shape[0]
-    wheels, box, lights = (extras.amount(pts, k) for k in (extras.WHEELS, extras.ROOF_BOX, extras.LIGHTS))
-    table = extras.lifted(_car_params(pts[:, 0]), _CAR_KEY_NAMES, wheels)
+    box = extras.amount(pts, extras.ROOF_BOX)
+    table = extras.lifted(_car_params(pts[:, 0]), _CAR_KEY_NAMES, pts)
     p = dict(zip(_CAR_KEY_NAMES, table))  # float64 (n,) per measure
     P = dict(zip(_CAR_KEY_NAMES, table.astype(F32)[:, :, None, None]))  # float32 (n, 1, 1): for pixels
     lo = dict(zip(_CAR_KEY_NAMES, table.min(axis=1).tolist()))  # batch extremes, for the windows
     hi = dict(zip(_CAR_KEY_NAMES, table.max(axis=1).tolist()))
     colour = _car_colour(pts[:, 1] if pts.shape[1] > 1 else None, n)[:, :, None, None]  # (3, n, 1, 1)
     g = GROUND_V
-    bg_planes = extras.background_rows(g, extras.amount(pts, extras.SKY), extras.amount(pts, extras.GROUND), n)
+    bg_planes = extras.background_rows(g, extras.amount(pts, extras.SKY), n)
 
     # Windows: each part is drawn only inside the rows and columns it can touch in this batch.
     rows_s, cols_s = _SHADOW_ROWS, col_span(lo["rear"], hi["front"])
@@ -223,9 +223,8 @@ def render(pts: np.ndarray) -> np.ndarray:
     # Rows above and below every window keep the background: only the band between them is
     # painted, in colour planes (3, n, band rows, W); band(a, rows, cols) is a window of a band array.
     rows_x = extras.roof_box_rows(lo, hi, g) if box is not None else None
-    rows_y = extras.beam_rows(lo, hi, g) if lights is not None else None
     all_rows = [rows_s, rows_b, rows_g, rows_d, rows_m] + [r for r, _ in boxes_l + boxes_w]
-    all_rows += [r for r in (rows_x, rows_y) if r is not None]
+    all_rows += [rows_x] if rows_x is not None else []
     top, bottom = min(r.start for r in all_rows), max(r.stop for r in all_rows)
 
     def band(a: np.ndarray, rows: slice, cols: slice) -> np.ndarray:
@@ -351,11 +350,8 @@ def render(pts: np.ndarray) -> np.ndarray:
     paint_layers([band(img, rows, cols) for rows, cols in boxes_w], alphas, _WHEEL_COLOURS)
     del du, r, alphas, body_band
 
-    # The extra properties' parts: a roof box on the roof, the headlights' beam ahead of the nose.
-    if rows_x is not None:
+    if rows_x is not None:  # a roof box on the roof
         paint(band(img, rows_x, slice(0, W)), extras.roof_box_cover(p, box, rows_x, g), plane(extras.ROOF_BOX_COLOUR))
-    if rows_y is not None:
-        paint(band(img, rows_y, slice(0, W)), extras.beam_cover(p, lights, rows_y, g), plane(extras.BEAM_COLOUR))
 
     out = np.empty((n, H, W, 3), dtype=F32)
     out[:, :top] = np.moveaxis(bg_planes[:, :, :top], 0, -1)

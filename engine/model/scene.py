@@ -135,7 +135,8 @@ def parse_scene(data: Any) -> Scene:
         raise SceneError(f"name: expected text, got {describe(name)}")
     dim = _require(data, "dim")
     if not isinstance(dim, int) or isinstance(dim, bool) or not 1 <= dim <= MAX_DIM:
-        raise SceneError(f"dim: must be 1 to {MAX_DIM}, got {describe(dim)}")
+        got = dim if isinstance(dim, int) and not isinstance(dim, bool) else describe(dim)
+        raise SceneError(f"dim: must be 1 to {MAX_DIM}, got {got}")
     comps = _require(data, "components")
     if not isinstance(comps, list):
         raise SceneError(f"components: expected a list, got {describe(comps)}")
