@@ -34,7 +34,7 @@ _ALONG = ("rear", "front", "c_base", "roof_rear", "roof_front", "a_base", "glass
           "axle_r", "axle_f")  # key measures that are places along the car
 
 _DAY = (rgb(0.93, 0.95, 0.97), rgb(0.97, 0.97, 0.97))  # sky top, sky at the horizon
-_NIGHT = (rgb(0.05, 0.07, 0.20), rgb(0.20, 0.23, 0.36))
+_NIGHT = (rgb(0.07, 0.09, 0.22), rgb(0.11, 0.13, 0.27))
 _ROAD = rgb(0.88, 0.88, 0.86)
 _LINE = rgb(0.55, 0.55, 0.55)
 ROOF_BOX_COLOUR = rgb(0.60, 0.62, 0.66)
