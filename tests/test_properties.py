@@ -195,3 +195,15 @@ def test_the_pixel_answer_blurs_further_with_every_property():
         assert abs(blur[1] - blur[0]) < 0.002
         assert np.all(np.diff(blur[1:]) > 0.003)
         assert blur[-1] > blur[0] + 0.08
+
+
+def test_the_pixel_answer_cache_matches_a_fresh_answer_after_drags_and_reweighting():
+    props = _props(4)
+    cache = P.PixelAnswerCache(per_corner=2)
+    first = cache.answer(props)
+    assert first == pytest.approx(P.PixelAnswerCache(per_corner=2).answer(props), abs=1e-6)
+    dragged = props[:1] + (props[1].moved(0, position=-1.0), props[2].moved(1, weight=5.0)) + props[3:]
+    assert cache.answer(dragged) == pytest.approx(P.PixelAnswerCache(per_corner=2).answer(dragged), abs=1e-6)
+    mix = P.product_mixture(props)
+    one = P.PixelAnswerCache().answer(props)
+    assert one == pytest.approx(np.tensordot(mix.weights, decode("cars", mix.means), axes=1), abs=1e-5)
