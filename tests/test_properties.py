@@ -207,3 +207,9 @@ def test_the_pixel_answer_cache_matches_a_fresh_answer_after_drags_and_reweighti
     mix = P.product_mixture(props)
     one = P.PixelAnswerCache().answer(props)
     assert one == pytest.approx(np.tensordot(mix.weights, decode("cars", mix.means), axes=1), abs=1e-5)
+
+
+def test_a_decoder_that_draws_two_axes_refuses_a_scene_of_three():
+    data = P.properties_scene(_props(3)).to_dict() | {"decoder": "ball"}
+    with pytest.raises(SceneError, match="decoder: 'ball' draws at most 2 dimensions, the scene has 3"):
+        loads(json.dumps(data))
