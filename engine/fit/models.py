@@ -268,7 +268,8 @@ class MinOfKModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        d2 = ((batch[:, None, :] - self.points[None]) ** 2).sum(-1)
+        # |x|^2 - 2 x.p + |p|^2: one matrix product however many guesses and dimensions
+        d2 = (batch**2).sum(-1, keepdim=True) - 2.0 * batch @ self.points.T + (self.points**2).sum(-1)
         return d2.min(dim=1).values.mean()
 
     def estimate(self) -> Estimate:
