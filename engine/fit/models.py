@@ -95,11 +95,18 @@ def _gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, tril: torch.Tensor) 
     inv = torch.linalg.inv(tril)  # tiny (d <= 8): cheaper than a batched triangular solve per sample
     if mean.dim() == 1:
         z = (x - mean) @ inv.T
+    elif mean.numel() <= 64:
+        z = torch.einsum("kij,nkj->nki", inv, x[:, None, :] - mean[None])
     else:
-        # inv_k (x - m_k) as one matrix product of x with every inv_k stacked, less inv_k m_k: fast in
-        # both directions at any K and dim (a broadcast (n, K, d) difference's backward was not)
+        # Many components in many dimensions: the squared distance x'Px - 2 x'Pm + m'Pm (P the precision)
+        # by matrix products, never the (n, K, d) differences, whose backward took most of a step.
         k, d = mean.shape
-        z = (x @ inv.reshape(k * d, d).T).reshape(-1, k, d) - torch.einsum("kij,kj->ki", inv, mean)
+        prec = inv.transpose(-1, -2) @ inv
+        pm = torch.einsum("kij,kj->ki", prec, mean)
+        quad = (x[:, :, None] * x[:, None, :]).reshape(-1, d * d) @ prec.reshape(k, d * d).T
+        squared = quad - 2.0 * x @ pm.T + (pm * mean).sum(-1)
+        log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
+        return -0.5 * squared - log_det - 0.5 * d * math.log(2 * math.pi)
     log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
     return -0.5 * (z**2).sum(-1) - log_det - 0.5 * x.shape[1] * math.log(2 * math.pi)
 
