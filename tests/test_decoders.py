@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from engine.decoders import DECODER_NAMES, IMAGE_SHAPE, axis_names, decode
+from engine.decoders import DECODER_NAMES, IMAGE_SHAPE, axis_names, decode, decoder_dims
 from engine.model.scene import bundled_scene
 from engine.maths.sharpness import (
     blur_crete,
@@ -116,7 +116,7 @@ def test_bad_arguments_are_refused_with_a_message_naming_them(name):
     with pytest.raises(ValueError, match="faces"):
         axis_names("faces", 1)
     with pytest.raises(ValueError, match=name):
-        decode(name, np.zeros((2, 3)))
+        decode(name, np.zeros((2, decoder_dims(name) + 1)))
     with pytest.raises(ValueError, match=name):
         decode(name, np.zeros(4))
 
@@ -360,3 +360,27 @@ def test_a_point_decodes_the_same_alone_and_in_any_batch(name):
     together = decode(name, points)
     for i, p in enumerate(points):
         np.testing.assert_array_equal(decode(name, p[None]), together[i : i + 1])
+
+
+def test_cars_draw_eight_axes_and_axes_left_out_are_at_their_first_kind():
+    names = axis_names("cars", 8)
+    assert len(set(names)) == 8 and "wheels" in names[2] and "facing" in names[5]
+    rng = np.random.default_rng(4)
+    for dim in (2, 5):  # (a 1-D car is a fixed red, a touch apart from the 2-D red at -2)
+        pts = rng.normal(size=(40, dim)) * 2
+        padded = np.hstack([pts, np.full((40, 8 - dim), -2.0)])
+        assert np.array_equal(decode("cars", pts), decode("cars", padded))
+    with pytest.raises(ValueError, match="ball"):
+        decode("ball", np.zeros((1, 3)))
+
+
+def test_each_extra_car_axis_changes_the_picture_and_facing_mirrors_it():
+    base = decode("cars", np.full((1, 8), -2.0))[0]
+    for axis in range(2, 8):
+        other = np.full((1, 8), -2.0)
+        other[0, axis] = 2.0
+        changed = np.abs(decode("cars", other)[0] - base).max(axis=-1) > 0.2
+        assert changed.sum() >= 40, axis  # a part of the car a viewer sees at a glance
+    facing = np.full((1, 8), -2.0)
+    facing[0, 5] = 2.0
+    assert np.array_equal(decode("cars", facing)[0], base[:, ::-1])

@@ -66,9 +66,9 @@ BAD = [
     ("missing cov", edited(GOOD_1D, "components.0.cov"), ["components[0].cov", "missing"]),
     ("wrong format", edited(GOOD_1D, "format", "blurlab-fit"), ["format", "blurlab-scene"]),
     ("wrong version", edited(GOOD_1D, "version", 2), ["version", "2"]),
-    ("dim not 1 or 2", edited(GOOD_1D, "dim", 3), ["dim", "1 or 2"]),
-    ("dim as text", edited(GOOD_1D, "dim", "1"), ["dim", "1 or 2"]),
-    ("dim as boolean", edited(GOOD_1D, "dim", True), ["dim", "1 or 2"]),
+    ("dim above 8", edited(GOOD_1D, "dim", 9), ["dim", "1 to 8", "got 9"]),
+    ("dim as text", edited(GOOD_1D, "dim", "1"), ["dim", "1 to 8"]),
+    ("dim as boolean", edited(GOOD_1D, "dim", True), ["dim", "1 to 8"]),
     ("components not a list", edited(GOOD_1D, "components", {"weight": 1}), ["components", "list"]),
     ("empty components", edited(GOOD_1D, "components", []), ["components", "empty"]),
     ("component not an object", edited(GOOD_1D, "components.0", [1, 2]), ["components[0]", "object"]),
@@ -198,7 +198,7 @@ def test_default_scene_is_listed_first():
 @pytest.mark.parametrize("scene_id", bundled_scene_ids())
 def test_every_bundled_scene_loads_and_is_sane(scene_id):
     scene = bundled_scene(scene_id)
-    assert scene.dim in (1, 2)
+    assert 1 <= scene.dim <= 8
     assert scene.decoder in DECODERS and scene.loss in LOSS_IDS
     assert scene.name and all(scene.mixture.labels)
     # a scene of your own points draws the points themselves; any other draws `samples` from its mixture

@@ -150,7 +150,7 @@ BAD = [
     ("another program's JSON", {"name": "x", "width": 3}, ["format", "missing"]),
     ("another format", edited(SESSION, "format", "blurlab-session"), ["format", "blurlab-scene"]),
     ("top level list", [SESSION], ["scene", "JSON object"]),
-    ("bad scene part", edited(SESSION, "dim", 3), ["dim", "1 or 2"]),
+    ("bad scene part", edited(SESSION, "dim", 9), ["dim", "1 to 8"]),
     ("fit not an object", edited(SESSION, "fit", [0.05]), ["fit", "object"]),
     ("fit null", edited(SESSION, "fit", None), ["fit", "object"]),
     ("unknown fit key", edited(SESSION, "fit.learning_rate", 0.1), ["fit.learning_rate", "unknown key"]),

@@ -66,6 +66,7 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
         "optimum": loss.end_point(scene.mixture, samples, settings).to_json(),
         "markers": {"mean": marks.mean.tolist(), "median": marks.median.tolist(), "modes": marks.modes.tolist()},
         "density_at_estimate": share,
+        "log10_density_at_estimate": _log10_share(scene, estimate, share, points is not None),
         "distance_to_nearest_mode": distance,
         "loss_curve": fit.loss_history().tolist(),  # in the data's units, as are the floor and the landscape
         "loss_floor": None if floor is None else {"value": floor.value, "what": floor.what},
@@ -83,14 +84,28 @@ def fit_report(scene: Scene, settings: FitSettings, steps: int, images: str | Pa
     return report
 
 
+def _log10_share(scene: Scene, estimate, share: float, own_points: bool) -> float | None:
+    """log10 of the density at the single prediction as a share of the peak, exact where the share itself
+    underflows (many properties); None for several predictions or a kernel density of one's own points."""
+    points, _ = estimate.predictions()
+    if own_points or len(points) != 1:
+        return None if share <= 0 else float(np.log10(share))
+    return float(scene.mixture.log_density_fraction(points)[0] / np.log(10))
+
+
 def summary(report: dict[str, Any]) -> str:
     """One line for the terminal."""
     mean = np.round(report["estimate"]["mean"], 3).tolist()
     line = (f"{report['loss']} on {report['scene']!r}: {report['steps']} steps in {report['seconds']:.2f} s, "
-            f"mean {mean}, data density at the prediction {100 * report['density_at_estimate']:.1f}% of the peak")
+            f"mean {mean}, data density at the prediction {_percent(report['density_at_estimate'])} of the peak")
     if report["diverged"]:
         line += f"\n{report['message']}"
     return line
+
+
+def _percent(share: float) -> str:
+    """A share as a percentage: one decimal, or two significant digits when that would read 0.0%."""
+    return f"{100 * share:.1f}%" if 100 * share >= 0.05 or share == 0 else f"{100 * share:.2g}%"
 
 
 def fail(message: str) -> int:

@@ -23,20 +23,20 @@ _CHUNK = 32  # images rendered together: large enough to amortise numpy's per-ca
 
 @dataclass(frozen=True, eq=False)  # one per decoder, compared as objects
 class Decoder:
-    """A procedural renderer: how points of the data space become pictures, and the names of its two axes."""
+    """A procedural renderer: how points of the data space become pictures, and the names of its axes."""
 
     name: str
-    axes: tuple[str, str]  # short human names of the data space's two axes
+    axes: tuple[str, ...]  # short human names of the data space's axes, in order (a point may use fewer)
     render: Callable[[np.ndarray], np.ndarray]  # (n, dim) float64 points -> (n, H, W, 3) float32 images in [0, 1]
 
 
 DECODERS: dict[str, Decoder] = {d.name: d for d in (
-    Decoder("cars", ("body style: sedan ← → SUV", "colour: red ← → blue"), cars.render),
+    Decoder("cars", cars.AXES, cars.render),
     Decoder("ball", ("ball position: left ← → right", "ball height: down ← → up"), ball.render),
 )}
 DECODER_NAMES = tuple(DECODERS)
 
-__all__ = ["DECODER_NAMES", "IMAGE_SHAPE", "Span", "axis_names", "decode", "decoder_units"]
+__all__ = ["DECODER_NAMES", "IMAGE_SHAPE", "Span", "axis_names", "decode", "decoder_dims", "decoder_units"]
 
 
 def _decoder(name: str) -> Decoder:
@@ -44,6 +44,11 @@ def _decoder(name: str) -> Decoder:
         return DECODERS[name]
     except KeyError:
         raise ValueError(f"unknown decoder {name!r}; choose one of {', '.join(DECODER_NAMES)}") from None
+
+
+def decoder_dims(name: str) -> int:
+    """How many axes decoder `name` draws: the most dimensions a scene decoded by it may have."""
+    return len(_decoder(name).axes)
 
 
 Span = tuple[tuple[float, float], ...]  # per axis: the data values drawn as the decoder's key poses, -2 and +2
@@ -61,7 +66,7 @@ def decoder_units(points: np.ndarray, span: Span | None) -> np.ndarray:
 
 
 def decode(name: str, points: np.ndarray, span: Span | None = None) -> np.ndarray:
-    """Images of `points` (n, dim), dim 1 or 2, as float32 RGB in [0, 1], shape (n, 64, 96, 3); `span`
+    """Images of `points` (n, dim), dim 1 to the decoder's axes, as float32 RGB in [0, 1], shape (n, 64, 96, 3); `span`
     maps the points to the decoder's units first (decoder_units).
 
     Points outside the decoder's range are clamped to its edge; NaN decodes as the centre
@@ -69,8 +74,9 @@ def decode(name: str, points: np.ndarray, span: Span | None = None) -> np.ndarra
     """
     render = _decoder(name).render
     pts = np.asarray(points, dtype=np.float64)
-    if pts.ndim != 2 or pts.shape[1] not in (1, 2):
-        raise ValueError(f"decoder {name!r}: points must have shape (n, 1) or (n, 2), got {pts.shape}")
+    most = decoder_dims(name)
+    if pts.ndim != 2 or not 1 <= pts.shape[1] <= most:
+        raise ValueError(f"decoder {name!r}: points must have shape (n, 1) to (n, {most}), got {pts.shape}")
     pts = decoder_units(pts, span)
     pts = np.nan_to_num(pts, nan=0.0, posinf=1e6, neginf=-1e6)
     # Each renderer returns its images already clipped to [0, 1] (blends of in-range colours,
@@ -89,6 +95,6 @@ def decode(name: str, points: np.ndarray, span: Span | None = None) -> np.ndarra
 def axis_names(name: str, dim: int) -> tuple[str, ...]:
     """Short human names of the first `dim` axes of decoder `name`."""
     decoder = _decoder(name)
-    if dim not in (1, 2):
-        raise ValueError(f"decoder {name!r}: dim must be 1 or 2, got {dim!r}")
+    if not 1 <= dim <= len(decoder.axes):
+        raise ValueError(f"decoder {name!r}: dim must be 1 to {len(decoder.axes)}, got {dim!r}")
     return decoder.axes[:dim]

@@ -1,5 +1,6 @@
 """The `cars` decoder: a side view of a car whose body style runs from sedan (x = -2) to SUV (x = +2)
-and, in 2-D, whose colour runs from red (y = -2) to blue (y = +2)."""
+and, in 2-D, whose colour runs from red (y = -2) to blue (y = +2); axes 3 to 8 (wheels, roof box, sky,
+facing, size, suspension) are drawn with engine.decoders.car_extras."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import functools
 
 import numpy as np
 
+from engine.decoders import car_extras as extras
 from engine.decoders.drawing import (
     F32, H, U, V, W, clip01, col_span, cover, cover_below, interleave, paint, paint_layers, per_image, plane,
-    rgb, row_span, smax, vertical_gradient,
+    rgb, row_span, smax,
 )
+
+AXES = extras.AXES
 
 
 GROUND_V = 11.0  # height of the ground line above the image's bottom edge, in pixels
@@ -75,19 +79,6 @@ _ROOF_PIECES = np.array([k for k in range(len(_ROOF_KNOTS_V) - 1) if _ROOF_KNOTS
 # (a_base - 3.5) never comes within a line's width (2 x 0.85 px) of the other two.
 assert min(_CAR_KEYS["a_base"]) - 3.5 - 0.85 > max(_CAR_KEYS["b_pillar"] + _CAR_KEYS["rear_door"]) + 0.85
 
-
-def _car_background() -> np.ndarray:
-    sky = vertical_gradient(rgb(0.93, 0.95, 0.97), rgb(0.97, 0.97, 0.97), H)
-    ground = rgb(0.88, 0.88, 0.86)
-    below = np.clip((GROUND_V - V) + 0.5, 0.0, 1.0)[:, None]  # anti-aliased ground level
-    bg = sky * (1 - below) + ground * below
-    line = np.clip(1.0 - np.abs(V - (GROUND_V - 0.5)), 0.0, 1.0)[:, None] * 0.8
-    bg = bg * (1 - line) + rgb(0.55, 0.55, 0.55) * line
-    return np.ascontiguousarray(np.broadcast_to(bg[:, None, :], (H, W, 3)), dtype=F32)
-
-
-_CAR_BG = _car_background()
-_CAR_BG_PLANES = np.ascontiguousarray(np.moveaxis(_CAR_BG, -1, 0)[:, None])  # (3, 1, H, W)
 
 # The contact shadow's vertical profile depends on nothing but the ground line.
 _SHADOW_ROWS = row_span(GROUND_V - 2.0, GROUND_V + 1.5)
@@ -200,13 +191,15 @@ def _same_size(boxes: list[tuple[slice, slice]]) -> list[tuple[slice, slice]]:
 
 def render(pts: np.ndarray) -> np.ndarray:
     n = pts.shape[0]
-    table = _car_params(pts[:, 0])
+    box = extras.amount(pts, extras.ROOF_BOX)
+    table = extras.lifted(_car_params(pts[:, 0]), _CAR_KEY_NAMES, pts)
     p = dict(zip(_CAR_KEY_NAMES, table))  # float64 (n,) per measure
     P = dict(zip(_CAR_KEY_NAMES, table.astype(F32)[:, :, None, None]))  # float32 (n, 1, 1): for pixels
     lo = dict(zip(_CAR_KEY_NAMES, table.min(axis=1).tolist()))  # batch extremes, for the windows
     hi = dict(zip(_CAR_KEY_NAMES, table.max(axis=1).tolist()))
     colour = _car_colour(pts[:, 1] if pts.shape[1] > 1 else None, n)[:, :, None, None]  # (3, n, 1, 1)
     g = GROUND_V
+    bg_planes = extras.background_rows(g, extras.amount(pts, extras.SKY), n)
 
     # Windows: each part is drawn only inside the rows and columns it can touch in this batch.
     rows_s, cols_s = _SHADOW_ROWS, col_span(lo["rear"], hi["front"])
@@ -229,14 +222,16 @@ def render(pts: np.ndarray) -> np.ndarray:
 
     # Rows above and below every window keep the background: only the band between them is
     # painted, in colour planes (3, n, band rows, W); band(a, rows, cols) is a window of a band array.
+    rows_x = extras.roof_box_rows(lo, hi, g) if box is not None else None
     all_rows = [rows_s, rows_b, rows_g, rows_d, rows_m] + [r for r, _ in boxes_l + boxes_w]
+    all_rows += [rows_x] if rows_x is not None else []
     top, bottom = min(r.start for r in all_rows), max(r.stop for r in all_rows)
 
     def band(a: np.ndarray, rows: slice, cols: slice) -> np.ndarray:
         return a[..., rows.start - top:rows.stop - top, cols]
 
     img = np.empty((3, n, bottom - top, W), dtype=F32)
-    img[...] = _CAR_BG_PLANES[:, :, top:bottom]
+    img[...] = bg_planes[:, :, top:bottom]
 
     # Body: below the roof-line profile, between the tail and the nose, above the sill.
     roof, norm = _roof_line(table)
@@ -259,7 +254,7 @@ def render(pts: np.ndarray) -> np.ndarray:
     body_rgb = body_rgb * (1 - trim) + plane(_TRIM) * trim
     # The body is painted over the bare background, which is constant along each row, so the
     # blend bg + body * (body_rgb - bg) needs one pass fewer than a general paint...
-    bg = _CAR_BG_PLANES[:, :, rows_b, :1]
+    bg = bg_planes[:, :, rows_b]
     window = band(img, rows_b, cols_b)
     np.multiply(body, body_rgb - bg, out=window)
     window += bg
@@ -271,7 +266,7 @@ def render(pts: np.ndarray) -> np.ndarray:
     sx = np.minimum(u - P["rear"] - 1.0, P["front"] - 1.0 - u) / 5.0
     shadow = 0.45 * clip01(sx) * _SHADOW_SY
     shadow *= 1.0 - band(body_band, rows_s, cols_s)
-    band(img, rows_s, cols_s)[...] += shadow * (plane(_SHADOW) - _CAR_BG_PLANES[:, :, rows_s, :1])
+    band(img, rows_s, cols_s)[...] += shadow * (plane(_SHADOW) - bg_planes[:, :, rows_s])
 
     # Side glass: the cabin inset from the roof line, above the window line, split by a dark B-pillar.
     u, v = U[cols_g], V[rows_g][:, None] - g
@@ -355,9 +350,12 @@ def render(pts: np.ndarray) -> np.ndarray:
     paint_layers([band(img, rows, cols) for rows, cols in boxes_w], alphas, _WHEEL_COLOURS)
     del du, r, alphas, body_band
 
+    if rows_x is not None:  # a roof box on the roof
+        paint(band(img, rows_x, slice(0, W)), extras.roof_box_cover(p, box, rows_x, g), plane(extras.ROOF_BOX_COLOUR))
+
     out = np.empty((n, H, W, 3), dtype=F32)
-    out[:, :top] = _CAR_BG[:top]
-    out[:, bottom:] = _CAR_BG[bottom:]
+    out[:, :top] = np.moveaxis(bg_planes[:, :, :top], 0, -1)
+    out[:, bottom:] = np.moveaxis(bg_planes[:, :, bottom:], 0, -1)
     interleave(img, out[:, top:bottom])
-    return out
+    return extras.finish(out, pts)
 

@@ -65,7 +65,11 @@ class FitData:
 
     def squared_distance(self, off: torch.Tensor) -> torch.Tensor:
         """The squared length of differences in the fit's units, measured in the data's (last axis)."""
-        return ((off if self.unit is None else off * self.unit) ** 2).sum(-1)
+        return (self.in_data_units(off) ** 2).sum(-1)
+
+    def in_data_units(self, x: torch.Tensor) -> torch.Tensor:
+        """Vectors in the fit's units, scaled to the data's (last axis); an offset is not added."""
+        return x if self.unit is None else x * self.unit
 
     @property
     def dim(self) -> int:
@@ -105,11 +109,21 @@ def _tril(raw: torch.Tensor) -> torch.Tensor:
 def _gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, tril: torch.Tensor) -> torch.Tensor:
     """log N(x | mean, tril tril^T) for x (n, d) against one Gaussian (mean (d,)) or K of them
     (mean (K, d)); returns (n,) or (n, K)."""
-    inv = torch.linalg.inv(tril)  # tiny (d <= 2): cheaper than a batched triangular solve per sample
+    inv = torch.linalg.inv(tril)  # tiny (d <= 8): cheaper than a batched triangular solve per sample
     if mean.dim() == 1:
         z = (x - mean) @ inv.T
-    else:
+    elif mean.numel() <= 64:
         z = torch.einsum("kij,nkj->nki", inv, x[:, None, :] - mean[None])
+    else:
+        # Many components in many dimensions: the squared distance x'Px - 2 x'Pm + m'Pm (P the precision)
+        # by matrix products, never the (n, K, d) differences, whose backward took most of a step.
+        k, d = mean.shape
+        prec = inv.transpose(-1, -2) @ inv
+        pm = torch.einsum("kij,kj->ki", prec, mean)
+        quad = (x[:, :, None] * x[:, None, :]).reshape(-1, d * d) @ prec.reshape(k, d * d).T
+        squared = quad - 2.0 * x @ pm.T + (pm * mean).sum(-1)
+        log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
+        return -0.5 * squared - log_det - 0.5 * d * math.log(2 * math.pi)
     log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
     return -0.5 * (z**2).sum(-1) - log_det - 0.5 * x.shape[1] * math.log(2 * math.pi)
 
@@ -288,7 +302,9 @@ class MinOfKModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        d2 = self.data.squared_distance(batch[:, None, :] - self.points[None])
+        # |x|^2 - 2 x.p + |p|^2 in the data's units: one matrix product however many guesses and dimensions
+        x, p = self.data.in_data_units(batch), self.data.in_data_units(self.points)
+        d2 = (x**2).sum(-1, keepdim=True) - 2.0 * x @ p.T + (p**2).sum(-1)
         return d2.min(dim=1).values.mean()
 
     def estimate(self) -> Estimate:

@@ -79,6 +79,8 @@ class ImageBoardMaker:
         rng = np.random.default_rng(_NOISE_SEED)
         self._normals = rng.standard_normal((SAMPLE_GRID, 2))
         self._uniforms = rng.random(SAMPLE_GRID)
+        # Axes 3 to 8 (many properties) drawn after, so 1-D and 2-D draws stay what they were.
+        self._normals = np.hstack([self._normals, rng.standard_normal((SAMPLE_GRID, 6))])
 
     # -- the data part --------------------------------------------------------------------
     def data_board(self, mixture: Mixture, samples: np.ndarray, pair: tuple[int, int] | None = None,

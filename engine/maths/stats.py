@@ -56,15 +56,23 @@ def kmeans(x: np.ndarray, k: int, seed: int = 0, restarts: int = 8, max_iter: in
     for _ in range(restarts):
         centres = kmeans_pp(x, k, rng)
         for _ in range(max_iter):
-            labels = ((x[:, None, :] - centres[None]) ** 2).sum(-1).argmin(axis=1)
-            new = np.array([x[labels == j].mean(axis=0) if np.any(labels == j) else centres[j] for j in range(k)])
+            labels = _squared_distances(x, centres).argmin(axis=1)
+            counts = np.bincount(labels, minlength=k)
+            sums = np.stack([np.bincount(labels, weights=x[:, j], minlength=k) for j in range(x.shape[1])], axis=1)
+            new = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None], centres)
             if np.allclose(new, centres, atol=1e-12, rtol=0):
                 break
             centres = new
-        cost = ((x[:, None, :] - centres[None]) ** 2).sum(-1).min(axis=1).mean()
+        cost = ((x - centres[_squared_distances(x, centres).argmin(axis=1)]) ** 2).sum(-1).mean()
         if cost < best_cost:
             best, best_cost = centres, cost
     return np.array(sorted(best, key=lambda c: tuple(c)))
+
+
+def _squared_distances(x: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """(n, k) squared distances as |x|^2 - 2 x.c + |c|^2: one matrix product, for many centres in many
+    dimensions (used to pick the nearest centre; costs are recomputed exactly)."""
+    return (x**2).sum(-1)[:, None] - 2.0 * x @ centres.T + (centres**2).sum(-1)[None]
 
 
 def kmeans_pp(x: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:

@@ -10,6 +10,7 @@ perfect generator scores near 0 rather than the smoothing's own error.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,7 +50,8 @@ class Coverage:
         return "mode collapse" if self.collapsed else "mass between the modes"
 
     def to_json(self) -> dict:
-        return {"modes_covered": self.covered, "modes_total": self.total, "js_divergence": self.js_divergence}
+        js = None if math.isnan(self.js_divergence) else self.js_divergence  # NaN: not computed (above 2-D)
+        return {"modes_covered": self.covered, "modes_total": self.total, "js_divergence": js}
 
 
 def data_grid(mixture: Mixture) -> Grid:
@@ -59,6 +61,8 @@ def data_grid(mixture: Mixture) -> Grid:
 
 def coverage(mixture: Mixture, estimate: Estimate) -> Coverage:
     """Modes covered and the JS divergence of the estimate (a distribution) against the data."""
+    if mixture.dim > 2:
+        return _coverage_by_samples(mixture, estimate)
     grid = data_grid(mixture)
     points = grid.points()
     model, model_out = estimate.mass_on(grid)
@@ -77,6 +81,19 @@ def coverage(mixture: Mixture, estimate: Estimate) -> Coverage:
         data = blurred.pdf(points).reshape(grid.shape) * grid.cell
     js = js_divergence(np.append(data.reshape(-1), max(1.0 - data.sum(), 0.0)), np.append(model.reshape(-1), model_out))
     return Coverage(len(modes) - len(lost), len(modes), lost, js, on_modes)
+
+
+def _coverage_by_samples(mixture: Mixture, estimate: Estimate, n: int = 8000) -> Coverage:
+    """Above two dimensions, where no grid fits: the modes covered from the model's and the data's samples
+    (the same rule); the JS divergence, which needs densities on a grid, is NaN."""
+    rng = np.random.default_rng(0)
+    model = estimate.draws(rng.standard_normal((n, mixture.dim)), rng.random(n))
+    data = mixture.sample(n, seed=1)
+    modes = mixture.modes()
+    near_model, near_data = _neighbourhoods(mixture, modes, model), _neighbourhoods(mixture, modes, data)
+    lost = tuple(i for i, (m, d) in enumerate(zip(near_model, near_data)) if m.mean() < SHARE * d.mean())
+    on_modes = float(np.any(near_model, axis=0).mean() / max(np.any(near_data, axis=0).mean(), 1e-12))
+    return Coverage(len(modes) - len(lost), len(modes), lost, math.nan, on_modes)
 
 
 def _neighbourhoods(mixture: Mixture, modes: np.ndarray, points: np.ndarray) -> list[np.ndarray]:

@@ -55,6 +55,8 @@ class LandscapeForm:
 
     def reason_against(self, dim: int, k: int) -> str:
         """Why this loss has no landscape for data of `dim` dimensions fitted with K = k; "" if it has one."""
+        if self.make is not None and dim > 2:
+            return f"drawn for 1 or 2 dimensions only; this scene has {dim}"
         if self.make is None or dim not in self.dims:
             return self.why_not
         if self.guesses > 1 and k != self.guesses:

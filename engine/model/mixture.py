@@ -1,4 +1,5 @@
-"""Gaussian mixtures in one or two dimensions: sampling, density, moments, median and modes."""
+"""Gaussian mixtures in one to eight dimensions: sampling, density (in logs, so a point at 1e-12 of the
+peak or far below is still exact), moments, median and modes."""
 
 from __future__ import annotations
 
@@ -109,27 +110,50 @@ class Mixture:
                 out[idx] = rng.multivariate_normal(comp.mean, comp.cov, size=idx.size, method="cholesky")
         return out
 
+    @cached_property
+    def _whiten(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per component: the inverse Cholesky factor (K, dim, dim) and log N's constant (K,)."""
+        chol = np.linalg.cholesky(self.covs)
+        inv = np.linalg.inv(chol)
+        log_det = 2.0 * np.log(np.diagonal(chol, axis1=-2, axis2=-1)).sum(axis=-1)
+        return inv, -0.5 * log_det - 0.5 * self.dim * math.log(2 * math.pi)
+
     def component_log_pdf(self, x: np.ndarray) -> np.ndarray:
         """log N(x | mean_k, cov_k) for every point and component, shape (n, K)."""
         x = np.atleast_2d(np.asarray(x, dtype=float))
         if x.shape[1] != self.dim and x.shape[0] == self.dim:
             x = x.T
+        inv, const = self._whiten
+        means = self.means
         out = np.empty((x.shape[0], len(self.components)))
-        for k, comp in enumerate(self.components):
-            chol = np.linalg.cholesky(comp.cov)
-            z = np.linalg.solve(chol, (x - comp.mean).T)
-            log_det = 2.0 * np.log(np.diag(chol)).sum()
-            out[:, k] = -0.5 * (z**2).sum(axis=0) - 0.5 * log_det - 0.5 * self.dim * math.log(2 * math.pi)
+        step = max(1, 2**18 // (len(self.components) * self.dim))  # points per block: a few MB of temporaries
+        for start in range(0, x.shape[0], step):
+            diff = x[start:start + step, None, :] - means[None]  # (b, K, dim)
+            z = np.einsum("kij,bkj->bki", inv, diff)
+            out[start:start + step] = -0.5 * np.einsum("bki,bki->bk", z, z) + const
         return out
 
     def log_pdf(self, x: np.ndarray) -> np.ndarray:
-        """Log density at each point of x, shape (n,)."""
+        """Log density at each point of x, shape (n,): a log-sum-exp over the components."""
         parts = self.component_log_pdf(x) + np.log(self.weights)
         top = parts.max(axis=1, keepdims=True)
         return (top + np.log(np.exp(parts - top).sum(axis=1, keepdims=True)))[:, 0]
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
         return np.exp(self.log_pdf(x))
+
+    def log_density_fraction(self, x: np.ndarray) -> np.ndarray:
+        """log(density at each point / peak density), (n,): exact however rare the point (no underflow)."""
+        return self.log_pdf(x) - self.log_peak_density()
+
+    def density_fraction(self, x: np.ndarray) -> np.ndarray:
+        """Density at each point as a fraction of the peak density, (n,); 0 only below ~1e-308."""
+        return np.exp(self.log_density_fraction(x))
+
+    def nearest_mode_distance(self, x: np.ndarray) -> np.ndarray:
+        """Euclidean distance from each point to the nearest mode of the density, (n,)."""
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        return np.linalg.norm(x[:, None, :] - self._modes[None], axis=-1).min(axis=1)
 
     # -- summaries --------------------------------------------------------------
     def mean(self) -> np.ndarray:
@@ -152,8 +176,8 @@ class Mixture:
         )
 
     def median(self) -> np.ndarray:
-        """Exact 1-D median (bisection on the CDF); 2-D: the geometric median of a large sample."""
-        if self.dim == 2:
+        """Exact 1-D median (bisection on the CDF); 2-D and up: the geometric median of a large sample."""
+        if self.dim >= 2:
             return stats.geometric_median(self.sample(20000, seed=12345))
         lo, hi = self.bounds(6.0)
         lo, hi = float(lo[0]), float(hi[0])
@@ -175,42 +199,58 @@ class Mixture:
 
         Mean-shift fixed-point iteration from every component mean (Carreira-Perpinan 2000)
         finds every mode of a Gaussian mixture, since each mode lies in the convex hull of
-        the means and is reached from at least one of them.
+        the means and is reached from at least one of them. All starts climb at once.
         """
-        found: list[np.ndarray] = []
-        scale = self._scale
-        for start in self.means:
-            x = self.climb(start)
-            if not any(np.linalg.norm(x - f) < 1e-3 * max(scale, 1e-6) + 1e-6 for f in found):
-                found.append(x)
+        tol = 1e-3 * max(self._scale, 1e-6) + 1e-6
+        found = np.empty((0, self.dim))
+        for x in self._climb_all(self.means):
+            if not found.size or np.linalg.norm(found - x, axis=1).min() >= tol:
+                found = np.vstack([found, x])
         return np.array(sorted(found, key=lambda m: tuple(m)))
 
     @cached_property
     def _scale(self) -> float:
         return float(np.sqrt(np.min(np.linalg.eigvalsh(self.covs))))
 
-    def climb(self, start: np.ndarray) -> np.ndarray:
-        """The mode that mean shift climbs to from `start` (Carreira-Perpinan 2000)."""
+    @cached_property
+    def _precisions(self) -> tuple[np.ndarray, np.ndarray]:
         inv = np.linalg.inv(self.covs)
-        x = np.array(start, dtype=float)
+        return inv, np.einsum("kij,kj->ki", inv, self.means)
+
+    def _climb_all(self, starts: np.ndarray) -> np.ndarray:
+        """Mean shift from every start at once, (m, dim) -> the modes they climb to, (m, dim)."""
+        inv, inv_means = self._precisions
+        log_w = np.log(self.weights)
+        x = np.array(starts, dtype=float).reshape(-1, self.dim)
+        active = np.arange(len(x))
         for _ in range(500):
-            log_resp = self.component_log_pdf(x[None, :])[0] + np.log(self.weights)
-            resp = np.exp(log_resp - log_resp.max())
-            a = np.einsum("k,kij->ij", resp, inv)
-            b = np.einsum("k,kij,kj->i", resp, inv, self.means)
-            new = np.linalg.solve(a, b)
-            if np.linalg.norm(new - x) < 1e-10 * max(1.0, self._scale):
-                return new
-            x = new
+            log_resp = self.component_log_pdf(x[active]) + log_w
+            resp = np.exp(log_resp - log_resp.max(axis=1, keepdims=True))
+            a = np.einsum("mk,kij->mij", resp, inv)
+            b = resp @ inv_means
+            new = np.linalg.solve(a, b[:, :, None])[:, :, 0]
+            moved = np.linalg.norm(new - x[active], axis=1)
+            x[active] = new
+            active = active[moved >= 1e-10 * max(1.0, self._scale)]
+            if not active.size:
+                break
         return x
 
+    def climb(self, start: np.ndarray) -> np.ndarray:
+        """The mode that mean shift climbs to from `start` (Carreira-Perpinan 2000)."""
+        return self._climb_all(np.asarray(start, dtype=float)[None])[0]
+
     def peak_density(self) -> float:
-        """The highest density value (at the highest mode)."""
-        return self._peak
+        """The highest density value (at the highest mode); 0.0 if it is below float range."""
+        return math.exp(self._log_peak)
+
+    def log_peak_density(self) -> float:
+        """log of the highest density value: the best of the modes mean shift climbs to from every mean."""
+        return self._log_peak
 
     @cached_property
-    def _peak(self) -> float:
-        return float(self.pdf(self._modes).max())
+    def _log_peak(self) -> float:
+        return float(self.log_pdf(self._modes).max())
 
     def bounds(self, n_std: float = 4.0) -> tuple[np.ndarray, np.ndarray]:
         """A box that holds every component to n_std standard deviations."""

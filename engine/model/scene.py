@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine.decoders import DECODER_NAMES as DECODERS
+from engine.decoders import decoder_dims
 from engine.io import atomic
 from engine.io.values import InvalidValue, describe, key_text, number, whole
 from engine.model.losses import LOSS_IDS
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 FORMAT = "blurlab-scene"
 VERSION = 1
 MAX_SAMPLES = 200_000
+MAX_DIM = 8  # dimensions a scene may have (the many-properties scene's eight properties)
+MAX_COMPONENTS = 256  # components a scene may have: 2^8, every kind of car of eight two-kind properties
 
 
 # A scene file or value that cannot be used; the message names the key and the problem. It is the one
@@ -114,7 +117,7 @@ def check_covariance(cov: np.ndarray, key: str) -> None:
     if not np.allclose(cov, cov.T, rtol=1e-9, atol=1e-12):
         raise SceneError(f"{key}: must be symmetric")
     if np.linalg.eigvalsh(cov).min() <= 1e-12 * max(1.0, float(np.abs(cov).max())):
-        raise SceneError(f"{key}: must be positive definite (every variance above zero)")
+        raise SceneError(f"{key}: not positive definite (it must spread in every direction)")
 
 
 def parse_scene(data: Any) -> Scene:
@@ -131,19 +134,25 @@ def parse_scene(data: Any) -> Scene:
     if not isinstance(name, str):
         raise SceneError(f"name: expected text, got {describe(name)}")
     dim = _require(data, "dim")
-    if not isinstance(dim, int) or isinstance(dim, bool) or dim not in (1, 2):
-        raise SceneError(f"dim: must be 1 or 2, got {describe(dim)}")
+    if not isinstance(dim, int) or isinstance(dim, bool) or not 1 <= dim <= MAX_DIM:
+        got = dim if isinstance(dim, int) and not isinstance(dim, bool) else describe(dim)
+        raise SceneError(f"dim: must be 1 to {MAX_DIM}, got {got}")
     comps = _require(data, "components")
     if not isinstance(comps, list):
         raise SceneError(f"components: expected a list, got {describe(comps)}")
     if not comps:
         raise SceneError("components: the list is empty; a scene needs at least one component")
+    if len(comps) > MAX_COMPONENTS:
+        raise SceneError(f"components: at most {MAX_COMPONENTS}, got {len(comps)}")
     mixture = Mixture(tuple(parse_component(c, dim, f"components[{i}]") for i, c in enumerate(comps)))
     samples = whole(data.get("samples", 4000), "samples", 10, MAX_SAMPLES)
     seed = whole(data.get("seed", 0), "seed", 0, 2**32 - 1)
     decoder = data.get("decoder", "cars")
     if decoder not in DECODERS:
         raise SceneError(f"decoder: unknown decoder {decoder!r}; choose one of {', '.join(DECODERS)}")
+    if dim > decoder_dims(decoder):
+        raise SceneError(f"decoder: {decoder!r} draws at most {decoder_dims(decoder)} dimensions, "
+                         f"the scene has {dim}")
     loss = data.get("loss", "l2")
     if loss not in LOSS_IDS:
         raise SceneError(f"loss: unknown loss {loss!r}; choose one of {', '.join(LOSS_IDS)}")

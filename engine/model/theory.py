@@ -95,7 +95,7 @@ def optimum_kmeans(*, samples: np.ndarray, k: int, seed: int) -> EndPoint:
 # -- how typical a prediction is ------------------------------------------------------------------
 def density_fraction(mixture: Mixture, point: np.ndarray) -> float:
     """The data density at a point as a fraction of the peak density: the "nobody looks like this" number."""
-    return float(mixture.pdf(np.atleast_2d(point))[0] / mixture.peak_density())
+    return float(mixture.density_fraction(np.atleast_2d(point))[0])
 
 
 def typicality(mixture: Mixture, estimate: Estimate, density=None) -> tuple[float, float]:
@@ -104,6 +104,6 @@ def typicality(mixture: Mixture, estimate: Estimate, density=None) -> tuple[floa
     a KDE of a scene's own points) replaces the mixture's; the modes are the mixture's."""
     points, weights = estimate.predictions()
     density = mixture if density is None else density
-    share = density.pdf(points) / density.peak_density()
-    distance = np.linalg.norm(points[:, None, :] - mixture.modes()[None], axis=-1).min(axis=1)
+    share = density.density_fraction(points) if density is mixture else density.pdf(points) / density.peak_density()
+    distance = mixture.nearest_mode_distance(points)
     return float(weights @ share), float(weights @ distance)
