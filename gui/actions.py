@@ -120,7 +120,7 @@ def keys_text(keys: list[str]) -> str:
     """Keys as one phrase: "1–8" for a run of digits (with one prefix, "Ctrl+1–3"), else "←/→"."""
     prefix = {k.rstrip("0123456789") for k in keys}
     digits = [k[len(next(iter(prefix))):] for k in keys] if len(prefix) == 1 else []
-    if len(keys) > 2 and all(d.isdigit() for d in digits) and \
+    if len(keys) > 1 and digits and all(d.isdigit() for d in digits) and \
             [int(d) for d in digits] == list(range(int(digits[0]), int(digits[0]) + len(digits))):
         return f"{next(iter(prefix))}{digits[0]}–{digits[-1]}"
     return "/".join(keys)
