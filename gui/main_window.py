@@ -108,8 +108,8 @@ class MainWindow(QMainWindow):
         if stage_id not in self._stages:
             stage = stage_entry(stage_id).stage_class()(self._context)
             stage.status.connect(self._on_status)
-            stage.show_caption(self._caption)
             self.stack.addWidget(stage)
+            stage.show_caption(self._caption)
             self._stages[stage_id] = stage
         return self._stages[stage_id]
 

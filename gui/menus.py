@@ -24,6 +24,7 @@ class Menus(QObject):
         self.menus: dict[str, QMenu] = {}
         self._stage_group = QActionGroup(self)  # View ▸ Stage: one checked, the stage on show
         self._loss_rows: tuple[Action, ...] = ()
+        self._shown: tuple[str, list[str]] | None = None  # the stage whose actions are on, and its key list
         for row in self.rows:
             self._add(row)
         for row in self.rows:
@@ -63,6 +64,8 @@ class Menus(QObject):
     def show_stage(self, stage_id: str, stage: Stage) -> list[str]:
         """The actions of `stage` on (the others' off), the Loss menu and keys of its runner; returns talk
         mode's key list for it."""
+        if self._shown is not None and self._shown[0] == stage_id:
+            return self._shown[1]
         for row in self.rows:
             if row.stage is not None:
                 self.actions[row.id].setVisible(row.stage == stage_id)
@@ -75,7 +78,9 @@ class Menus(QObject):
         self._loss_rows = loss_actions(stage.runner.loss_ids, stage.describe_loss)
         for row in self._loss_rows:
             self._add(row)
-        return key_list([row for row in self.rows if row.stage in (None, stage_id)] + list(self._loss_rows))
+        hints = key_list([row for row in self.rows if row.stage in (None, stage_id)] + list(self._loss_rows))
+        self._shown = (stage_id, hints)
+        return hints
 
     def _fill_tour_menu(self) -> None:
         """The chapters, a "Start:" entry each, at the top of the Tour menu, the first time it opens (they have
