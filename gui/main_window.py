@@ -50,7 +50,6 @@ class MainWindow(QMainWindow):
         available = self.available_size()
         self.setMinimumSize(MINIMUM.boundedTo(available))
         self.resize(OPENS_AT.boundedTo(available))
-        self.setStyleSheet(palette.STYLE_SHEET)
         # The window restyles itself first, so that the stages lay out in the new type when they follow.
         self.state = AppState(scene, scene_id, self)
         self.state.talkChanged.connect(self._on_state_talk_changed)
@@ -63,6 +62,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.data_space = self.stage(STAGES[0].id)
+        self.setStyleSheet(palette.STYLE_SHEET)
 
         # What serves every stage.
         self.tour = TourController(self.state, self.data_space.fit, parent=self)
@@ -109,7 +109,8 @@ class MainWindow(QMainWindow):
             stage = stage_entry(stage_id).stage_class()(self._context)
             stage.status.connect(self._on_status)
             self.stack.addWidget(stage)
-            stage.show_caption(self._caption)
+            if self._caption:  # a tour is on
+                stage.show_caption(self._caption)
             self._stages[stage_id] = stage
         return self._stages[stage_id]
 
