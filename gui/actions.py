@@ -104,9 +104,12 @@ def table(stages: Iterable[Any] = ()) -> tuple[Action, ...]:
 
 def loss_actions(loss_ids: Iterable[str], describe: Callable[[str], tuple[str, str]]) -> tuple[Action, ...]:
     """Keys 1, 2, … for a runner's losses, in its order; `describe(loss_id)` gives (title, explanation)."""
-    return tuple(Action(f"loss:{loss_id}", describe(loss_id)[0], (key,), lambda w, loss_id=loss_id: w.runner.set_loss(loss_id),
-                        "Fit/Loss", describe(loss_id)[1], hint="loss")
-                 for key, loss_id in zip(LOSS_KEYS, loss_ids))
+    rows = []
+    for key, loss_id in zip(LOSS_KEYS, loss_ids):
+        title, explanation = describe(loss_id)
+        rows.append(Action(f"loss:{loss_id}", title, (key,), lambda w, loss_id=loss_id: w.runner.set_loss(loss_id),
+                           "Fit/Loss", explanation, hint="loss"))
+    return tuple(rows)
 
 
 def sign(key: str | QKeySequence.StandardKey) -> str:

@@ -32,7 +32,8 @@ class RunnerAdapter:
 
     def __init__(self, controller, loss_ids: tuple[str, ...], set_loss: Callable[[str], None]) -> None:
         self.controller, self.loss_ids, self.set_loss = controller, tuple(loss_ids), set_loss
-        self.toggle_running, self.step_once, self.reset = controller.toggle_running, controller.step_once, controller.reset
+        self.toggle_running, self.step_once = controller.toggle_running, controller.step_once
+        self.reset = controller.reset
         self.runningChanged = controller.runningChanged
 
     @property
