@@ -83,18 +83,10 @@ def run_app(scene: str | None = None, loss: str | None = None, present: bool = F
         # A bad --scene still opens the app, on the default scene, after saying what was wrong.
         QMessageBox.warning(None, "BlurLab: the scene could not be opened", str(exc))
         window = make_window(None, loss)
-    from gui.support import preferences
+    from gui.controllers import remembered
 
-    store = preferences.store()
-    geometry = store.value("window/geometry")
-    if geometry:
-        window.restoreGeometry(geometry)  # where the user left it; talk mode goes full screen anyway
-        # ... unless that was on a larger screen: never more than this one's available area.
-        window.resize(window.size().boundedTo(window.available_size()))
-    speed = store.value("window/speed")
-    if speed is not None and str(speed).isdigit():
-        window.state.set_speed_index(int(speed))  # the pace the user last chose
-    app.aboutToQuit.connect(window.fit.close)  # however the app ends, the fit process ends first
+    remembered.restore(window)  # where the user left it, at the pace they chose
+    app.aboutToQuit.connect(window.data_space.fit.close)  # however the app ends, the fit process ends first
     if window.fills_the_screen():
         window.showMaximized()  # the window manager fits its frame (title bar, borders) on the screen too
     else:

@@ -1,4 +1,5 @@
-"""The file dialogs the window asks with; each returns what the user chose, or None."""
+"""The file dialogs the window asks with (each returns what the user chose, or None), and `FileDialogs`, which
+asks them for the window's menus and hands the answer to the controller it is for."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QInputDialog, QLabel, QListWidget,
-                               QListWidgetItem, QVBoxLayout, QWidget)
+                               QListWidgetItem, QMenu, QMessageBox, QVBoxLayout, QWidget)
 
 from gui.support import preferences
 
@@ -125,3 +126,58 @@ def choose_columns(parent: QWidget, layout: Layout, source: str) -> list[int] | 
     accepted = dialog.exec()
     dialog.deleteLater()
     return dialog.chosen() if accepted else None
+
+
+class FileDialogs:
+    """What the File menu asks and where the answer goes: the window's `sessions`, `imports` and `exports`
+    controllers (looked up when asked, so it can be made before them); `warn` shows a problem."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+
+    def warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self.window, title, text)
+
+    def ask_columns(self, layout: Layout) -> list[int] | None:
+        return choose_columns(self.window, layout, "The file")
+
+    def open_session(self) -> None:
+        path = open_path(self.window)
+        if path:
+            self.window.sessions.open_file(path)
+
+    def save(self) -> None:
+        self.window.sessions.save(lambda: save_session_path(self.window, self.window.state.scene.name))
+
+    def save_as(self) -> None:
+        path = save_session_path(self.window, self.window.state.scene.name)
+        if path:
+            self.window.sessions.save_file(path)
+
+    def import_data(self) -> None:
+        path = import_path(self.window)
+        if path:
+            self.window.imports.import_file(path)
+
+    def export_png(self, view: str) -> None:
+        path = png_path(self.window, view)
+        if path:
+            self.window.exports.export_png(view, path)
+
+    def export_animation(self) -> None:
+        from engine.io.media import video_available
+
+        chosen = animation(self.window, mp4=video_available())
+        if chosen:
+            self.window.exports.export_animation(*chosen)
+
+    def fill_recent(self, menu: QMenu) -> None:
+        """The recent files, as the Open recent menu opens."""
+        menu.clear()
+        files = preferences.recent_files()
+        for path in files:
+            a = menu.addAction(Path(path).name)
+            a.setStatusTip(path)
+            a.triggered.connect(lambda _=False, path=path: self.window.sessions.open_file(path))
+        if not files:
+            menu.addAction("No recent files").setEnabled(False)

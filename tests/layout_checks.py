@@ -46,7 +46,7 @@ def layout_problems(window: QWidget, talk: bool) -> list[str]:
             elif child.parentWidget() is area.widget() and rect.bottom() > viewport.bottom() + 1:
                 problems.append(f"{name} at {rect.getRect()} is below its scroll area's view {viewport.getRect()}")
         problems += _cut_text(child, name)
-    if talk:
+    if talk and window.current_stage is window.data_space:  # the other stages have no distribution pane
         pane = window.pane
         share = pane.width() * pane.height() / (window.width() * window.height())
         if share < PANE_SHARE_IN_TALK:

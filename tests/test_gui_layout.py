@@ -166,23 +166,24 @@ def test_the_legend_wraps_rather_than_run_off_the_plot(make_window, qtbot, size,
 
 
 @pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_the_real_images_view_in_talk_mode_has_room_and_never_scrolls_sideways(make_window, qtbot, size):
+def test_the_real_digits_stage_in_talk_mode_has_the_screen_and_never_scrolls_sideways(make_window, qtbot, size):
     window = make_window(start_fit=False, fit_process=FakeFitProcess())
     window.resize(*size)
     window.talk_mode.set_talk_mode(True, full_screen=False)
+    window.show_stage("real_digits")
     _settle(qtbot, window)
-    pictures_width = window.views.width()
-    window.views.setCurrentWidget(window.digits_tab)
-    _settle(qtbot, window)
-    assert window.views.width() >= pictures_width  # all the width the distribution pane's share leaves
-    pane = window.digits_pane
+    stage = window.current_stage
+    pane = stage.pane
+    assert stage.width() == window.width() and pane.width() >= window.width() - 2  # the whole width
     assert not pane.rows_area.horizontalScrollBar().isVisible()
     assert "a real one" in pane.headers[3].text()
-    share = window.pane.width() * window.pane.height() / (window.width() * window.height())
-    assert share >= 0.45
+    hints = stage.key_hints  # the key list along the foot, whole
+    assert hints.isVisible() and "run/pause" in hints.text()
+    assert hints.heightForWidth(hints.width()) <= hints.height() and hints.geometry().bottom() < stage.height()
     window.talk_mode.set_talk_mode(False, full_screen=False)
     _settle(qtbot, window)
     assert "real examples" in pane.headers[3].text() and pane.explanation.isVisible()
+    assert not stage.key_hints.isVisible()
 
 
 # A maximized window under a window manager's title bar: a 1280x720 projector leaves 1280x701 (openbox),

@@ -269,7 +269,7 @@ def test_an_edited_scene_saved_and_opened_again_is_the_same(make_window, qtbot, 
     edited = window.state.mixture
     path = tmp_path / "edited.json"
     assert window.sessions.save_file(str(path))
-    window.load_bundled_scene("three_modes")
+    window.data_space.load_bundled_scene("three_modes")
     assert len(window.state.mixture.components) == 3
     assert window.sessions.open_file(str(path))
     reopened = window.state.mixture

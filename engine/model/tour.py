@@ -200,7 +200,7 @@ WHY: tuple[TourStep, ...] = (
 def _digits(title: str, caption: str, task: str, loss: str, fresh: bool = True) -> TourStep:
     """A step on real digits: the real-images view, with its network's task and loss, training; the
     data-space fit waits (on the default scene), so the network has the processor."""
-    view = {"tab": "digits", "digits_task": task, "digits_loss": loss, "digits_fresh": fresh, "digits_run": True}
+    view = {"stage": "real_digits", "digits_task": task, "digits_loss": loss, "digits_fresh": fresh, "digits_run": True}
     return TourStep(title, caption, "sedan_or_suv", "l2", autorun=False, fresh=False, view=view)
 
 

@@ -1,6 +1,6 @@
 """Talk mode: full screen, large type and thick lines, the controls behind keys, and the mouse pointer
 hidden when it rests. The panes follow `AppState.talk` themselves; this controller turns it on and
-off and does what belongs to the window as a whole."""
+off and does what belongs to the window as a whole (its keys are in gui/actions.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ from gui.state import AppState
 from gui.support import palette
 
 IDLE_MS = 2000  # a resting pointer disappears after this long; any movement brings it back
-
-KEY_HINTS = ("Space run/pause  ·  ←/→ tour  ·  1–8 loss  ·  R reset  ·  F full screen  ·  "
-             "P screenshot  ·  T leave talk mode  ·  L landscape  ·  A tug of war  ·  D dial, [ ] its T")
 
 
 class IdleCursorHider(QObject):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from engine.model.losses import LOSSES, loss_info
 from engine.model.scene import MAX_SAMPLES, bundled_scene_heading, bundled_scene_ids
+from gui.actions import key_of, loss_keys
 from gui.state import SPEEDS, AppState
 
 
@@ -84,7 +85,7 @@ class ControlPanel(QWidget):
         for i, info in enumerate(LOSSES):
             self.loss_box.addItem(f"{i + 1}  {info.title}", info.id)
             self.loss_box.setItemData(i, info.explanation, Qt.ItemDataRole.ToolTipRole)
-        self.loss_box.setToolTip("The loss the model is trained with (keys 1 to 8).")
+        self.loss_box.setToolTip(f"The loss the model is trained with (keys {loss_keys(len(LOSSES))}).")
         self.explanation = QLabel()
         self.explanation.setObjectName("explanation")
         self.explanation.setWordWrap(True)
@@ -99,7 +100,8 @@ class ControlPanel(QWidget):
         run_layout = QVBoxLayout(run)
         run_layout.setSpacing(4)
         buttons, self.run_button, self.step_button, self.reset_button = run_step_reset(
-            "Start or pause the fit (Space)", "One optimiser step (S)", "Back to step 0 (R)")
+            f"Start or pause the fit ({key_of('run')})", f"One optimiser step ({key_of('step')})",
+            f"Back to step 0 ({key_of('reset')})")
         run_layout.addLayout(buttons)
         speed_row = QHBoxLayout()
         self.speed = QSlider(Qt.Orientation.Horizontal)

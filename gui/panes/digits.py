@@ -19,6 +19,7 @@ from engine.digits.snapshot import DigitSnapshot
 from engine.digits.tasks import TASK_IDS, Task, make_task
 from engine.io.pixels import tile
 from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
+from gui.actions import key_of
 from gui.panes.controls import run_step_reset, show_running
 from gui.panes.tiles import heading, to_pixmap
 from gui.support import palette
@@ -169,8 +170,8 @@ class DigitsPane(QWidget):
         layout.addWidget(self.explanation)
 
         buttons, self.run_button, self.step_button, self.reset_button = run_step_reset(
-            "Train the network, or pause it (Space while this view is shown)", "One training step (S)",
-            "A fresh network from its seed, at step 0 (R)")
+            f"Train the network, or pause it ({key_of('run')})", f"One training step ({key_of('step')})",
+            f"A fresh network from its seed, at step 0 ({key_of('reset')})")
         self.weight_label = QLabel("adversarial weight")
         self.weight = QDoubleSpinBox()
         self.weight.setRange(0.0, 1.0)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 
 from engine.model.answers import ANSWERS, LOWEST_T, ZHANG_T, Decoding
 from engine.model.losses import loss_info
+from gui.actions import key_of
 from gui.state import AppState
 from gui.support import palette
 
@@ -64,21 +65,21 @@ class WhyPanel(QWidget):
         self.landscape = QCheckBox("Landscape")
         self.landscape.setToolTip("The loss landscape: the expected loss over the samples at every possible "
                                   "prediction, under the data (1-D) or beneath the samples (2-D), with its "
-                                  "minimum and the fit's path down it. Key: L")
+                                  "minimum and the fit's path down it. Key: " + key_of("landscape"))
         self.pulls = QCheckBox("Tug of war")
         self.pulls_tip = ("Arrows from the prediction: each of 40 samples' pull on it (its share of the gradient), "
-                          "and their net pull, the way the fit steps. Key: A")
+                          "and their net pull, the way the fit steps. Key: " + key_of("pulls"))
         self.answer = QComboBox()
         for key, words in ANSWERS.items():
             self.answer.addItem(words.removeprefix("its ").removeprefix("a ").removesuffix(" mean"), key)
         self.dial_tip = ("The decoding dial: what a model that gives a distribution answers with, marked on the data "
-                         "and decoded in the pictures. Key: D")
+                         "and decoded in the pictures. Key: " + key_of("dial"))
         self.temperature = MarkedSlider([slider_value(ZHANG_T)])
         self.temperature.setRange(0, SLIDER_STEPS)
         self.temperature.setPageStep(10)
         self.temperature.setToolTip("The annealed mean's temperature T: the mean of p^(1/T), renormalised. T = 1 "
                                     "is the mean, T near 0 the mode; the orange tick is the 0.38 that Zhang et al. "
-                                    "colourise with. Keys: [ and ]")
+                                    "colourise with. Keys: " + f"{key_of('colder')} and {key_of('warmer')}")
         self.temperature_label = QLabel()
         self.temperature_label.setMinimumWidth(30)
         for box in (self.landscape, self.pulls, self.answer):
