@@ -25,6 +25,8 @@ from engine.model.scene import MAX_SAMPLES, bundled_scene_heading, bundled_scene
 from gui.actions import key_of, loss_keys
 from gui.state import SPEEDS, AppState
 
+PLANE_DIMS = 2  # the most dimensions the data-space stage draws
+
 
 def scene_title(name: str, dim: int) -> str:
     return f"{name}  ({dim}-D)"
@@ -69,7 +71,9 @@ class ControlPanel(QWidget):
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(parent)
         self.state = state
-        scene_choices = [(sid, scene_title(*bundled_scene_heading(sid))) for sid in bundled_scene_ids()]
+        # the data space draws one or two dimensions; scenes of more belong to the many-properties stage
+        headings = {sid: bundled_scene_heading(sid) for sid in bundled_scene_ids()}
+        scene_choices = [(sid, scene_title(*h)) for sid, h in headings.items() if h[1] <= PLANE_DIMS]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
