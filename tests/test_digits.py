@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy.spatial.distance import cdist
 
+from engine.digits import READY_STEPS
 from engine.digits.classifier import probabilities
 from engine.digits.data import load_digits
 from engine.digits.figures import measure
@@ -89,9 +90,9 @@ def test_the_image_losses_are_declared_once_and_the_catalogue_is_unchanged():
 
 
 # -- the networks ---------------------------------------------------------------------------------
-def test_l2_reaches_the_exact_class_means_within_1500_steps():
+def test_l2_reaches_the_exact_class_means_by_its_ready_count():
     trainer = DigitTrainer("digit_from_label", "l2", seed=0)
-    for _ in range(1500):
+    for _ in range(READY_STEPS["l2"]):
         trainer.step()
     out = trainer.outputs()[:, 0]
     assert _rmse(out, trainer.task.mean_answer()).max() < 0.03

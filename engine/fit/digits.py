@@ -30,6 +30,7 @@ BATCH = 64
 HYPOTHESES = 4  # min_of_k's K
 LOSER_SHARE = 0.05  # min_of_k: what the hypotheses that did not win still pay, so that none dies
 SAMPLES = 8  # samples drawn per shown input, from fixed noise, so they change smoothly from frame to frame
+START_CLIP = 0.05  # a network of one output starts on real digits, clipped this far inside (0, 1) for the sigmoid
 CURVE = 512  # training losses kept for the curve
 DTYPE = torch.float32
 
@@ -98,6 +99,26 @@ class DigitTrainer:
         shown = len(self.task.x_shown)
         self._shown_noise = self._noise(shown * SAMPLES) if noise else None
         self.heads = heads
+        if self.how.outputs == "one":
+            self._start_from_real_digits()
+
+    def _start_from_real_digits(self) -> None:
+        """Solve the last layer (least squares, the smallest such weights) so that at step 0 each shown
+        input's output is a real digit: the most typical one of its largest way of writing
+        (engine.digits.space). The drift from one real way of writing to the middle is then what the loss
+        does, rather than a grey start brightening."""
+        from engine.digits.space import digit_space
+
+        medoids = []
+        for i in range(len(self.task.x_shown)):
+            space = digit_space(self.task, i)
+            medoids.append(space.examples[space.modes[0].medoid])
+        target = torch.logit(torch.tensor(np.stack(medoids), dtype=DTYPE).clamp(START_CLIP, 1.0 - START_CLIP))
+        last = self.network[-2]
+        with torch.no_grad():
+            hidden = self.network[:-2](self._shown).cpu()
+            weight = torch.linalg.pinv(hidden.double()) @ (target - last.bias.cpu()).double()  # (HIDDEN, out)
+            last.weight.copy_(weight.T.to(DTYPE))
 
     def set_adversarial_weight(self, weight: float | None) -> None:
         """The adversarial term's share beside the reconstruction (None: the loss's own); only a loss that
