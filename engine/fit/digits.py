@@ -12,15 +12,18 @@ encoder's mix of squared error and the discriminator's verdict, with its weight 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import torch
 from torch import nn
 
+from engine.digits.data import load_digits
 from engine.digits.figures import Figures, measure
 from engine.digits.snapshot import DigitSnapshot
 from engine.digits.tasks import Task, make_task
+from engine.fit.digit_generator import DeformingGenerator, prototypes
 from engine.io.pixels import to_uint8
 from engine.model.losses import ImageTraining, image_loss_info
 
@@ -33,12 +36,20 @@ SAMPLES = 8  # samples drawn per shown input, from fixed noise, so they change s
 START_CLIP = 0.05  # a network of one output starts on real digits, clipped this far inside (0, 1) for the sigmoid
 CURVE = 512  # training losses kept for the curve
 DTYPE = torch.float32
+GENERATORS = ("bend", "pixels")
 
 
 def _mlp(inputs: int, outputs: int, final: nn.Module | None = None) -> nn.Sequential:
     layers: list[nn.Module] = [nn.Linear(inputs, HIDDEN), nn.LeakyReLU(0.2), nn.Linear(HIDDEN, HIDDEN),
                                nn.LeakyReLU(0.2), nn.Linear(HIDDEN, outputs)]
     return nn.Sequential(*layers, *([final] if final is not None else []))
+
+
+@functools.cache
+def _prototypes(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The typical real digits the bending GAN starts from, found once per seed."""
+    train, _ = load_digits()
+    return prototypes(train.images, train.labels, seed)
 
 
 class Critic(nn.Module):
@@ -68,7 +79,11 @@ class DigitTrainer:
     """One network (and, for an adversarial loss, its discriminator) trained on one task."""
 
     def __init__(self, task_id: str, loss_id: str, seed: int = 0, adversarial_weight: float | None = None,
-                 device: str = "cpu") -> None:
+                 device: str = "cpu", generator: str = "bend") -> None:
+        """`generator`: how the GAN of "draw a digit" draws, "bend" (deformed real digits,
+        engine.fit.digit_generator) or "pixels" (an MLP painting every pixel, as other tasks and losses do)."""
+        if generator not in GENERATORS:
+            raise ValueError(f"generator: choose one of {', '.join(GENERATORS)}, not {generator!r}")
         self.device = torch.device(device)
         self.task: Task = make_task(task_id)
         self.loss = image_loss_info(loss_id)
@@ -87,7 +102,11 @@ class DigitTrainer:
         noise = NOISE if self.how.sampled else 0
         with torch.random.fork_rng():  # the networks' first weights from the seed, the rest of the process untouched
             torch.manual_seed(seed)
-            self.network = _mlp(self._x.shape[1] + noise, out * heads, nn.Sigmoid())
+            self.bends = generator == "bend" and self.how.sampled and task_id == "digit_from_label"
+            if self.bends:
+                self.network = DeformingGenerator(*_prototypes(seed), NOISE)
+            else:
+                self.network = _mlp(self._x.shape[1] + noise, out * heads, nn.Sigmoid())
             self.critic = Critic(self._x.shape[1], out) if self.how.adversarial else None
         self.network.to(self.device)
         if self.critic is not None:
@@ -149,6 +168,8 @@ class DigitTrainer:
         if self.how.sampled:
             if noise is None:
                 noise = self._noise(len(x))
+            if self.bends:
+                return self.network(x, noise).view(len(x), 1, -1)
             x = torch.cat([x, noise], dim=1)
         return self.network(x).view(len(x), self.heads, -1)
 
