@@ -7,7 +7,7 @@ TASK_IDS: tuple[str, ...] = ("digit_from_label", "bottom_half")
 
 # Optimiser steps after which a loss's pictures on real digits are ready: what `blurlab train` runs unless
 # told otherwise, and what the tour waits for. One place for both.
-READY_STEPS: dict[str, int] = {"l2": 2000, "l1": 1500, "min_of_k": 800, "adversarial": 4000, "l2_adversarial": 1500}
+READY_STEPS: dict[str, int] = {"l2": 2000, "l1": 1500, "min_of_k": 800, "adversarial": 1000, "l2_adversarial": 1500}
 
 
 def ready_steps(loss_id: str) -> int:

@@ -2,11 +2,14 @@
 service beside the data-space fit (or by `blurlab train`), with frozen snapshots for the window.
 
 The network is a small MLP from the input (a one-hot label, or the top 14 rows of a digit; with a
-noise vector for a loss that samples) to the output pixels through a sigmoid. How it is trained is
-the loss's `images` entry in the registry: a per-pixel reconstruction loss against the data (L2 ends
-at the exact conditional mean of engine.digits.tasks, L1 at the median), K hypotheses of which only
-the best pays in full (winner takes all, with a small share for the others so that none dies), a
-conditional GAN (a discriminator sees the input with a real or a generated output), or the context
+noise vector for a loss that samples) to the output pixels through a sigmoid; a network of one output
+starts on real digits (its last layer solved so), so that L2's drift from one way of writing to the
+middle is what the audience sees. How it is trained is the loss's `images` entry in the registry: a
+per-pixel reconstruction loss against the data (L2 ends at the exact conditional mean of
+engine.digits.tasks, L1 at the median), K hypotheses of which only the best pays in full (winner takes
+all, with a small share for the others so that none dies), a conditional GAN (a discriminator sees the
+input with a real or a generated output; for "draw a digit" its generator bends typical real digits,
+engine.fit.digit_generator, so that its digits are whole strokes within seconds), or the context
 encoder's mix of squared error and the discriminator's verdict, with its weight exposed.
 """
 
