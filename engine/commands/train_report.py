@@ -120,6 +120,9 @@ def train_report(task_id: str, loss_id: str, steps: int | None, seed: int, devic
         "device": str(trainer.device),
         "seconds": round(elapsed, 4),
         "adversarial_weight": trainer.adversarial_weight,
+        "starts_from": ("typical real digits of each class, which it learns to bend" if trainer.bends else
+                        "the most typical real digit of each input's main way of writing"
+                        if loss.images.outputs == "one" else "random weights"),
         "optimum_is": "the exact L2 answer: " + ("the class mean image" if task.rows == 0 else
                                                 "the mean bottom of the nearest tops (the conditional mean)"),
         "outputs": entries,
