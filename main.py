@@ -54,7 +54,8 @@ def _command_parser() -> argparse.ArgumentParser:
                        help="draw a digit from its label, or fill in the bottom half of a held-out digit")
     train.add_argument("--loss", required=True, metavar="ID",
                        help="l2, l1, min_of_k, adversarial or l2_adversarial")
-    train.add_argument("--steps", type=int, default=1500, help="optimiser steps (default 1500)")
+    train.add_argument("--steps", type=int, default=None,
+                       help="optimiser steps (default: the count at which that loss's pictures are ready)")
     train.add_argument("--seed", type=int, default=0, help="default 0")
     train.add_argument("--device", default="cpu", metavar="cpu|cuda|mps|auto", help="where to train (default cpu)")
     train.add_argument("--adversarial-weight", type=float, default=None, metavar="W",

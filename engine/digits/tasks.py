@@ -42,6 +42,7 @@ class Task:
     rows: int  # the first row of the 28x28 picture that the output fills (0, or 14 for the bottom half)
     base: np.ndarray  # (m, 28, 28): the picture each output is pasted into (the given top, or nothing)
     conditional: tuple[np.ndarray, ...]  # per shown input: (N, out_rows, 28) what the data says the output is
+    conditional_labels: tuple[np.ndarray, ...]  # per shown input: (N,) the digit each of those examples is
     examples: np.ndarray  # (m, EXAMPLES, 28, 28) real digits for each input
     targets: np.ndarray | None  # bottom_half: (m, 14, 28) the true bottom halves
 
@@ -121,6 +122,7 @@ def _digit_from_label(train: Digits) -> Task:
         x_train=_one_hot(train.labels), y_train=train.images.reshape(len(train), -1),
         x_shown=_one_hot(labels), rows=0, base=np.zeros((CLASSES, SIZE, SIZE), np.float32),
         conditional=tuple(train.of_class(c) for c in labels),
+        conditional_labels=tuple(np.full(int((train.labels == c).sum()), c) for c in labels),
         examples=np.stack([train.of_class(c)[:EXAMPLES] for c in labels]), targets=None,
     )
 
@@ -138,7 +140,7 @@ def _bottom_half(train: Digits, held: Digits) -> Task:
         input_ids=tuple(chosen), input_labels=tuple(int(held.labels[i]) for i in chosen),
         x_train=train.images[:, :HALF].reshape(len(train), -1), y_train=train.images[:, HALF:].reshape(len(train), -1),
         x_shown=tops.reshape(len(tops), -1), rows=HALF, base=base,
-        conditional=tuple(train.images[n, HALF:] for n in near),
+        conditional=tuple(train.images[n, HALF:] for n in near), conditional_labels=tuple(train.labels[near]),
         examples=train.images[near[:, :EXAMPLES]], targets=held.images[chosen, HALF:].copy(),
     )
 

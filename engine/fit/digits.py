@@ -2,25 +2,31 @@
 service beside the data-space fit (or by `blurlab train`), with frozen snapshots for the window.
 
 The network is a small MLP from the input (a one-hot label, or the top 14 rows of a digit; with a
-noise vector for a loss that samples) to the output pixels through a sigmoid. How it is trained is
-the loss's `images` entry in the registry: a per-pixel reconstruction loss against the data (L2 ends
-at the exact conditional mean of engine.digits.tasks, L1 at the median), K hypotheses of which only
-the best pays in full (winner takes all, with a small share for the others so that none dies), a
-conditional GAN (a discriminator sees the input with a real or a generated output), or the context
+noise vector for a loss that samples) to the output pixels through a sigmoid; a network of one output
+starts on real digits (its last layer solved so), so that L2's drift from one way of writing to the
+middle is what the audience sees. How it is trained is the loss's `images` entry in the registry: a
+per-pixel reconstruction loss against the data (L2 ends at the exact conditional mean of
+engine.digits.tasks, L1 at the median), K hypotheses of which only the best pays in full (winner takes
+all, with a small share for the others so that none dies), a conditional GAN (a discriminator sees the
+input with a real or a generated output; for "draw a digit" its generator bends typical real digits,
+engine.fit.digit_generator, so that its digits are whole strokes within seconds), or the context
 encoder's mix of squared error and the discriminator's verdict, with its weight exposed.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import torch
 from torch import nn
 
+from engine.digits.data import load_digits
 from engine.digits.figures import Figures, measure
 from engine.digits.snapshot import DigitSnapshot
 from engine.digits.tasks import Task, make_task
+from engine.fit.digit_generator import DeformingGenerator, prototypes
 from engine.io.pixels import to_uint8
 from engine.model.losses import ImageTraining, image_loss_info
 
@@ -30,14 +36,23 @@ BATCH = 64
 HYPOTHESES = 4  # min_of_k's K
 LOSER_SHARE = 0.05  # min_of_k: what the hypotheses that did not win still pay, so that none dies
 SAMPLES = 8  # samples drawn per shown input, from fixed noise, so they change smoothly from frame to frame
+START_CLIP = 0.05  # a network of one output starts on real digits, clipped this far inside (0, 1) for the sigmoid
 CURVE = 512  # training losses kept for the curve
 DTYPE = torch.float32
+GENERATORS = ("bend", "pixels")
 
 
 def _mlp(inputs: int, outputs: int, final: nn.Module | None = None) -> nn.Sequential:
     layers: list[nn.Module] = [nn.Linear(inputs, HIDDEN), nn.LeakyReLU(0.2), nn.Linear(HIDDEN, HIDDEN),
                                nn.LeakyReLU(0.2), nn.Linear(HIDDEN, outputs)]
     return nn.Sequential(*layers, *([final] if final is not None else []))
+
+
+@functools.cache
+def _prototypes(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The typical real digits the bending GAN starts from, found once per seed."""
+    train, _ = load_digits()
+    return prototypes(train.images, train.labels, seed)
 
 
 class Critic(nn.Module):
@@ -67,7 +82,11 @@ class DigitTrainer:
     """One network (and, for an adversarial loss, its discriminator) trained on one task."""
 
     def __init__(self, task_id: str, loss_id: str, seed: int = 0, adversarial_weight: float | None = None,
-                 device: str = "cpu") -> None:
+                 device: str = "cpu", generator: str = "bend") -> None:
+        """`generator`: how the GAN of "draw a digit" draws, "bend" (deformed real digits,
+        engine.fit.digit_generator) or "pixels" (an MLP painting every pixel, as other tasks and losses do)."""
+        if generator not in GENERATORS:
+            raise ValueError(f"generator: choose one of {', '.join(GENERATORS)}, not {generator!r}")
         self.device = torch.device(device)
         self.task: Task = make_task(task_id)
         self.loss = image_loss_info(loss_id)
@@ -86,7 +105,11 @@ class DigitTrainer:
         noise = NOISE if self.how.sampled else 0
         with torch.random.fork_rng():  # the networks' first weights from the seed, the rest of the process untouched
             torch.manual_seed(seed)
-            self.network = _mlp(self._x.shape[1] + noise, out * heads, nn.Sigmoid())
+            self.bends = generator == "bend" and self.how.sampled and task_id == "digit_from_label"
+            if self.bends:
+                self.network = DeformingGenerator(*_prototypes(seed), NOISE)
+            else:
+                self.network = _mlp(self._x.shape[1] + noise, out * heads, nn.Sigmoid())
             self.critic = Critic(self._x.shape[1], out) if self.how.adversarial else None
         self.network.to(self.device)
         if self.critic is not None:
@@ -98,6 +121,26 @@ class DigitTrainer:
         shown = len(self.task.x_shown)
         self._shown_noise = self._noise(shown * SAMPLES) if noise else None
         self.heads = heads
+        if self.how.outputs == "one":
+            self._start_from_real_digits()
+
+    def _start_from_real_digits(self) -> None:
+        """Solve the last layer (least squares, the smallest such weights) so that at step 0 each shown
+        input's output is a real digit: the most typical one of its largest way of writing
+        (engine.digits.space). The drift from one real way of writing to the middle is then what the loss
+        does, rather than a grey start brightening."""
+        from engine.digits.space import digit_space
+
+        medoids = []
+        for i in range(len(self.task.x_shown)):
+            space = digit_space(self.task, i)
+            medoids.append(space.examples[space.modes[0].medoid])
+        target = torch.logit(torch.tensor(np.stack(medoids), dtype=DTYPE).clamp(START_CLIP, 1.0 - START_CLIP))
+        last = self.network[-2]
+        with torch.no_grad():
+            hidden = self.network[:-2](self._shown).cpu()
+            weight = torch.linalg.pinv(hidden.double()) @ (target - last.bias.cpu()).double()  # (HIDDEN, out)
+            last.weight.copy_(weight.T.to(DTYPE))
 
     def set_adversarial_weight(self, weight: float | None) -> None:
         """The adversarial term's share beside the reconstruction (None: the loss's own); only a loss that
@@ -128,6 +171,8 @@ class DigitTrainer:
         if self.how.sampled:
             if noise is None:
                 noise = self._noise(len(x))
+            if self.bends:
+                return self.network(x, noise).view(len(x), 1, -1)
             x = torch.cat([x, noise], dim=1)
         return self.network(x).view(len(x), self.heads, -1)
 
