@@ -74,7 +74,7 @@ def test_a_clicker_walks_every_chapter_in_talk_mode_to_the_end_and_back(make_win
             qtbot.keyClick(window, K.Key_Right)
             assert (window.tour.chapter, window.tour.index) == (c, i)
             assert chapter.title in window.caption.text() and step.title in window.caption.text()
-            assert window.showing_digits() == (step.view.get("tab") == "digits")
+            assert window.current_stage is window.stage(step.view.get("stage", "data_space"))
     qtbot.keyClick(window, K.Key_Right)  # past the last step of the last chapter
     assert (window.tour.chapter, window.tour.index) == (len(TOURS) - 1, len(TOURS[-1].steps) - 1)
     assert "last step of the tour" in window.caption.text()
@@ -82,7 +82,8 @@ def test_a_clicker_walks_every_chapter_in_talk_mode_to_the_end_and_back(make_win
         qtbot.keyClick(window, K.Key_Left)
     last = TOURS[-2].steps[-1]
     assert (window.tour.chapter, window.tour.index) == (len(TOURS) - 2, len(TOURS[-2].steps) - 1)
-    assert last.title in window.caption.text() and window.showing_digits() == (last.view.get("tab") == "digits")
+    assert last.title in window.caption.text()
+    assert window.current_stage is window.stage(last.view.get("stage", "data_space"))
 
 
 def test_talk_mode_keys_do_what_they_say(make_window, qtbot, tmp_path, monkeypatch):
