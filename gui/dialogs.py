@@ -10,10 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QInputDialog, QLabel, QListWidget,
                                QListWidgetItem, QMenu, QMessageBox, QVBoxLayout, QWidget)
 
+from engine.lazy import lazy_import
 from gui.support import preferences
 
 if TYPE_CHECKING:
     from engine.io.table import Layout
+
+media = lazy_import("engine.io.media")  # whether MP4 can be written: when an animation is first exported
 
 
 def _start(name: str) -> str:
@@ -165,9 +168,7 @@ class FileDialogs:
             self.window.exports.export_png(view, path)
 
     def export_animation(self) -> None:
-        from engine.io.media import video_available
-
-        chosen = animation(self.window, mp4=video_available())
+        chosen = animation(self.window, mp4=media.video_available())
         if chosen:
             self.window.exports.export_animation(*chosen)
 

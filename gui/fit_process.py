@@ -15,10 +15,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from engine.lazy import lazy_import
+
 if TYPE_CHECKING:
     from engine.fit.protocol import Command, Start
-# The protocol (and the child's entry point, which imports it) is imported when a process starts: it is
-# not on the way to the window's first paint.
+
+# The protocol and the child's entry point load when a process first starts: not on the way to the first paint.
+protocol = lazy_import("engine.fit.protocol")
+child = lazy_import("engine.fit.child")
 
 PROCESS_EXIT_S = 3.0  # after this the fit process is terminated rather than waited for
 
@@ -34,15 +38,13 @@ class _EventReader(QThread):
         self._connection = connection
 
     def run(self) -> None:
-        from engine.fit.protocol import ProtocolError  # loaded by now: the process was started with a Start
-
         while True:
             try:
                 event = self._connection.recv()
             except (EOFError, OSError):
                 return  # the process has gone (asked to, or not)
             except Exception as exc:  # an event this side cannot unpickle
-                event = ProtocolError(f"an event could not be read ({type(exc).__name__}: {exc})")
+                event = protocol.ProtocolError(f"an event could not be read ({type(exc).__name__}: {exc})")
             self.received.emit(event)
 
 
@@ -85,13 +87,11 @@ class FitProcess(QObject):
 
     def start(self, start: Start) -> None:
         """Launch the fit process with its first data and settings."""
-        from engine.fit.child import serve
-
         context = multiprocessing.get_context("spawn")  # a fork would copy the GUI's threads and Qt state
         command_out, command_in = context.Pipe(duplex=False)
         event_out, event_in = context.Pipe(duplex=False)
         self._stopping = False
-        self._process = context.Process(target=serve, args=(command_out, event_in, start), name="blurlab-fit",
+        self._process = context.Process(target=child.serve, args=(command_out, event_in, start), name="blurlab-fit",
                                         daemon=True)
         try:
             self._process.start()
@@ -117,21 +117,19 @@ class FitProcess(QObject):
 
     @Slot(object)
     def _on_reader_received(self, message) -> None:
-        from engine.fit.protocol import Hello, Problem, ProtocolError, check_event, version_problem
-
-        if isinstance(message, ProtocolError):
+        if isinstance(message, protocol.ProtocolError):
             self.problem.emit(f"The window could not read the fit process: {message}")
             return
         try:
-            event = check_event(message)
-        except ProtocolError as exc:
+            event = protocol.check_event(message)
+        except protocol.ProtocolError as exc:
             self.problem.emit(f"The window could not read the fit process: {exc}")
             return
-        if isinstance(event, Hello):
-            mismatch = version_problem(event)
+        if isinstance(event, protocol.Hello):
+            mismatch = protocol.version_problem(event)
             if mismatch:
                 self.problem.emit(mismatch)
-        elif isinstance(event, Problem) and event.target is None:
+        elif isinstance(event, protocol.Problem) and event.target is None:
             self.problem.emit(event.message)
         else:
             self.event.emit(event)
@@ -146,10 +144,8 @@ class FitProcess(QObject):
         """Stop the process and the reader and wait for both; safe to call twice."""
         if self._reader is None:
             return
-        from engine.fit.protocol import Stop
-
         self._stopping = True
-        self.send(Stop())
+        self.send(protocol.Stop())
         if self._process is not None:
             self._process.join(PROCESS_EXIT_S)
             if self._process.is_alive():

@@ -7,8 +7,11 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from engine.lazy import lazy_import
 from gui.actions import Action, key_list, loss_actions, table
 from gui.stages.base import Stage
+
+tours = lazy_import("engine.model.tour")  # the chapters: when the Tour menu first opens
 
 
 class Menus(QObject):
@@ -85,12 +88,10 @@ class Menus(QObject):
     def _fill_tour_menu(self) -> None:
         """The chapters, a "Start:" entry each, at the top of the Tour menu, the first time it opens (they have
         no keys, and loading the tour's steps is not on the way to the first paint)."""
-        from engine.model.tour import TOURS
-
         tour_menu = self.menu("Tour")
         tour_menu.aboutToShow.disconnect(self._fill_tour_menu)
         first = tour_menu.actions()[0]
-        for chapter in TOURS:
+        for chapter in tours.TOURS:
             start = QAction(f"Start: {chapter.title}", self.window)
             start.setStatusTip("A narrated walk through the argument, a step per key press")
             start.triggered.connect(lambda _=False, chapter=chapter: self.window.tour.start(chapter))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.decoders.drawing import F32, H, U, V, W, cover, rgb, vertical_gradient
+from engine.decoders.drawing import F32, H, U, V, W, cover, rgb, row_span, vertical_gradient
 
 AXES = (
     "body style: sedan ← → SUV",
@@ -92,8 +92,6 @@ def lifted(table: np.ndarray, names: tuple[str, ...], pts: np.ndarray) -> np.nda
 
 def roof_box_rows(lo: dict, hi: dict, g: float) -> slice:
     """Rows a roof box can touch in this batch (see drawing.row_span)."""
-    from engine.decoders.drawing import row_span
-
     return row_span(g + lo["roof"] - 1.0, g + hi["roof"] + ROOF_BOX_HEIGHT + 0.5)
 
 

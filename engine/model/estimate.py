@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from engine.maths.grid import Grid
+from engine.model.mixture import Component, Mixture
 
 # The variance of the Gaussian that an L2 fit is the maximum likelihood of (the essay's sigma = 1).
 FIXED_VARIANCE = 1.0
@@ -235,8 +236,6 @@ class MixtureEstimate(Estimate):
 
     def mode(self) -> np.ndarray:
         """The densest point of a grid, climbed to the mode exactly by mean shift (engine.model.mixture)."""
-        from engine.model.mixture import Component, Mixture
-
         mixture = Mixture(tuple(Component(w, m, psd(c)) for w, m, c in zip(self.weights, self.means, self.covs)))
         return mixture.climb(super().mode())
 

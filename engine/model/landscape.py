@@ -23,10 +23,13 @@ from typing import Any
 
 import numpy as np
 
+from engine.lazy import lazy_import
 from engine.maths.grid import Grid
 from engine.model.estimate import Estimate
 from engine.model.mixture import Mixture
 from engine.model.settings import supply
+
+contourpy = lazy_import("contourpy")  # the level lines: when a 2-D landscape is first drawn
 
 # points (m, map dimension), precise -> the expected loss at each, (m,); `precise` asks for float64 throughout
 Evaluator = Callable[..., np.ndarray]
@@ -98,8 +101,6 @@ class Landscape:
 
     def contours(self, levels: np.ndarray) -> list[np.ndarray]:
         """The level lines of a map (2-D), one (n, 2) array per level, pieces separated by rows of NaN."""
-        import contourpy
-
         generator = contourpy.contour_generator(*self.grid.axes, self.loss,
                                                 line_type=contourpy.LineType.ChunkCombinedNan)
         out = []

@@ -16,11 +16,15 @@ from engine.decoders import DECODER_NAMES as DECODERS
 from engine.decoders import decoder_dims
 from engine.io import atomic
 from engine.io.values import InvalidValue, describe, key_text, number, whole
+from engine.lazy import lazy_import
 from engine.model.losses import LOSS_IDS
 from engine.model.mixture import Component, Mixture
 
 if TYPE_CHECKING:
     from engine.model.points import PointSet
+
+# points import scenes: a scene with points (or a scene written) loads them, and not before
+points_module = lazy_import("engine.model.points")
 # engine.model.points (your own points: their checks, their file format, EM) loads with the first scene that
 # has points, or the first one written: a scene of a mixture alone does not wait for it.
 
@@ -158,9 +162,7 @@ def parse_scene(data: Any) -> Scene:
         raise SceneError(f"loss: unknown loss {loss!r}; choose one of {', '.join(LOSS_IDS)}")
     points = None
     if "points" in data:
-        from engine.model.points import parse_points
-
-        points = parse_points(data["points"], dim)
+        points = points_module.parse_points(data["points"], dim)
     known = {"format", "version", "name", "dim", "components", "samples", "seed", "decoder", "loss", "points"}
     extra = {k: v for k, v in data.items() if k not in known}
     return Scene(name, mixture, samples, seed, decoder, loss, extra, points)
@@ -201,9 +203,7 @@ def load(path: str | Path) -> Scene:
 
 
 def dumps(scene: Scene) -> str:
-    from engine.model.points import scene_json  # writes the points compactly, if there are any
-
-    return scene_json(scene.to_dict())
+    return points_module.scene_json(scene.to_dict())
 
 
 def save(scene: Scene, path: str | Path) -> None:

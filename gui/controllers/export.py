@@ -16,11 +16,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QProcess, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from engine.lazy import lazy_import
 from gui.support import preferences
 from gui.support.grab import widget_image
 
 if TYPE_CHECKING:
     from engine.model.session import Session
+
+png = lazy_import("engine.io.png")  # the writers: when a picture or an animation is first exported
+sessions = lazy_import("engine.model.session")
 # The PNG writer and the session file are imported where an export uses them: not on the way to the
 # window's first paint.
 
@@ -30,9 +34,7 @@ CANCELLED = "Export cancelled."
 
 def _write_png(path: str | Path, widget: QWidget) -> None:
     """A picture of `widget` as it is drawn now, through the one PNG writer."""
-    from engine.io.png import write_png
-
-    write_png(path, widget_image(widget))
+    png.write_png(path, widget_image(widget))
 
 
 def main_script() -> str:
@@ -49,13 +51,11 @@ class AnimationExport(QObject):
 
     def __init__(self, session: Session, out: str, steps: int, fps: int, parent: QWidget) -> None:
         """Draws at the size of `parent`, the window."""
-        from engine.model.session import save_session
-
         super().__init__(parent)
         self.out = out
         self._folder = tempfile.TemporaryDirectory(prefix="blurlab-export-")
         session_file = Path(self._folder.name) / "session.json"
-        save_session(session, session_file)
+        sessions.save_session(session, session_file)
         self.process = QProcess(self)
         self.process.setProgram(sys.executable)
         self.process.setArguments([main_script(), "export", "--scene", str(session_file), "--steps", str(steps),

@@ -15,12 +15,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from engine.lazy import lazy_import
 from engine.model.scene import SceneError
 from gui.state import AppState
 from gui.support import preferences
 
 if TYPE_CHECKING:
     from engine.io.table import Layout
+
+table = lazy_import("engine.io.table")  # the readers: when a file is first imported
+data_scene = lazy_import("engine.model.data_scene")
 # The table reader is imported when a file is imported: not on the way to the window's first paint.
 
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".dat", ".npy")
@@ -49,10 +53,8 @@ class ImportController(QObject):
     def import_file(self, path: str, columns: list[str | int] | None = None) -> bool:
         """Read the file's points into a new scene (Undo goes back); False if refused or cancelled. A scene
         or session file is offered to be opened as one instead (True if it was)."""
-        from engine.io.table import read_layout, recognise_file
-        from engine.model.data_scene import load_data
 
-        recognised = recognise_file(path)
+        recognised = table.recognise_file(path)
         if recognised is not None and recognised.opens_as_scene:
             name = Path(path).name
             if self.confirm("BlurLab: this is a scene, not data",
@@ -61,13 +63,13 @@ class ImportController(QObject):
             return False
         try:
             if columns is None:
-                layout = read_layout(path)
+                layout = table.read_layout(path)
                 if len(layout.names) > 1:
                     chosen = self.ask_columns(layout)
                     if chosen is None:
                         return False
                     columns = [i + 1 for i in chosen]
-            scene = load_data(path, columns, loss=self.state.settings.loss, seed=self.state.scene.seed)
+            scene = data_scene.load_data(path, columns, loss=self.state.settings.loss, seed=self.state.scene.seed)
         except SceneError as exc:
             self.warn("BlurLab: the data could not be imported", str(exc))
             return False

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from engine.lazy import lazy_import
 from engine.model.scene import SceneError
 from gui.state import AppState
 from gui.support import preferences
 
 if TYPE_CHECKING:
     from engine.model.session import Session
+
+sessions = lazy_import("engine.model.session")  # the files: when one is first opened or saved
 # engine.model.session is imported where a session is made, read or written: not on the way to the
 # window's first paint.
 
@@ -36,20 +39,16 @@ class SessionController(QObject):
 
     def session(self) -> Session:
         """Everything a session file holds: the scene as edited, the fit's settings, the speed, the view."""
-        from engine.model.session import session_from_scene
-
         (x0, x1), (y0, y1) = self.view.viewRange()
         view = {"x_range": [x0, x1], "y_range": [y0, y1], "talk": self.state.talk,
                 "tour_step": self.tour.index if self.tour.index >= 0 else None}
-        return session_from_scene(self.state.scene, self.state.settings, self.state.speed, view)
+        return sessions.session_from_scene(self.state.scene, self.state.settings, self.state.speed, view)
 
     def open_file(self, path: str) -> bool:
         """Open a session (or plain scene) file; a bad one is refused with a message naming the problem,
         and the current session stays as it was."""
-        from engine.model.session import load_session
-
         try:
-            session = load_session(path)
+            session = sessions.load_session(path)
         except SceneError as exc:
             self.warn("BlurLab: the file could not be opened", str(exc))
             return False
@@ -63,10 +62,8 @@ class SessionController(QObject):
         return True
 
     def save_file(self, path: str) -> bool:
-        from engine.model.session import save_session
-
         try:
-            save_session(self.session(), path)
+            sessions.save_session(self.session(), path)
         except OSError as exc:
             self.warn("BlurLab: the session could not be saved", f"{path}: {exc.strerror or exc}")
             return False

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from engine.lazy import lazy_import
 from gui.state import AppState
 from gui.support import palette
 
 if TYPE_CHECKING:
     from engine.model.tour import Tour, TourStep
-# engine.model.tour (its chapters' steps and captions) loads when the tour is first used or its menu opened.
+
+tours = lazy_import("engine.model.tour")  # its chapters' steps and captions: when the tour is first used
 
 
 class TourController(QObject):
@@ -39,9 +41,7 @@ class TourController(QObject):
     def chapters(self) -> tuple[Tour, ...]:
         """The chapters walked one after another: the tour's, or a chapter of its own given to `start`."""
         if self._chapters is None:
-            from engine.model.tour import TOURS
-
-            self._chapters = TOURS
+            self._chapters = tours.TOURS
         return self._chapters
 
     @property
@@ -54,9 +54,7 @@ class TourController(QObject):
         return self.tour.steps
 
     def _enter(self, tour: Tour) -> None:
-        from engine.model.tour import TOURS
-
-        self._chapters = TOURS if tour in TOURS else (tour,)
+        self._chapters = tours.TOURS if tour in tours.TOURS else (tour,)
         self.chapter = self._chapters.index(tour)
 
     def start(self, tour: Tour) -> None:
@@ -66,12 +64,10 @@ class TourController(QObject):
 
     @Slot()
     def next(self) -> None:
-        from engine.model.tour import step_after
-
         if self.index < 0:
             self.go_to(0)
             return
-        after = step_after(self.chapters, self.chapter, self.index)
+        after = tours.step_after(self.chapters, self.chapter, self.index)
         if after is None:
             self._say_the_end()
             return
@@ -80,9 +76,7 @@ class TourController(QObject):
 
     @Slot()
     def previous(self) -> None:
-        from engine.model.tour import step_before
-
-        before = step_before(self.chapters, self.chapter, max(self.index, 0))
+        before = tours.step_before(self.chapters, self.chapter, max(self.index, 0))
         if before is None:
             self.go_to(0)
             return

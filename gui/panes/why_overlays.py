@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QFont
 
+from engine.lazy import lazy_import
 from engine.model.estimate import Snapshot
 from engine.model.losses import loss_info
 from gui.panes.distribution import DistributionPane
@@ -21,6 +22,8 @@ from gui.support.throttle import Throttle
 
 if TYPE_CHECKING:
     from engine.model.pulls import Pulls
+
+pulls = lazy_import("engine.model.pulls")  # once the tug of war is first on
 
 ROWS = (0.06, 0.46)  # in 1-D the arrows stand one above the other between these shares of the view's height
 NET_ROW = 0.53
@@ -127,9 +130,7 @@ class PullsOverlay(PaneOverlay):
         if not self._show_items(self.state.why.pulls and loss.has_pulls and snap is not None):
             self.last = None
             return
-        from engine.model.pulls import pulls  # once the tug of war is first on: not at start-up
-
-        found = pulls(loss.penalty_for(self.state.settings), self.state.samples, snap.estimate.mean)
+        found = pulls.pulls(loss.penalty_for(self.state.settings), self.state.samples, snap.estimate.mean)
         self.last = found
         (x0, x1), (y0, y1) = self.pane.viewRange()
         scale = self.scale(found)

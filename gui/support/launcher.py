@@ -5,6 +5,7 @@ $XDG_DATA_HOME (~/.local/share). Installing again overwrites the same files; uni
 from __future__ import annotations
 
 import os
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -66,8 +67,6 @@ def uninstall(home: Path | None = None) -> list[Path]:
 
 def install_command(main_py: Path, remove: bool = False, python: str | None = None) -> int:
     """`blurlab install-desktop [--uninstall]`: says what it did, on stdout."""
-    import sys
-
     if remove:
         removed = uninstall()
         print(f"Removed {len(removed)} files of BlurLab's launcher entry." if removed else
