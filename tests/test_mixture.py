@@ -20,10 +20,6 @@ def scipy_cdf(mixture: Mixture, x: float) -> float:
     return float(sum(w * norm.cdf(x, c.mean[0], np.sqrt(c.cov[0, 0])) for w, c in zip(mixture.weights, mixture.components)))
 
 
-def test_bundled_scenes_cover_both_dimensions():
-    assert ONE_D and TWO_D
-
-
 # -- sampling -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("scene_id", bundled_scene_ids())
 def test_same_seed_gives_the_same_samples(scene_id):

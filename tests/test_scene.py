@@ -151,10 +151,6 @@ def test_an_unreadable_file_is_a_scene_error(tmp_path):
         load(path)
 
 
-def test_scene_error_is_a_value_error():
-    assert issubclass(SceneError, ValueError)
-
-
 # -- good files --------------------------------------------------------------------------------------------
 def test_weights_are_normalised_on_load():
     scene = parse_scene(GOOD_2D)
