@@ -292,3 +292,21 @@ def test_the_why_controller_toggles_and_says_why_not(qtbot):
     controller.next_answer()
     assert "not to L2" in messages[-1]
     assert loss_info("l2").estimate.distribution is False
+
+
+def test_the_landscape_keeps_going_when_the_data_changes_dimension_or_every_point_is_erased(make_window, qtbot):
+    """Found by a chaos run: a landscape on while Undo brings back a scene of another dimension under a path
+    of the old one, or after every point was erased, raised in the pane's slots at each redraw."""
+    window = _quiet_window(make_window, qtbot)
+    qtbot.keyClick(window, K.Key_L)
+    window.fit.show(_snapshot(PointEstimate([0.5]), "l2"))
+    window.state.load_bundled("style_and_colour")
+    window.fit.show(_snapshot(PointEstimate([0.5, -0.5]), "l2", step=20))
+    window.state.undo()  # back to the 1-D scene: the path of 2-D points is not drawn on a curve
+    window.fit.show(_snapshot(PointEstimate([0.25]), "l2", step=30))
+    assert window.landscape.path().shape[1] == 1
+    painting = window.painting
+    painting.clear()  # every point gone, the landscape still on
+    qtbot.wait(50)
+    assert len(window.state.samples) == 0
+    assert "no points" in window.landscape.caption.text()

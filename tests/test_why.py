@@ -255,3 +255,9 @@ def test_the_gan_covers_both_modes_of_an_unequal_scene_at_default_settings():
     samples = run.fit.sample_model(4000)
     found = coverage(run.mixture, Samples(samples.mean(axis=0), samples=samples))
     assert (found.covered, found.total) == (2, 2), found
+
+
+def test_a_landscape_of_no_points_says_so():
+    mixture = Mixture((Component(1.0, [0.0], np.eye(1)),))
+    with pytest.raises(ValueError, match="no points"):
+        loss_info("l2").landscape_on(np.zeros((0, 1)), mixture, FitSettings(loss="l2"))

@@ -142,6 +142,8 @@ def compute(form: LandscapeForm, samples: np.ndarray, mixture: Mixture,
     dim = form.map_dim(mixture.dim)
     grid = Grid.over(lo, hi, points or POINTS[dim])
     x = np.asarray(samples, dtype=float)
+    if not len(x):
+        raise ValueError("no points to average the loss over")
     evaluate = supply(form.make, {"samples": lambda: x, "mixture": lambda: mixture, "penalty": lambda: penalty})
     values = evaluate(grid.points()).reshape(grid.shape)
     minimum, lowest = _refine(evaluate, grid, values)

@@ -224,7 +224,8 @@ class LandscapePane(QWidget):
         `moving` (a drag): a coarser map in 2-D, so it keeps up with the hand."""
         loss = loss_info(self.state.settings.loss)
         form = loss.landscape
-        reason = loss.landscape_reason(self.state.settings, self.state.mixture)
+        reason = (loss.landscape_reason(self.state.settings, self.state.mixture) if len(self.state.samples)
+                  else "no points to average the loss over")
         self._form = None if reason else form
         self._found = None
         map_dim = form.map_dim(self.state.dim)
@@ -293,6 +294,8 @@ class LandscapePane(QWidget):
         self._snapshot = snap
         if self._form is not None:
             where = self._form.locate(snap.estimate)
+            if self._path and len(self._path[-1]) != len(where):  # the data changed its dimension under it
+                self._path = []
             if not self._path or not np.array_equal(self._path[-1], where):
                 self._path.append(where)
                 if len(self._path) > PATH_POINTS:
@@ -302,7 +305,7 @@ class LandscapePane(QWidget):
 
     def _draw_fit(self) -> None:
         found, path = self._found, self.path()
-        if found is None or not len(path):
+        if found is None or not len(path) or path.shape[1] != found.dim:  # a path of data of another dimension
             self.point.setData([], [])
             self.path_line.setData([], [])
             self.under_path.setData([], [])
