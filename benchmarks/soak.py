@@ -4,10 +4,15 @@ process's resident memory and the Python heap each cycle, and what grew. Asserts
     python benchmarks/soak.py [--minutes 10] [--top 5]
 
 Each cycle: drag a handle, add a component (double-click) and remove it (Delete), open a handle's menu
-(right-click) and close it, switch through the
-losses (keys 1-8) while the fit runs, load another scene, step through the tour (arrow keys), export a
-PNG of the window, animate a short GIF (every fifth cycle, in its own process, as the window does), and
-undo. Runs offscreen unless a display is set (use Xvfb for a real X server).
+(right-click) and close it, paint a stroke with the brush and erase one (each refits the points' mixture by
+EM), switch through the losses (keys 1-8) while the fit runs, load another scene, step through the tour
+(arrow keys), show the real-digits stage and come back, export a PNG of the window, animate a short GIF
+(every fifth cycle, in its own process, as the window does), and undo. Runs offscreen unless a display is
+set (use Xvfb for a real X server).
+
+What it found: the first painted stroke used to import scikit-learn (and the SciPy under it) into the
+window's process for its EM, about 100 MB that stayed for good; the EM is numpy now, and the run ends by
+saying whether either was loaded.
 """
 
 from __future__ import annotations
@@ -117,6 +122,20 @@ def main() -> None:
         app.processEvents()
         key(Qt.Key.Key_Delete)
 
+    def stroke(tool_key, dx: float) -> None:
+        """Take up a painting tool by its key, draw one stroke across the middle of the view, put it down."""
+        key(tool_key)
+        (x0, x1), (y0, y1) = window.pane.viewRange()
+        x, y = x0 + 0.4 * (x1 - x0), y0 + 0.3 * (y1 - y0)
+        mouse(move, at(x, y), none, none)
+        mouse(press, at(x, y), left, left)
+        for i in range(1, 11):
+            mouse(move, at(x + dx * (x1 - x0) * i / 10, y), none, left)
+            app.processEvents()
+        mouse(release, at(x + dx * (x1 - x0), y), left, none)
+        app.processEvents()
+        key(tool_key)
+
     def right_click_a_handle() -> None:
         from PySide6.QtCore import QTimer
 
@@ -149,6 +168,8 @@ def main() -> None:
         drag_first_handle(0.6 if cycle % 2 else -0.6)
         add_and_remove()
         right_click_a_handle()
+        stroke(Qt.Key.Key_B, 0.2)
+        stroke(Qt.Key.Key_E, 0.1)
         for k in range(8):
             key(Qt.Key.Key_1 + k)
             wait(0.25)
@@ -158,6 +179,9 @@ def main() -> None:
             key(Qt.Key.Key_Right)
             wait(0.3)
         window.tour.end()
+        window.show_stage("real_digits")
+        wait(0.3)
+        window.show_stage("data_space")
         window.exports.export_png("window", str(out / "window.png"))
         if cycle % 5 == 0:
             job = window.exports.export_animation(str(out / "fit.gif"), steps=45)
@@ -184,6 +208,8 @@ def main() -> None:
                 frame = stat.traceback[0]
                 print(f"         +{stat.size_diff / 1024:8.0f} KiB  {Path(frame.filename).name}:{frame.lineno}", flush=True)
     window.close()
+    heavy = sorted({m.split(".")[0] for m in sys.modules} & {"sklearn", "scipy"})
+    print("scikit-learn or SciPy in the window's process: " + (", ".join(heavy) if heavy else "neither"))
 
     # One cycle's RSS swings by a few MB (an export's buffers, the allocator's mood): each end is the median
     # of a minute of cycles, and the trend is a straight line fitted through every cycle from minute 2 on.
