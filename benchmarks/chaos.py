@@ -29,13 +29,6 @@ from engine.maths.threads import limit_native_threads  # noqa: E402
 STEP_MB = 3.0  # a rise in resident memory this large after one action is reported with the action
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
@@ -47,9 +40,10 @@ def main() -> None:
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="blurlab-chaos-")
 
     import pyqtgraph as pg
-    from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-    from PySide6.QtGui import QKeyEvent, QMouseEvent
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtWidgets import QApplication
+
+    from benchmarks.drive import Driver, rss_mb
 
     from engine.model.scene import bundled_scene_heading, bundled_scene_ids
     from gui.app import make_window
@@ -70,34 +64,14 @@ def main() -> None:
     sys.excepthook = on_error
     rng = random.Random(args.seed)
 
-    def wait(seconds: float) -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            app.processEvents()
-            time.sleep(0.002)
-
-    def key(k, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(window, QKeyEvent(kind, k, modifiers))
-        app.processEvents()
-
-    def mouse(kind, pos: QPoint, button, buttons) -> None:
-        viewport = window.pane.viewport()
-        QApplication.sendEvent(viewport, QMouseEvent(kind, QPointF(pos), QPointF(viewport.mapToGlobal(pos)), button,
-                                                     buttons, Qt.KeyboardModifier.NoModifier))
+    drive = Driver(app, window)
+    wait, key = drive.wait, drive.key
 
     def drag() -> None:
         viewport = window.pane.viewport()
         a = QPoint(rng.randrange(viewport.width()), rng.randrange(viewport.height()))
         b = QPoint(rng.randrange(viewport.width()), rng.randrange(viewport.height()))
-        left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-        mouse(QEvent.Type.MouseMove, a, none, none)
-        mouse(QEvent.Type.MouseButtonPress, a, left, left)
-        for i in range(1, 9):
-            p = a + (b - a) * (i / 8)
-            mouse(QEvent.Type.MouseMove, QPoint(round(p.x()), round(p.y())), none, left)
-            app.processEvents()
-        mouse(QEvent.Type.MouseButtonRelease, b, left, none)
+        drive.drag(a, b, steps=8)
 
     keys = [Qt.Key.Key_Space, Qt.Key.Key_S, Qt.Key.Key_R, Qt.Key.Key_L, Qt.Key.Key_A, Qt.Key.Key_D,
             Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight, Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_T,

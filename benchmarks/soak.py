@@ -37,13 +37,6 @@ if not os.environ.get("DISPLAY"):
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="blurlab-soak-")
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def _type_counts() -> dict[str, int]:
     """How many objects the garbage collector tracks, by type name (Qt wrappers included)."""
     import gc
@@ -60,9 +53,10 @@ def main() -> None:
     args = parser.parse_args()
 
     import pyqtgraph as pg
-    from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
-    from PySide6.QtGui import QKeyEvent, QMouseEvent
+    from PySide6.QtCore import QEvent, QObject, Qt, QTimer
     from PySide6.QtWidgets import QApplication
+
+    from benchmarks.drive import LEFT, MOVE, NONE, PRESS, RELEASE, Driver, rss_mb
 
     from gui.app import make_window
 
@@ -74,51 +68,25 @@ def main() -> None:
     window.pane.scene().minDragTime = 0
     out = Path(tempfile.mkdtemp(prefix="blurlab-soak-out-"))
 
-    def wait(seconds: float) -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            app.processEvents()
-            time.sleep(0.002)
-
-    def key(k, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(window, QKeyEvent(kind, k, modifiers))
-        app.processEvents()
-
-    def mouse(kind, pos: QPoint, button, buttons) -> None:
-        viewport = window.pane.viewport()
-        QApplication.sendEvent(viewport, QMouseEvent(kind, QPointF(pos), QPointF(viewport.mapToGlobal(pos)), button,
-                                                     buttons, Qt.KeyboardModifier.NoModifier))
-
-    def at(x: float, y: float) -> QPoint:
-        p = window.pane.data_to_widget(x, y)
-        return QPoint(round(p.x()), round(p.y()))
-
-    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-    move, press, release = QEvent.Type.MouseMove, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease
+    drive = Driver(app, window)
+    wait, key, mouse, at = drive.wait, drive.key, drive.mouse, drive.at
 
     def drag_first_handle(dx: float) -> None:
         handle = window.pane.handles()[0]
         x, y = handle.pos().x(), handle.pos().y()
-        mouse(move, at(x, y), none, none)
-        mouse(press, at(x, y), left, left)
-        for i in range(1, 11):
-            mouse(move, at(x + dx * i / 10, y), none, left)
-            app.processEvents()
-        mouse(release, at(x + dx, y), left, none)
-        app.processEvents()
+        drive.drag(at(x, y), at(x + dx, y))
 
     def add_and_remove() -> None:
         p = at(0.0, 0.05)
-        mouse(move, p, none, none)
-        for kind, buttons in ((press, left), (release, none), (QEvent.Type.MouseButtonDblClick, left), (release, none)):
-            mouse(kind, p, left, buttons)
+        mouse(MOVE, p, NONE, NONE)
+        for kind, buttons in ((PRESS, LEFT), (RELEASE, NONE), (QEvent.Type.MouseButtonDblClick, LEFT), (RELEASE, NONE)):
+            mouse(kind, p, LEFT, buttons)
         app.processEvents()
         handle = window.pane.handles()[-2]  # the new component's main handle
         hp = at(handle.pos().x(), handle.pos().y())
-        mouse(move, hp, none, none)
-        mouse(press, hp, left, left)
-        mouse(release, hp, left, none)
+        mouse(MOVE, hp, NONE, NONE)
+        mouse(PRESS, hp, LEFT, LEFT)
+        mouse(RELEASE, hp, LEFT, NONE)
         app.processEvents()
         key(Qt.Key.Key_Delete)
 
@@ -127,24 +95,16 @@ def main() -> None:
         key(tool_key)
         (x0, x1), (y0, y1) = window.pane.viewRange()
         x, y = x0 + 0.4 * (x1 - x0), y0 + 0.3 * (y1 - y0)
-        mouse(move, at(x, y), none, none)
-        mouse(press, at(x, y), left, left)
-        for i in range(1, 11):
-            mouse(move, at(x + dx * (x1 - x0) * i / 10, y), none, left)
-            app.processEvents()
-        mouse(release, at(x + dx * (x1 - x0), y), left, none)
-        app.processEvents()
+        drive.drag(at(x, y), at(x + dx * (x1 - x0), y))
         key(tool_key)
 
     def right_click_a_handle() -> None:
-        from PySide6.QtCore import QTimer
-
         handle = window.pane.handles()[1]
         hp = at(handle.pos().x(), handle.pos().y())
         QTimer.singleShot(150, lambda: QApplication.activePopupWidget() and QApplication.activePopupWidget().close())
-        mouse(move, hp, none, none)
-        mouse(press, hp, Qt.MouseButton.RightButton, Qt.MouseButton.RightButton)
-        mouse(release, hp, Qt.MouseButton.RightButton, none)
+        mouse(MOVE, hp, NONE, NONE)
+        mouse(PRESS, hp, Qt.MouseButton.RightButton, Qt.MouseButton.RightButton)
+        mouse(RELEASE, hp, Qt.MouseButton.RightButton, NONE)
         app.processEvents()
 
     scenes = ["sedan_or_suv", "unequal_weights", "three_modes", "style_and_colour", "ball_next_frame"]
