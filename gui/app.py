@@ -19,8 +19,8 @@ PIXMAP_CACHE_KB = 2048
 def make_window(scene: str | Scene | None = None, loss: str | None = None, start_fit: bool = True, **options):
     """The main window on a scene (bundled id, name or path, or a Scene) and loss. Raises SceneError for a
     bad scene. `options` go to MainWindow (a fake fit process, for tests)."""
-    # Python's cycle collector waits while the window's modules are imported and its widgets made: they
-    # set it off 16 times, for ~5 ms of the first paint, and left nothing for it to free.
+    # The cycle collector waits while the window's modules are imported and its widgets made: it would run
+    # many times on the way to the first paint and find nothing to free.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -37,9 +37,8 @@ def _make_window(scene: str | Scene | None, loss: str | None, start_fit: bool, *
     from gui.support.palette import configure_pyqtgraph
 
     configure_pyqtgraph()
-    # Qt keeps drawn pixmaps (the style's, the still plot items') in one cache, 10 MB by default, which a
-    # long talk fills slowly; 2 MB bounds it lower. (benchmarks/soak.py, one run each: +7.4 MB from minute 2
-    # to 10 at 10 MB, +1.3 and +11.9 at 2 MB: the runs spread wider than the cache's share.)
+    # Qt keeps drawn pixmaps (the style's, the still plot items') in one cache, which a long talk fills
+    # slowly; a small one bounds the window's memory (benchmarks/soak.py).
     QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
     if isinstance(scene, Scene):
         return MainWindow(scene.with_(loss=loss or scene.loss), start_fit=start_fit, **options)

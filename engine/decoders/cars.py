@@ -85,7 +85,7 @@ _SHADOW_ROWS = row_span(GROUND_V - 2.0, GROUND_V + 1.5)
 _SHADOW_SY = np.clip(1.0 - np.abs(V[_SHADOW_ROWS][:, None] - (GROUND_V - 0.3)) / 1.8, 0.0, 1.0)
 
 
-@functools.cache  # found at the first car drawn (6 ms), not at import: the window's first frame draws none
+@functools.cache  # found at the first car drawn, not at import: the window's first frame draws none
 def _roof_sampling() -> tuple[np.ndarray, np.ndarray]:
     """Where _roof_line samples the profile, and the matrix taking those samples to the roof line.
 

@@ -14,7 +14,7 @@ import torch
 from engine.decoders import Span, decode
 from engine.model.losses import PIXEL_LOSSES, loss_info
 
-DATA_IMAGES = 32  # decoded data images the pixel fit trains on: a stable enough mean, ~2 ms a step
+DATA_IMAGES = 32  # decoded data images the pixel fit trains on: a stable enough mean at a small cost a step
 DEFAULT_LR = 0.06  # from grey to the answer in about a second at 30 steps a second
 START_GREY = 0.5
 MIN_LOG_VAR = -9.0
