@@ -2,7 +2,10 @@
 would; prints the process's resident memory every half minute, every step of more than 3 MB with the
 action that came before it, and every exception raised in a slot. Asserts nothing.
 
-    python benchmarks/chaos.py [--minutes 10] [--seed 1]
+    python benchmarks/chaos.py [--minutes 10] [--seed 1] [--checkout DIR]
+
+--checkout runs another checkout's window (an older commit's, say) under the same chaos, for a before and
+after; there a window without stages switches its views' tabs instead.
 
 Each action is one of: a key of the window (run, step, reset, the losses, the landscape, the tug of war,
 the dial, the tour's arrows, talk mode, the brush and the eraser), a drag across the distribution pane
@@ -23,8 +26,6 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from engine.maths.threads import limit_native_threads  # noqa: E402
 
 STEP_MB = 3.0  # a rise in resident memory this large after one action is reported with the action
 
@@ -33,7 +34,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--checkout", type=Path, default=ROOT, help="the checkout whose window is driven")
     args = parser.parse_args()
+    sys.path[:0] = [str(args.checkout.resolve()), str(ROOT)]
+    from engine.maths.threads import limit_native_threads
+
     limit_native_threads()
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -45,9 +50,8 @@ def main() -> None:
 
     from benchmarks.drive import Driver, rss_mb
 
-    from engine.model.scene import bundled_scene_heading, bundled_scene_ids
+    from engine.model.scene import bundled_scene, bundled_scene_ids
     from gui.app import make_window
-    from gui.stages import STAGES
 
     app = QApplication.instance() or QApplication(sys.argv)
     pg.setConfigOption("mouseRateLimit", -1)
@@ -76,7 +80,15 @@ def main() -> None:
     keys = [Qt.Key.Key_Space, Qt.Key.Key_S, Qt.Key.Key_R, Qt.Key.Key_L, Qt.Key.Key_A, Qt.Key.Key_D,
             Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight, Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_T,
             Qt.Key.Key_B, Qt.Key.Key_E] + [Qt.Key.Key_1 + i for i in range(8)]
-    scenes = [sid for sid in bundled_scene_ids() if bundled_scene_heading(sid)[1] <= 2]
+    scenes = [sid for sid in bundled_scene_ids() if bundled_scene(sid).dim <= 2]
+    if hasattr(window, "show_stage"):
+        from gui.stages import STAGES
+
+        stages = [entry.id for entry in STAGES]
+        show = window.show_stage
+    else:  # a window of the views' tabs
+        stages = list(range(window.views.count()))
+        show = window.views.setCurrentIndex
     started = time.perf_counter()
     last, last_report = rss_mb(), -1.0
     print(f"start: RSS {last:.1f} MB", flush=True)
@@ -95,8 +107,8 @@ def main() -> None:
             window.state.load_bundled(scene)
             what = f"scene {scene}"
         elif r < 0.9:
-            stage = rng.choice(STAGES).id
-            window.show_stage(stage)
+            stage = rng.choice(stages)
+            show(stage)
             what = f"stage {stage}"
         else:
             key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
