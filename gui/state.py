@@ -202,6 +202,11 @@ class AppState(QObject):
         self._set_mixture(self.mixture.removed(index), True)
         return True
 
+    def set_mixture(self, mixture: Mixture, finished: bool) -> None:
+        """A whole new mixture of the same dimension (a drag that moves many components at once, such as one
+        property's kind in a product of properties); call begin_edit when the drag starts, for Undo."""
+        self._set_mixture(mixture, finished)
+
     def _set_mixture(self, mixture: Mixture, finished: bool) -> None:
         points = self.scene.points
         if points is not None and points.active:  # the handles edit the mixture: its samples are the data now
