@@ -283,6 +283,7 @@ class ManyPropertiesStage(Stage):
         if "properties" in view:
             self.count.setValue(int(view["properties"]))
         self.state.set_loss(view.get("loss", step.loss))
+        self.state.set_speed(step.speed)
         # The tour has loaded its scene into the window's state, and so into the fit process: this stage's back.
         send_scene(self.process, self.state, False)
         if view.get("run", True):
