@@ -46,7 +46,7 @@ class DensityChart(pg.PlotWidget):
                                      symbolBrush=palette.DATA, symbolPen=None)
         self.today = pg.PlotDataItem(pen=None, symbol="o", symbolSize=16, symbolBrush=palette.ESTIMATE,
                                      symbolPen=pg.mkPen(palette.TEXT, width=1.5))
-        self.label = pg.TextItem(color=palette.ESTIMATE, anchor=(-0.08, 0.5))
+        self.label = pg.TextItem(color=palette.ESTIMATE, anchor=(1.0, 1.0))  # above and left of today's dot
         for item in (self.curve, self.today, self.label):
             plot.addItem(item)
         self.today.setZValue(5)
@@ -76,6 +76,6 @@ class DensityChart(pg.PlotWidget):
         k = len(props)
         self.today.setData([k], [10.0 ** self.values[k - 1]])
         self.label.setText(f"K = {k}: {share_text(self.values[k - 1])}")
-        self.label.setPos(k if k < 6 else k - 3.2, self.values[k - 1])
+        self.label.setPos(max(k - 0.1, 3.6), self.values[k - 1])
         self.plotItem.setXRange(0.6, MAX_PROPERTIES + 0.4, padding=0)
         self.plotItem.setYRange(min(self.values.min(), -1) - 0.5, 0.3, padding=0)

@@ -169,7 +169,8 @@ class PropertiesPane(pg.GraphicsLayoutWidget):
             view = PropertyView(self.model, axis)
             drawing = PropertyDrawing(view, plot, scale=scale, axis=axis, marks=self.marks)
             names = [""] * len(props)
-            names[axis] = f"{axis + 1}. {prop.name}: {prop.kinds[0]} ↔ {prop.kinds[1]}"
+            # the kinds too where the plots are wide enough for them (at the desk)
+            names[axis] = f"{axis + 1}. {prop.name}" + ("" if self.state.talk else f": {prop.kinds[0]} ↔ {prop.kinds[1]}")
             drawing.label_axes(tuple(names))
             font = QFont()
             font.setPointSizeF(8 * self.state.type_scale)

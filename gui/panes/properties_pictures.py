@@ -121,6 +121,8 @@ class PropertiesPictures(QWidget):
         layout.addWidget(strip_box, 2, 0, 1, 2)
         for row, stretch in enumerate((3, 4, 2)):
             layout.setRowStretch(row, stretch)
+        layout.setColumnStretch(0, 1)
+        layout.setColumnStretch(1, 1)
         self.refresh(True)
         state.dataChanged.connect(self.refresh)
         state.sceneReplaced.connect(self._on_state_scene_replaced)

@@ -11,7 +11,7 @@ on show: this stage hands it its scene when shown and the data-space scene back 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
 
 from engine.model.losses import LOSS_IDS, loss_info
 from engine.model.properties import (CAR_PROPERTIES, DEFAULT_PROPERTIES, MAX_PROPERTIES, Property,
@@ -145,6 +145,10 @@ class ManyPropertiesStage(Stage):
         control.addWidget(self.sharp, 1)
         self.control = QWidget()
         self.control.setLayout(control)
+        # The plots share the column's height by their stretch, whatever their own size hints say.
+        for view in (self.multiples, self.chart):
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+            view.setMinimumHeight(100)
         under = QHBoxLayout()
         under.setContentsMargins(0, 0, 0, 0)
         under.addWidget(self.chart, 3)
