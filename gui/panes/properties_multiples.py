@@ -15,32 +15,64 @@ from PySide6.QtGui import QFont
 
 from engine.model.estimate import Snapshot
 from engine.model.mixture import Component, Mixture
-from engine.model.properties import Property, product_mixture, scene_properties
+from engine.model.properties import Property, draw, product_mixture, scene_properties
 from engine.model.theory import Markers
 from gui.panes.distribution.marginal import MarginalDrawing
 from gui.state import AppState
 from gui.support import palette
 from gui.support.plots import PlainPlotItem
+from gui.support.throttle import Throttle
+
+FIT_FPS = 30  # the most frames a second the plots draw the fit in
 
 
 class PropertiesModel:
-    """The properties the state's scene is the product of, read once per scene (not per plot)."""
+    """The properties the state's scene is the product of, read once per mixture (not per plot), and known
+    without reading when this model made the mixture (a drag)."""
 
-    def __init__(self, state: AppState) -> None:
-        self.state = state
-        self._read: tuple[object, tuple[Property, ...]] | None = None
+    def __init__(self, state: AppState | None = None) -> None:
+        self.state = state  # set by the stage once its state is made
+        self._read: tuple[Mixture, tuple[Property, ...]] | None = None
+        self._views: tuple[tuple[Property, ...], dict[int, Mixture]] | None = None
+
+    def props_of(self, scene) -> tuple[Property, ...]:
+        if self._read is None or self._read[0] is not scene.mixture:
+            self._read = (scene.mixture, scene_properties(scene))
+        return self._read[1]
 
     @property
     def props(self) -> tuple[Property, ...]:
-        if self._read is None or self._read[0] is not self.state.scene:
-            self._read = (self.state.scene, scene_properties(self.state.scene))
-        return self._read[1]
+        return self.props_of(self.state.scene)
+
+    def samples(self, scene) -> np.ndarray:
+        """The scene's samples, drawn property by property from fixed random numbers (engine draw): a drag
+        moves the same samples smoothly, and drawing them costs a fraction of a frame."""
+        return draw(self.props_of(scene), scene.samples, scene.seed)
 
     def move(self, axis: int, kind: int, finished: bool, **change) -> None:
         """Property `axis`'s kind `kind` moved, reweighted or widened (Property.moved's keywords)."""
         props = list(self.props)
         props[axis] = props[axis].moved(kind, **change)
-        self.state.set_mixture(product_mixture(tuple(props)), finished)
+        props = tuple(props)
+        mixture = product_mixture(props)
+        self._read = (mixture, props)
+        self.state.set_mixture(mixture, finished)
+
+    def kinds_mixture(self, axis: int) -> Mixture:
+        """Property `axis`'s two kinds as two components in the whole space (see PropertyView)."""
+        props = self.props
+        if self._views is None or self._views[0] is not props:
+            self._views = (props, {})
+        made = self._views[1]
+        if axis not in made:
+            prop, dim = props[axis], len(props)
+            comps = []
+            for kind in (0, 1):
+                mean, var = np.zeros(dim), np.eye(dim)
+                mean[axis], var[axis, axis] = prop.positions[kind], prop.spreads[kind] ** 2
+                comps.append(Component(prop.weights[kind], mean, var, prop.kinds[kind]))
+            made[axis] = Mixture(tuple(comps))
+        return made[axis]
 
 
 class PropertyView:
@@ -62,14 +94,7 @@ class PropertyView:
 
     @property
     def mixture(self) -> Mixture:
-        prop = self.model.props[self.axis]
-        dim = self.state.dim
-        comps = []
-        for kind in (0, 1):
-            mean, var = np.zeros(dim), np.eye(dim)
-            mean[self.axis], var[self.axis, self.axis] = prop.positions[kind], prop.spreads[kind] ** 2
-            comps.append(Component(prop.weights[kind], mean, var, prop.kinds[kind]))
-        return Mixture(tuple(comps))
+        return self.model.kinds_mixture(self.axis)
 
     density = mixture
 
@@ -133,15 +158,17 @@ class PropertiesPane(pg.GraphicsLayoutWidget):
 
     COLUMNS = 4
 
-    def __init__(self, state: AppState, parent=None) -> None:
+    def __init__(self, state: AppState, model: PropertiesModel, parent=None) -> None:
         super().__init__(parent=parent)
         self.setBackground(palette.BACKGROUND)
         self.state = state
-        self.model = PropertiesModel(state)
+        self.model = model
         self.drawings: list[PropertyDrawing] = []
         self.plots: list[PlainPlotItem] = []
         self._snapshot: Snapshot | None = None
         self._marks: tuple[object, Markers] | None = None
+        # Eight plots cost several times one plot to repaint: the fit is drawn on them at most this often.
+        self._fit_drawn = Throttle(1 / FIT_FPS, self._draw_fit, self)
         self.rebuild()
         state.dataChanged.connect(self._on_state_data_changed)
         state.sceneReplaced.connect(self.rebuild)
@@ -184,7 +211,7 @@ class PropertiesPane(pg.GraphicsLayoutWidget):
             self.plots.append(plot)
         QTimer.singleShot(0, self._refresh_ghosts)
         if self._snapshot is not None:
-            self.show_snapshot(self._snapshot)
+            self._draw_fit()
 
     def _refresh_ghosts(self) -> None:
         for drawing in self.drawings:
@@ -204,11 +231,17 @@ class PropertiesPane(pg.GraphicsLayoutWidget):
         if snap.estimate.dim != self.state.dim:
             return  # fitted to the properties before the count changed
         self._snapshot = snap
-        for drawing in self.drawings:
-            drawing.show_estimate(snap.estimate, snap.trail)
+        self._fit_drawn.request()
+
+    def _draw_fit(self) -> None:
+        snap = self._snapshot
+        if snap is not None and snap.estimate.dim == self.state.dim:
+            for drawing in self.drawings:
+                drawing.show_estimate(snap.estimate, snap.trail)
 
     def flush(self) -> None:
         self._refresh_ghosts()
+        self._fit_drawn.flush()
 
     def handle_pos(self, axis: int, kind: int, role: str = "peak"):
         """Where a kind's handle is, in this widget's pixels (tests, the benchmark)."""

@@ -10,17 +10,19 @@ on show: this stage hands it its scene when shown and the data-space scene back 
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
 
 from engine.model.losses import LOSS_IDS, loss_info
 from engine.model.properties import (CAR_PROPERTIES, DEFAULT_PROPERTIES, MAX_PROPERTIES, Property,
-                                     log_density_fraction, properties_scene, scene_properties)
+                                     properties_scene, scene_properties)
 from engine.model.scene import Scene
 from gui.controllers.fit import FitController
 from gui.controllers.runner import Runner, protocol
 from gui.panes.properties_chart import DensityChart, share_text
-from gui.panes.properties_multiples import PropertiesPane
+from gui.panes.properties_multiples import PropertiesModel, PropertiesPane
 from gui.panes.properties_pictures import PropertiesPictures
 from gui.stages.base import Stage, StageContext
 from gui.state import AppState
@@ -108,15 +110,18 @@ class ManyPropertiesStage(Stage):
         super().__init__(context, parent)
         self.shared = context.state
         self.process = context.process
-        self._kept: list[Property] = list(CAR_PROPERTIES)  # each property as last edited, dropped or not
+        self._kept: list[Property] = list(CAR_PROPERTIES)
+        self._marginals: tuple[tuple[Property, ...], list] | None = None  # kept for the readouts  # each property as last edited, dropped or not
         scene = properties_scene(CAR_PROPERTIES[:DEFAULT_PROPERTIES], name="Many properties",
                                  loss=self.shared.settings.loss)
-        self.state = AppState(scene, "many_properties", self)
+        self.model = PropertiesModel()
+        self.state = AppState(scene, "many_properties", self, sampler=self.model.samples)
+        self.model.state = self.state
         self.state.set_talk(self.shared.talk, self.shared.type_scale if self.shared.talk else None)
         self.fit = PropertiesFit(self.state, context.process, self)
-        self.multiples = PropertiesPane(self.state)
-        self.chart = DensityChart(self.state, self.multiples.model)
-        self.pictures = PropertiesPictures(self.state, self.multiples.model)
+        self.multiples = PropertiesPane(self.state, self.model)
+        self.chart = DensityChart(self.state, self.model)
+        self.pictures = PropertiesPictures(self.state, self.model)
         self.count = QSpinBox()
         self.count.setRange(1, MAX_PROPERTIES)
         self.count.setValue(DEFAULT_PROPERTIES)
@@ -187,7 +192,7 @@ class ManyPropertiesStage(Stage):
     # -- the number of properties --------------------------------------------------------------------
     @property
     def props(self) -> tuple[Property, ...]:
-        return self.multiples.model.props
+        return self.model.props
 
     @Slot(int)
     def set_count(self, k: int) -> None:
@@ -237,9 +242,13 @@ class ManyPropertiesStage(Stage):
     def _show_readouts(self, snap) -> None:
         props = self.props
         point = snap.estimate.predictions()[0][0]
-        share = log_density_fraction(props, point) / 2.302585092994046
-        modes = [p.marginal().modes()[:, 0] for p in props]
-        nearest = sum(min((x - m) ** 2 for m in ms) for x, ms in zip(point, modes)) ** 0.5
+        if self._marginals is None or self._marginals[0] is not props:
+            self._marginals = (props, [p.marginal() for p in props])
+        marginals = self._marginals[1]
+        # the product rule, as log_density_fraction has it, on marginals kept from frame to frame
+        share = sum(m.log_density_fraction(point[i:i + 1])[0] for i, m in enumerate(marginals)) / math.log(10)
+        # the product's modes are every combination of the properties' own: the nearest, axis by axis
+        nearest = math.sqrt(sum(min((x - mode) ** 2 for mode in m.modes()[:, 0]) for x, m in zip(point, marginals)))
         self.readouts.setText(
             f"step {snap.step} · loss {snap.loss:.4g}<br>density at the prediction: "
             f"<b>{share_text(share)}</b><br>distance to the nearest kind of car: {nearest:.2f}"
