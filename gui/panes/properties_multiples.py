@@ -17,6 +17,7 @@ from engine.model.estimate import Snapshot
 from engine.model.mixture import Component, Mixture
 from engine.model.properties import Property, draw, product_mixture, scene_properties
 from engine.model.theory import Markers
+from gui.panes.distribution.drawing import cache_while_still
 from gui.panes.distribution.marginal import MarginalDrawing
 from gui.state import AppState
 from gui.support import palette
@@ -146,6 +147,15 @@ class PropertyDrawing(MarginalDrawing):
                 label.setVisible(False)
             self._place_ghosts(self._marks())
 
+    def _late_fit_items(self) -> list:
+        self.fit_curve = pg.PlotDataItem(pen=self.pen(palette.ESTIMATE, 1.5))  # thinner: eight are drawn a frame
+        return [self.fit_curve]
+
+    def show_estimate(self, est, trail) -> None:
+        """The fit on this axis, without the trail: eight trails of thick lines cost a frame its budget, and
+        the fit's line shows where it goes."""
+        self._draw_estimate(est)
+
     def _handle_pair(self, index: int, name: str):
         main, side = super()._handle_pair(index, name)
         main.setToolTip(f"{name}: drag sideways to move this kind, up or down to make it more or less common.")
@@ -204,6 +214,7 @@ class PropertiesPane(pg.GraphicsLayoutWidget):
             for side in ("bottom", "left"):
                 plot.getAxis(side).setStyle(tickFont=font)
                 plot.getAxis(side).label.setFont(font)
+            cache_while_still(plot.getAxis("bottom"), plot.getAxis("left"))  # still while the fit runs
             drawing.fit_view()
             drawing.refresh_data(True, ghosts=False)
             drawing.build_late()
