@@ -72,6 +72,8 @@ def table(stages: Iterable[Any] = ()) -> tuple[Action, ...]:
                "Remove points with the mouse; E again puts the eraser down", stage=DATA_SPACE),
         Action("clear", "Clear the points", (), lambda s: s.painting.clear(), "Edit",
                "Remove every point, to paint from nothing", stage=DATA_SPACE),
+        Action("undo_properties", "Undo", (Std.Undo,), lambda s: s.undo(), "Edit",
+               "Undo the last change to the properties (a drag, their number)", stage=PROPERTIES),
         Action("more_properties", "More properties", ("+", "="), lambda s: s.more_properties(), "Edit",
                "One property more (up to 8): twice the kinds of car", stage=PROPERTIES, hint="properties",
                separator=True),

@@ -110,8 +110,8 @@ class ManyPropertiesStage(Stage):
         super().__init__(context, parent)
         self.shared = context.state
         self.process = context.process
-        self._kept: list[Property] = list(CAR_PROPERTIES)
-        self._marginals: tuple[tuple[Property, ...], list] | None = None  # kept for the readouts  # each property as last edited, dropped or not
+        self._kept: list[Property] = list(CAR_PROPERTIES)  # each property as last edited, dropped or not
+        self._marginals: tuple[tuple[Property, ...], list] | None = None  # kept for the readouts
         scene = properties_scene(CAR_PROPERTIES[:DEFAULT_PROPERTIES], name="Many properties",
                                  loss=self.shared.settings.loss)
         self.model = PropertiesModel()
@@ -205,6 +205,10 @@ class ManyPropertiesStage(Stage):
         scene = self.state.scene
         self.state.load_scene(properties_scene(tuple(self._kept[:k]), name=scene.name, samples=scene.samples,
                                                seed=scene.seed, loss=self.state.settings.loss))
+
+    def undo(self) -> None:
+        if not self.state.undo():
+            self.status.emit("Nothing to undo on this stage.", 3000)
 
     def fewer_properties(self) -> None:
         self.count.stepBy(-1)
