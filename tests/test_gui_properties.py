@@ -193,3 +193,24 @@ def test_a_scene_of_more_dimensions_that_is_not_of_properties_is_refused(make_wi
     assert window.current_stage is window.data_space
     with pytest.raises(SceneError):
         scene_properties(odd)
+
+
+def test_the_command_line_exports_the_stage_headless(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PIL import Image
+
+    main = str(Path(__file__).resolve().parent.parent / "main.py")
+    out = tmp_path / "properties.png"
+    done = subprocess.run([sys.executable, main, "export", "--scene", "many_properties", "--steps", "30",
+                           "--size", "1280x720", "--out", str(out), "--progress", "none"],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    with Image.open(out) as image:
+        assert image.size == (1280, 720)
+    refused = subprocess.run([sys.executable, main, "export", "--scene", "many_properties", "--view", "images",
+                              "--out", str(tmp_path / "x.png"), "--progress", "none"],
+                             capture_output=True, text=True, timeout=180)
+    assert refused.returncode == 2 and "--view window" in refused.stderr
