@@ -38,8 +38,7 @@ class DensityChart(pg.PlotWidget):
         plot = self.plotItem
         plot.setMenuEnabled(False)
         plot.vb.setMouseEnabled(x=False, y=False)
-        plot.setTitle("density at L2's answer, share of the peak", color=palette.TEXT)
-        plot.setLabel("bottom", "properties", color=palette.MUTED)
+        self._titles()
         plot.setLogMode(x=False, y=True)
         plot.showGrid(x=False, y=True, alpha=0.25)
         self.curve = pg.PlotDataItem(pen=pg.mkPen(palette.DATA, width=2), symbol="o", symbolSize=7,
@@ -59,6 +58,11 @@ class DensityChart(pg.PlotWidget):
     def _on_state_data_changed(self, finished: bool) -> None:
         self.refresh()
 
+    def _titles(self) -> None:
+        size = f"{10 * self.state.type_scale:.0f}pt"
+        self.plotItem.setTitle("density at L2's answer / peak", color=palette.TEXT, size=size)
+        self.plotItem.setLabel("bottom", "properties", color=palette.MUTED, size=size)
+
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
         font = QFont()
@@ -66,6 +70,7 @@ class DensityChart(pg.PlotWidget):
         for name in ("bottom", "left"):
             self.plotItem.getAxis(name).setStyle(tickFont=font)
         self.label.setFont(font)
+        self._titles()
 
     @Slot()
     def refresh(self) -> None:

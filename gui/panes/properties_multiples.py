@@ -218,6 +218,7 @@ class PropertiesPane(pg.GraphicsLayoutWidget):
             drawing.fit_view()
             drawing.refresh_data(True, ghosts=False)
             drawing.build_late()
+            drawing.place_line_labels(0)  # no legend over these plots: the labels go up, above the handles
             self.drawings.append(drawing)
             self.plots.append(plot)
         QTimer.singleShot(0, self._refresh_ghosts)
