@@ -1,6 +1,7 @@
 """Benchmark: the many-properties scene, 8 properties (256 kinds of car, 4,000 samples) by default.
 
     python benchmarks/many_properties.py [--properties 8] [--loss l2] [--steps 2000] [--repeats 3]
+    python benchmarks/many_properties.py --window [--seconds 6] [--properties 8] [--loss l2]
 
 Prints the median of `repeats` headless fits of `steps` steps (the `seconds` the fit JSON reports, the
 fit loop alone, and the whole report with its theory, markers and typicality), and the median time to
@@ -8,6 +9,12 @@ rebuild what a drag of one property's kind changes: the scene, its samples, ever
 (its density on a grid and the samples' histogram) and L2's pixel answer, kept by a PixelAnswerCache
 (only the corners with the moved kind are decoded again), beside the time of a pixel answer from scratch. Times depend on the machine
 and its load (the tool prints the load average); nothing here asserts on them.
+
+--window measures the window instead: the many-properties stage with its fit running as fast as it goes
+(the real fit process), the intervals between the frames it draws and between beats of a 16 ms timer (the
+event loop's latency), then drags of a property's kind: the GUI thread's time per drag move (the state,
+its samples, every marginal and the chart) and how long the pixel answer, worked out off the GUI thread,
+takes to arrive. Offscreen unless a display is set.
 """
 
 from __future__ import annotations
@@ -52,14 +59,81 @@ def rebuild(props: tuple[P.Property, ...], k: int, position: float, cache: P.Pix
     return times
 
 
+def _percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def window_figures(k: int, loss: str, seconds: float) -> dict[str, float]:
+    """The stage's frame and loop intervals while its fit runs, and a drag's costs, in ms."""
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gui.app import make_window
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    window = make_window(P.properties_scene(P.default_properties(k), loss=loss))
+    window.resize(1600, 900)
+    window.show()
+    stage = window.current_stage
+    deadline = time.perf_counter() + 60
+    while stage.fit.latest is None and time.perf_counter() < deadline:  # torch loads in the fit process
+        app.processEvents()
+        time.sleep(0.005)
+    stage.state.set_speed(float("inf"))
+    stage.fit.set_running(True)
+    frames: list[float] = []
+    beats: list[float] = []
+    stage.fit.snapshotChanged.connect(lambda snap: frames.append(time.perf_counter()))  # after the panes drew
+    heartbeat = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=16)
+    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
+    QTimer.singleShot(500, heartbeat.start)
+    QTimer.singleShot(500 + int(seconds * 1000), app.quit)
+    app.exec()
+    heartbeat.stop()
+    frame_ms = [1000 * (b - a) for a, b in zip(frames, frames[1:])]
+    beat_ms = [1000 * (b - a) for a, b in zip(beats, beats[1:])]
+    figures = {"frames": len(frames), "frame_median_ms": statistics.median(frame_ms),
+               "frame_p95_ms": _percentile(frame_ms, 95), "loop_p95_ms": _percentile(beat_ms, 95)}
+
+    # Drags: a kind moved step by step, as a mouse does; the pixel answer follows off the GUI thread.
+    pictures, model = stage.pictures, stage.model
+    moves, arrivals = [], []
+    stage.state.begin_edit()
+    for i in range(30):
+        before = pictures.answer
+        started = time.perf_counter()
+        model.move(0, 1, False, position=2.0 + 0.05 * (i + 1))
+        app.processEvents()
+        moves.append(1000 * (time.perf_counter() - started))
+        while pictures.answer is before and time.perf_counter() - started < 5:
+            app.processEvents()
+            time.sleep(0.001)
+        arrivals.append(1000 * (time.perf_counter() - started))
+    stage.fit.set_running(False)
+    window.close()
+    figures.update(drag_move_median_ms=statistics.median(moves), drag_move_p95_ms=_percentile(moves, 95),
+                   pixel_answer_arrives_median_ms=statistics.median(arrivals))
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--properties", type=int, default=8)
     parser.add_argument("--loss", default="l2")
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--window", action="store_true", help="the window's frame times and drags instead")
+    parser.add_argument("--seconds", type=float, default=6.0)
     args = parser.parse_args()
     k = args.properties
+    if args.window:
+        print(f"the window, {k} properties, {args.loss}; load average {os.getloadavg()[0]:.1f} on "
+              f"{os.cpu_count()} cores")
+        for name, value in window_figures(k, args.loss, args.seconds).items():
+            print(f"  {name}: {value:.1f}" if isinstance(value, float) else f"  {name}: {value}")
+        return
     props = P.default_properties(k)
     scene = P.properties_scene(props)
     print(f"{k} properties, {len(scene.mixture.components)} kinds, {scene.samples} samples; "

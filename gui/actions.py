@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence
 
 Std = QKeySequence.StandardKey
 DATA_SPACE = "data_space"
+PROPERTIES = "many_properties"
 LOSS_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")  # the active runner's losses, in the registry's order
 # How a key is written in the key list and the tooltips, where Qt's name for it is not what a keyboard shows.
 SIGNS = {"Left": "←", "Right": "→", "PgUp": "Page Up", "PgDown": "Page Down", "Del": "Delete"}
@@ -71,6 +72,13 @@ def table(stages: Iterable[Any] = ()) -> tuple[Action, ...]:
                "Remove points with the mouse; E again puts the eraser down", stage=DATA_SPACE),
         Action("clear", "Clear the points", (), lambda s: s.painting.clear(), "Edit",
                "Remove every point, to paint from nothing", stage=DATA_SPACE),
+        Action("undo_properties", "Undo", (Std.Undo,), lambda s: s.undo(), "Edit",
+               "Undo the last change to the properties (a drag, their number)", stage=PROPERTIES),
+        Action("more_properties", "More properties", ("+", "="), lambda s: s.more_properties(), "Edit",
+               "One property more (up to 8): twice the kinds of car", stage=PROPERTIES, hint="properties",
+               separator=True),
+        Action("fewer_properties", "Fewer properties", ("-",), lambda s: s.fewer_properties(), "Edit",
+               "One property fewer (down to 1)", stage=PROPERTIES, hint="properties"),
         Action("talk", "Talk mode", ("T",), lambda w: w.talk_mode.toggle(), "View",
                "Full screen, large type, controls behind keys", hint="talk mode on/off", checkable=True),
         Action("full_screen", "Full screen", ("F",), lambda w: w.talk_mode.toggle_full_screen(), "View",

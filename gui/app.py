@@ -41,15 +41,30 @@ def _make_window(scene: str | Scene | None, loss: str | None, start_fit: bool, *
     # slowly; a small one bounds the window's memory (benchmarks/soak.py).
     QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
     if isinstance(scene, Scene):
-        return MainWindow(scene.with_(loss=loss or scene.loss), start_fit=start_fit, **options)
-    loaded = resolve_scene(scene)
-    if loss:
-        if loss not in LOSS_IDS:
-            raise SceneError(f"loss: unknown loss {loss!r}; choose one of {', '.join(LOSS_IDS)}")
-        loaded = loaded.with_(loss=loss)
-    key = (scene or DEFAULT_SCENE).strip().lower()
-    scene_id = key if key in bundled_scene_ids() else None
-    return MainWindow(loaded, scene_id=scene_id, start_fit=start_fit, **options)
+        loaded, scene_id = scene.with_(loss=loss or scene.loss), None
+    else:
+        loaded = resolve_scene(scene)
+        if loss:
+            if loss not in LOSS_IDS:
+                raise SceneError(f"loss: unknown loss {loss!r}; choose one of {', '.join(LOSS_IDS)}")
+            loaded = loaded.with_(loss=loss)
+        key = (scene or DEFAULT_SCENE).strip().lower()
+        scene_id = key if key in bundled_scene_ids() else None
+    if loaded.dim <= 2:
+        return MainWindow(loaded, scene_id=scene_id, start_fit=start_fit, **options)
+    # More than two dimensions: the many-properties stage shows it; the data-space stage has the default scene.
+    from engine.model.properties import scene_properties
+
+    try:
+        scene_properties(loaded)
+    except SceneError as exc:
+        raise SceneError(f"dim: a scene of {loaded.dim} dimensions is shown as two-kind properties, and this one "
+                         f"is not ({exc})") from None
+    window = MainWindow(resolve_scene(None), scene_id=DEFAULT_SCENE, start_fit=False, **options)
+    window.open_properties(loaded)
+    if start_fit:
+        window.current_stage.start_fit()
+    return window
 
 
 def run_app(scene: str | None = None, loss: str | None = None, present: bool = False, data: str | None = None,

@@ -30,6 +30,7 @@ fit_service = lazy_import("engine.fit.service")  # torch, in the export's own pr
 fit_report = lazy_import("engine.commands.fit_report")
 data_scene = lazy_import("engine.model.data_scene")
 main_window = lazy_import("gui.main_window")
+properties = lazy_import("engine.model.properties")
 tqdm = lazy_import("tqdm")
 
 VIEWS = ("window", "distribution", "images")
@@ -47,8 +48,13 @@ def export(window, out: str | Path, steps: int, fps: int = 25, view: str = "wind
     suffix = suffix_of(out)
     if view not in VIEWS:
         raise MediaError(f"view: choose one of {', '.join(VIEWS)}, not {view!r}")
-    widget = {"window": window, "distribution": window.pane, "images": window.image_pane}[view]
-    state = window.state
+    # The stage on show draws the fit: the data-space stage, or the many-properties one for a scene of more
+    # than two dimensions (its own state and fit; its views are the window's only).
+    stage = window.current_stage
+    if view != "window" and view not in stage.views():
+        raise MediaError(f"view: a scene of {stage.state.dim} dimensions is exported as the whole window (--view window)")
+    widget = window if view == "window" else stage.views()[view]
+    state, fit = stage.state, stage.runner
     if suffix == ".png":
         plan = [steps]
     else:
@@ -68,7 +74,7 @@ def export(window, out: str | Path, steps: int, fps: int = 25, view: str = "wind
                 if isinstance(event, Problem):
                     raise MediaError(event.message)
                 if isinstance(event, Frame):
-                    window.fit.show(event.snapshot)
+                    fit.show(event.snapshot)
             window.flush()
             # A whole event-loop turn: with fewer (layout requests only), grab() showed faint traces of
             # earlier frames' curves.
@@ -118,9 +124,19 @@ def export_command(scene: str | None, loss: str | None, steps: int, seed: int | 
     except (SceneError, ValueError) as exc:
         return fail(str(exc))
     scene_id = (scene or DEFAULT_SCENE).strip().lower()
-    window = main_window.MainWindow(session.scene, scene_id=scene_id if scene_id in bundled_scene_ids() and data is None else None,
-                        start_fit=False)
-    window.state.load_session(session)
+    if session.scene.dim > 2:  # shown on the many-properties stage, the window's default scene behind it
+        try:
+            properties.scene_properties(session.scene)
+        except SceneError as exc:
+            return fail(f"dim: a scene of {session.scene.dim} dimensions is shown as two-kind properties, "
+                        f"and this one is not ({exc})")
+        window = main_window.MainWindow(resolve_session(None).scene, scene_id=DEFAULT_SCENE, start_fit=False)
+        window.open_properties(session.scene)
+        window.current_stage.state.set_speed(session.speed)
+    else:
+        window = main_window.MainWindow(session.scene, scene_id=scene_id if scene_id in bundled_scene_ids()
+                                        and data is None else None, start_fit=False)
+        window.state.load_session(session)
     window.resize(width, height)
     if talk:
         window.talk_mode.set_talk_mode(True, full_screen=False)

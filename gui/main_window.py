@@ -9,7 +9,7 @@ from PySide6.QtCore import QSize, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
-from engine.model.scene import Scene
+from engine.model.scene import Scene, SceneError
 from gui.controllers import remembered
 from gui.controllers.export import ExportController
 from gui.controllers.imports import ImportController
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
                                         self.sessions.open_file, self)
         self.talk_mode = TalkController(self.state, self, self)
 
+        self.sessions.open_elsewhere = self.open_properties
         self.menus = Menus(self, STAGES)
         self.tour_menu = self.menus.menu("Tour")
         self._wire()
@@ -115,13 +116,32 @@ class MainWindow(QMainWindow):
             self._stages[stage_id] = stage
         return self._stages[stage_id]
 
+    def open_properties(self, session) -> bool:
+        """A scene of more than two dimensions, on the many-properties stage (a Session or a Scene); a scene
+        that is not the product of two-kind properties is refused with a message, and nothing changes."""
+        scene = getattr(session, "scene", session)
+        try:
+            self.stage("many_properties").open_scene(scene)
+        except SceneError as exc:
+            self.files.warn("BlurLab: this scene cannot be shown",
+                            f"A scene of {scene.dim} dimensions is shown as properties of two kinds each; "
+                            f"this one is not ({exc}).")
+            return False
+        self.show_stage("many_properties")
+        self._on_status(f"Opened “{scene.name}” on the stage “Many properties”.", 4000)
+        return True
+
     @property
     def current_stage(self) -> Stage:
         return self.stack.currentWidget()
 
     def show_stage(self, stage_id: str) -> None:
         """Show a stage (made if need be): its actions and keys on, its runner under Space, S, R and 1, 2, …"""
-        stage = self.stage(stage_id)
+        stage, before = self.stage(stage_id), self.stack.currentWidget()
+        if before is not None and before is not stage:
+            if before.runner.target == stage.runner.target:  # one fit of that target runs: the stage's on show
+                before.runner.pause()
+            before.left()
         self.stack.setCurrentWidget(stage)
         stage.set_key_hints(self.menus.show_stage(stage_id, stage))
         stage.shown()

@@ -3,6 +3,7 @@ mode; panes and controllers subscribe to it, widgets write to it what the user d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,8 @@ class AppState(QObject):
     whyChanged = Signal()
     undoAvailable = Signal(bool)
 
-    def __init__(self, scene: Scene, scene_id: str | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, scene: Scene, scene_id: str | None = None, parent: QObject | None = None,
+                 sampler: Callable[[Scene], np.ndarray] | None = None) -> None:
         super().__init__(parent)
         self._undo: list[tuple[Scene, str | None]] = []  # each scene and the bundled scene it was, if one
         self._kde: tuple[np.ndarray, Kde] | None = None  # the KDE of the points in use, and of which samples
@@ -68,7 +70,14 @@ class AppState(QObject):
         self._talk_scale = 1.6
         self.why = WhyView()
         self.scene_id = scene_id  # the bundled scene on show, while the user has not edited it
+        # How a scene's samples are drawn (None: Scene.draw): a stage whose scenes have a faster or steadier
+        # sampler of their own gives it.
+        self.sampler = sampler
         self._set_scene(scene)
+
+    def draw(self, scene: Scene) -> np.ndarray:
+        """The samples of `scene`: its own draw, or the sampler's."""
+        return scene.draw() if self.sampler is None else self.sampler(scene)
 
     # -- reading --------------------------------------------------------------------
     @property
@@ -116,7 +125,7 @@ class AppState(QObject):
         self._push_undo()
         self.scene = self.scene.with_(points=self.points.with_(active=on))
         self.scene_id = None
-        self.samples = self.scene.draw()
+        self.samples = self.draw(self.scene)
         self.dataChanged.emit(True)
 
     def set_points(self, values: np.ndarray, finished: bool) -> None:
@@ -126,7 +135,7 @@ class AppState(QObject):
 
         self.scene = repainted(self.scene, values, refit=finished)
         self.scene_id = None
-        self.samples = self.scene.draw()
+        self.samples = self.draw(self.scene)
         self.dataChanged.emit(finished)
 
     # -- whole scenes --------------------------------------------------------------------
@@ -153,7 +162,7 @@ class AppState(QObject):
 
     def _set_scene(self, scene: Scene, settings: FitSettings | None = None) -> None:
         self.scene = scene
-        self.samples = scene.draw()
+        self.samples = self.draw(scene)
         self.settings = settings or FitSettings(loss=scene.loss, seed=scene.seed)
 
     # -- components ---------------------------------------------------------------------
@@ -202,13 +211,18 @@ class AppState(QObject):
         self._set_mixture(self.mixture.removed(index), True)
         return True
 
+    def set_mixture(self, mixture: Mixture, finished: bool) -> None:
+        """A whole new mixture of the same dimension (a drag that moves many components at once, such as one
+        property's kind in a product of properties); call begin_edit when the drag starts, for Undo."""
+        self._set_mixture(mixture, finished)
+
     def _set_mixture(self, mixture: Mixture, finished: bool) -> None:
         points = self.scene.points
         if points is not None and points.active:  # the handles edit the mixture: its samples are the data now
             points = points.with_(active=False)
         self.scene = self.scene.with_(mixture=mixture, points=points)
         self.scene_id = None  # edited: no longer the bundled scene
-        self.samples = self.scene.draw()
+        self.samples = self.draw(self.scene)
         self.dataChanged.emit(finished)
 
     # -- sampling -------------------------------------------------------------------------
@@ -216,14 +230,14 @@ class AppState(QObject):
         if n != self.scene.samples:
             self.scene = self.scene.with_(samples=int(n))
             self.scene_id = None
-            self.samples = self.scene.draw()
+            self.samples = self.draw(self.scene)
             self.dataChanged.emit(True)
 
     def set_seed(self, seed: int) -> None:
         if seed != self.scene.seed:
             self.scene = self.scene.with_(seed=int(seed))
             self.scene_id = None
-            self.samples = self.scene.draw()
+            self.samples = self.draw(self.scene)
             self.settings = replace(self.settings, seed=int(seed))
             self.dataChanged.emit(True)
             self.settingsChanged.emit()
@@ -295,7 +309,7 @@ class AppState(QObject):
         same_kind = scene.dim == self.scene.dim and _axes(scene) == _axes(self.scene)
         self.scene = scene.with_(loss=self.settings.loss)
         self.scene_id = scene_id  # back on a bundled scene as it was loaded: the scene selector shows it again
-        self.samples = self.scene.draw()
+        self.samples = self.draw(self.scene)
         if same_kind:
             self.dataChanged.emit(True)
         else:

@@ -236,12 +236,40 @@ DIGITS_TOUR: tuple[TourStep, ...] = (
 )
 
 
+def _properties(title: str, caption: str, count: int, loss: str = "l2", speed: float = 4.0) -> TourStep:
+    """A step on the many-properties stage: `count` properties fitted with `loss`; the data-space fit waits
+    (on the default scene), so the stage's fit has the processor."""
+    view = {"stage": "many_properties", "properties": count, "loss": loss, "run": True}
+    return TourStep(title, caption, "sedan_or_suv", "l2", speed=speed, autorun=False, fresh=False, view=view)
+
+
+PROPERTIES_TOUR: tuple[TourStep, ...] = (
+    _properties("One property: a ghost of two cars",
+                "A car has a body style, sedan or SUV. L2's answer in pixels is the average of the two: a ghost, "
+                "at a density of 0.07 % of the peak.",
+                1),
+    _properties("Two properties: four kinds",
+                "Add a colour, red or blue: four kinds of car at the corners, and L2's answer blends all four. The "
+                "density at the answer falls by the same factor again.",
+                2),
+    _properties("Six properties: 64 kinds",
+                "Wheels, a roof box, day or night, facing left or right: 64 kinds of car. L2 averages them into one "
+                "picture, at a density that no car has: 1e-17 % of the peak. The strip: blurrier with each property.",
+                6),
+    _properties("What stays sharp",
+                "Min-of-K with one guess per kind of car: only the closest guess pays, so each guess settles on a "
+                "kind, and every guess decodes to a sharp car. The mixture's components do the same.",
+                6, loss="min_of_k"),
+)
+
+
 # The chapters, in the order a talk takes them.
 TOURS: tuple[Tour, ...] = (
     Tour("argument", "Why L2 is blurry", TOUR),
     Tour("why", "The why, drawn", WHY),
     Tour("digits", "Real digits", DIGITS_TOUR),
     Tour("real_data", "Real data: L2 lands where none of them are", REAL_DATA),
+    Tour("properties", "Many properties", PROPERTIES_TOUR),
 )
 
 

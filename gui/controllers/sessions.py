@@ -36,6 +36,8 @@ class SessionController(QObject):
         super().__init__(parent)
         self.state, self.fit, self.tour, self.view, self.warn = state, fit, tour, view, warn
         self.path: str | None = None  # the file the session was opened from or saved to
+        # Where a scene of more than two dimensions goes (the many-properties stage): True if it was opened.
+        self.open_elsewhere: Callable[[Session], bool] | None = None
 
     def session(self) -> Session:
         """Everything a session file holds: the scene as edited, the fit's settings, the speed, the view."""
@@ -51,6 +53,11 @@ class SessionController(QObject):
             session = sessions.load_session(path)
         except SceneError as exc:
             self.warn("BlurLab: the file could not be opened", str(exc))
+            return False
+        if session.scene.dim > 2 and self.open_elsewhere is not None:
+            if self.open_elsewhere(session):
+                self._remember(path)
+                return True
             return False
         self.fit.set_running(False)
         self.state.load_session(session)

@@ -29,7 +29,8 @@ class StageEntry:
 STAGES = (
     StageEntry("data_space", "Data space", "gui.stages.data_space:DataSpaceStage", ("distribution", "images")),
     StageEntry("real_digits", "Real digits", "gui.stages.real_digits:RealDigitsStage", ("digits",)),
-    # StageEntry("many_properties", "Many properties", "gui.stages.many_properties:ManyPropertiesStage"),
+    StageEntry("many_properties", "Many properties", "gui.stages.many_properties:ManyPropertiesStage",
+               ("properties",)),
 )
 
 

@@ -58,6 +58,9 @@ class Stage(QWidget):
     def shown(self) -> None:
         """The stage is now the one on show."""
 
+    def left(self) -> None:
+        """Another stage is now the one on show."""
+
     def show_tour_step(self, step) -> None:
         """What a tour step's `view` asks of this stage (called for every stage made, shown or not)."""
 

@@ -1,0 +1,261 @@
+"""The properties as small multiples: one plot per property, each the 1-D drawing of the distribution pane
+(the samples' histogram on that axis, the property's density, its two kinds' handles, the fit's marginal and
+markers) on a view of the state that shows just that property.
+
+A kind's handles move, reweight and widen the kind along its axis; the whole product of properties is
+rebuilt from that (every corner with that kind follows), and written to the state in one go.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtGui import QFont
+
+from engine.model.estimate import Snapshot
+from engine.model.mixture import Component, Mixture
+from engine.model.properties import Property, draw, product_mixture, scene_properties
+from engine.model.theory import Markers
+from gui.panes.distribution.drawing import cache_while_still
+from gui.panes.distribution.marginal import MarginalDrawing
+from gui.state import AppState
+from gui.support import palette
+from gui.support.plots import PlainPlotItem
+from gui.support.throttle import Throttle
+
+FIT_FPS = 30  # the most frames a second the plots draw the fit in
+
+
+class PropertiesModel:
+    """The properties the state's scene is the product of, read once per mixture (not per plot), and known
+    without reading when this model made the mixture (a drag)."""
+
+    def __init__(self, state: AppState | None = None) -> None:
+        self.state = state  # set by the stage once its state is made
+        self._read: tuple[Mixture, tuple[Property, ...]] | None = None
+        self._views: tuple[tuple[Property, ...], dict[int, Mixture]] | None = None
+
+    def props_of(self, scene) -> tuple[Property, ...]:
+        if self._read is None or self._read[0] is not scene.mixture:
+            self._read = (scene.mixture, scene_properties(scene))
+        return self._read[1]
+
+    @property
+    def props(self) -> tuple[Property, ...]:
+        return self.props_of(self.state.scene)
+
+    def samples(self, scene) -> np.ndarray:
+        """The scene's samples, drawn property by property from fixed random numbers (engine draw): a drag
+        moves the same samples smoothly, and drawing them costs a fraction of a frame."""
+        return draw(self.props_of(scene), scene.samples, scene.seed)
+
+    def move(self, axis: int, kind: int, finished: bool, **change) -> None:
+        """Property `axis`'s kind `kind` moved, reweighted or widened (Property.moved's keywords)."""
+        props = list(self.props)
+        props[axis] = props[axis].moved(kind, **change)
+        props = tuple(props)
+        mixture = product_mixture(props)
+        self._read = (mixture, props)
+        self.state.set_mixture(mixture, finished)
+
+    def kinds_mixture(self, axis: int) -> Mixture:
+        """Property `axis`'s two kinds as two components in the whole space (see PropertyView)."""
+        props = self.props
+        if self._views is None or self._views[0] is not props:
+            self._views = (props, {})
+        made = self._views[1]
+        if axis not in made:
+            prop, dim = props[axis], len(props)
+            comps = []
+            for kind in (0, 1):
+                mean, var = np.zeros(dim), np.eye(dim)
+                mean[axis], var[axis, axis] = prop.positions[kind], prop.spreads[kind] ** 2
+                comps.append(Component(prop.weights[kind], mean, var, prop.kinds[kind]))
+            made[axis] = Mixture(tuple(comps))
+        return made[axis]
+
+
+class PropertyView:
+    """What a 1-D drawing reads of the state, for one property: the property's two kinds as a mixture of two
+    components in the whole space (so that the drawing's axis picks them out), the state's samples, and a
+    drag written back as a move of the property's kind."""
+
+    points = None
+    uses_points = False
+
+    def __init__(self, model: PropertiesModel, axis: int) -> None:
+        self.model = model
+        self.axis = axis
+        self.scene = model.state.scene  # its span (None: the decoder's units) is all a drawing reads
+
+    @property
+    def state(self) -> AppState:
+        return self.model.state
+
+    @property
+    def mixture(self) -> Mixture:
+        return self.model.kinds_mixture(self.axis)
+
+    density = mixture
+
+    @property
+    def samples(self) -> np.ndarray:
+        return self.state.samples
+
+    @property
+    def dim(self) -> int:
+        return self.state.dim
+
+    def steps_per_second(self) -> float:
+        return self.state.steps_per_second()
+
+    def begin_edit(self) -> None:
+        self.state.begin_edit()
+
+    def move_component(self, index: int, *, mean=None, std=None, cov=None, peak_share=None,
+                       finished: bool = False) -> None:
+        weights = self.model.props[self.axis].weights
+        change = {}
+        if mean is not None:
+            change["position"] = float(np.asarray(mean).reshape(-1)[self.axis if self.dim > 1 else 0])
+        if peak_share is not None:  # the share wanted, against the other kind's weight
+            change["weight"] = peak_share / (1 - peak_share) * weights[1 - index]
+        if std is not None:
+            change["spread"] = float(std)
+        if cov is not None:
+            change["spread"] = float(np.sqrt(np.asarray(cov)[self.axis, self.axis]))
+        self.model.move(self.axis, index, finished, **change)
+
+    def remove_component(self, index: int) -> bool:
+        return False  # a property keeps its two kinds
+
+
+class PropertyDrawing(MarginalDrawing):
+    """One property's plot. Its markers (the samples' mean and median on the axis, the kinds) come from the
+    pane, worked out once for all the plots."""
+
+    GHOSTS_WHILE_DRAGGED = False
+
+    def __init__(self, *args, marks, **kwargs) -> None:
+        self._marks = marks
+        super().__init__(*args, **kwargs)
+
+    def refresh_ghosts(self) -> None:
+        if self.late_built and len(self.state.samples):
+            for label in self.mode_labels:
+                label.setVisible(False)
+            self._place_ghosts(self._marks())
+
+    def _late_fit_items(self) -> list:
+        self.fit_curve = pg.PlotDataItem(pen=self.pen(palette.ESTIMATE, 1.5))  # thinner: eight are drawn a frame
+        return [self.fit_curve]
+
+    def show_estimate(self, est, trail) -> None:
+        """The fit on this axis, without the trail: eight trails of thick lines cost a frame its budget, and
+        the fit's line shows where it goes."""
+        self._draw_estimate(est)
+
+    def _handle_pair(self, index: int, name: str):
+        main, side = super()._handle_pair(index, name)
+        main.setToolTip(f"{name}: drag sideways to move this kind, up or down to make it more or less common.")
+        side.setToolTip(f"{name}: drag sideways to make this kind vary more or less.")
+        return main, side
+
+
+class PropertiesPane(pg.GraphicsLayoutWidget):
+    """A plot per property, in rows of up to four; made anew when the number of properties changes."""
+
+    COLUMNS = 4
+
+    def __init__(self, state: AppState, model: PropertiesModel, parent=None) -> None:
+        super().__init__(parent=parent)
+        self.setBackground(palette.BACKGROUND)
+        self.state = state
+        self.model = model
+        self.drawings: list[PropertyDrawing] = []
+        self.plots: list[PlainPlotItem] = []
+        self._snapshot: Snapshot | None = None
+        self._marks: tuple[object, Markers] | None = None
+        # Eight plots cost several times one plot to repaint: the fit is drawn on them at most this often.
+        self._fit_drawn = Throttle(1 / FIT_FPS, self._draw_fit, self)
+        self.rebuild()
+        state.dataChanged.connect(self._on_state_data_changed)
+        state.sceneReplaced.connect(self.rebuild)
+        state.talkChanged.connect(self._on_state_talk_changed)
+
+    def marks(self) -> Markers:
+        """The samples' mean and median and each property's kinds, once per set of samples."""
+        samples = self.state.samples
+        if self._marks is None or self._marks[0] is not samples:
+            props = self.model.props
+            modes = np.array([[p.positions[j] for j in (0, 1)] for p in props]).T  # a row per kind, not a car
+            self._marks = (samples, Markers(samples.mean(axis=0), np.median(samples, axis=0), modes))
+        return self._marks[1]
+
+    @Slot()
+    def rebuild(self) -> None:
+        self.clear()
+        self.drawings, self.plots = [], []
+        props = self.model.props
+        scale = self.state.line_scale
+        columns = {1: 1, 2: 2, 4: 2}.get(len(props), min(self.COLUMNS, -(-len(props) // 2)))
+        for axis, prop in enumerate(props):
+            plot = PlainPlotItem()
+            self.addItem(plot, row=axis // columns, col=axis % columns)
+            view = PropertyView(self.model, axis)
+            drawing = PropertyDrawing(view, plot, scale=scale, axis=axis, marks=self.marks)
+            names = [""] * len(props)
+            # the kinds too where the plots are wide enough for them (at the desk)
+            names[axis] = f"{axis + 1}. {prop.name}" + ("" if self.state.talk else f": {prop.kinds[0]} ↔ {prop.kinds[1]}")
+            drawing.label_axes(tuple(names))
+            font = QFont()
+            font.setPointSizeF(8 * self.state.type_scale)
+            for side in ("bottom", "left"):
+                plot.getAxis(side).setStyle(tickFont=font)
+                plot.getAxis(side).label.setFont(font)
+            cache_while_still(plot.getAxis("bottom"), plot.getAxis("left"))  # still while the fit runs
+            drawing.fit_view()
+            drawing.refresh_data(True, ghosts=False)
+            drawing.build_late()
+            drawing.place_line_labels(0)  # no legend over these plots: the labels go up, above the handles
+            self.drawings.append(drawing)
+            self.plots.append(plot)
+        QTimer.singleShot(0, self._refresh_ghosts)
+        if self._snapshot is not None:
+            self._draw_fit()
+
+    def _refresh_ghosts(self) -> None:
+        for drawing in self.drawings:
+            drawing.refresh_ghosts()
+
+    @Slot(bool)
+    def _on_state_data_changed(self, finished: bool) -> None:
+        for drawing in self.drawings:
+            drawing.refresh_data(finished)
+
+    @Slot(bool)
+    def _on_state_talk_changed(self, on: bool) -> None:
+        self.rebuild()
+
+    @Slot(object)
+    def show_snapshot(self, snap: Snapshot) -> None:
+        if snap.estimate.dim != self.state.dim:
+            return  # fitted to the properties before the count changed
+        self._snapshot = snap
+        self._fit_drawn.request()
+
+    def _draw_fit(self) -> None:
+        snap = self._snapshot
+        if snap is not None and snap.estimate.dim == self.state.dim:
+            for drawing in self.drawings:
+                drawing.show_estimate(snap.estimate, snap.trail)
+
+    def flush(self) -> None:
+        self._refresh_ghosts()
+        self._fit_drawn.flush()
+
+    def handle_pos(self, axis: int, kind: int, role: str = "peak"):
+        """Where a kind's handle is, in this widget's pixels (tests, the benchmark)."""
+        handle = self.drawings[axis].handles[2 * kind + (role != "peak")]
+        return self.mapFromScene(handle.mapToScene(0, 0))
