@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (QBoxLayout, QComboBox, QLabel, QScrollArea, QSize
 
 from engine.images import STRIP
 from engine.lazy import lazy_import
-from gui.panes.picture_layout import (FITTING, MODE_SCALE, PREDICTION_SCALE, SAMPLE_SCALE, STRIP_SCALE,
-                                      TERSE_FITTING, PictureLayout, fit_pictures)
+from gui.panes.picture_layout import (MODE_SCALE, PREDICTION_SCALE, SAMPLE_SCALE, STRIP_SCALE, PictureLayout,
+                                      choices, fit_pictures)
 from gui.panes.tiles import ImageTile, MosaicRow, TileRow, heading
 from gui.state import AppState
 from gui.support.background import Background
@@ -33,6 +33,7 @@ FIT_INTERVAL = 1 / 15  # seconds between redraws of the fit's pictures: smooth e
 DRAG_INTERVAL = 1 / 20  # the same for the data's pictures while a component is dragged
 MARGIN = 6  # around the pane's content
 PANE_TYPE_SHARE = 0.65  # of talk mode's growth in type that the pane's captions take
+TWO_COLUMNS = 1.4  # shown large, a pane this many times wider than tall shows its two columns side by side
 PAIR_BOX_LEAST = 8  # characters: the least a box that chooses a mode is squeezed to, in a pane too narrow
 
 
@@ -58,9 +59,15 @@ class ImagePane(QScrollArea):
         self._leanest = False  # the layout on show is the leanest of all, and the content is still too tall
         self._choosing = False  # relayout is trying the layouts (which resizes the pane: no second try within)
         self._outgrown = False  # a scroll bar came since the layout was chosen
+        self.large = False  # shown large (the key G): the pictures grow to fill the pane
         body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(MARGIN, 0, MARGIN, MARGIN)
+        # Two columns, the data's pictures and the fit's: one above the other, or side by side when the pane
+        # is much wider than tall (shown large)
+        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom, body)
+        self.columns.setContentsMargins(MARGIN, 0, MARGIN, MARGIN)
+        layout = QVBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.columns.addLayout(layout)
         self.modes_heading = heading("The modes")
         layout.addWidget(self.modes_heading)
         self.modes_row = TileRow(MODE_SCALE, True)
@@ -92,28 +99,29 @@ class ImagePane(QScrollArea):
         self.pixel_label, self.pixel_row = self._add_strip(layout)
 
         self.prediction_heading = heading("The prediction")
-        layout.addWidget(self.prediction_heading)
         # The decoded estimate and the loss's answer: side by side, or the answer under it when narrow.
         self.prediction = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.prediction.setSpacing(4)  # as fit_pictures counts it
         self.estimate_tile = ImageTile(PREDICTION_SCALE, True)
         self.prediction.addWidget(self.estimate_tile, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        answer_box = QVBoxLayout()
+        self.answer_row = TileRow(PREDICTION_SCALE, True, columns=2)
+        self.prediction.addWidget(self.answer_row, 1, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # What the answers are, over the prediction's whole width (its words never wider than the column)
         self.answer_label = QLabel()
         self.answer_label.setObjectName("explanation")
         self.answer_label.setWordWrap(True)
-        answer_box.addWidget(self.answer_label)
-        self.answer_row = TileRow(PREDICTION_SCALE, True, columns=2)
-        answer_box.addWidget(self.answer_row)
-        answer_box.addStretch(1)
-        self.prediction.addLayout(answer_box, 1)
+        layout = QVBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.columns.addLayout(layout)
+        layout.addWidget(self.prediction_heading)
+        layout.addWidget(self.answer_label)
         layout.addLayout(self.prediction)
 
         self.samples_heading = heading("Samples from the fitted model")
         layout.addWidget(self.samples_heading)
         self.samples_row = MosaicRow(SAMPLE_SCALE, 4)
         layout.addWidget(self.samples_row)
-        layout.addStretch(1)
+        self.columns.addStretch(1)
 
         self.setWidget(body)
         self.setWidgetResizable(True)
@@ -169,18 +177,20 @@ class ImagePane(QScrollArea):
 
     def relayout(self) -> None:
         """Choose how many pictures to show and how large, for the pane's size now: the richest layout of
-        FITTING, then of TERSE_FITTING, whose content is no taller than the pane (the leanest, scrolling,
-        if none is)."""
+        picture_layout.choices whose content is no taller than the pane (the leanest, if none is)."""
         modes = len(self.data_board.modes) if self.data_board else 2
         answers = len(self.fit_board.answers) if self.fit_board else 1
         # The pane's inside without a scroll bar: the layout is chosen so that it needs none.
         width = self.width() - 2 * self.frameWidth() - 2 * MARGIN
+        two = self.large and width > TWO_COLUMNS * self.height()
+        if two:  # each column's share of the width
+            width = (width - self.columns.spacing()) // 2
         # What the content's height depends on, beyond the pictures' sizes (texts of the same kind keep
         # their number of lines from frame to frame, so a running fit does not lay the pane out again).
         # The boxes that choose the strip's modes take a line, and a second when their names are too long
         # to stand side by side.
         pair = self.pair_row.isVisibleTo(self) and tuple(self.pair_a.itemText(i) for i in range(self.pair_a.count()))
-        key = (width, self.height(), self.type_scale, modes, answers, self.data_board is not None,
+        key = (width, two, self.large, self.state.talk, self.height(), self.type_scale, modes, answers, self.data_board is not None,
                self.fit_board is not None and self.fit_board.answer_title, self.answer_label.isVisibleTo(self), pair)
         # Content that grew past the pane since it chose (a heading's new figures taking a line) brought a
         # scroll bar: that chooses again (see viewportEvent).
@@ -190,29 +200,46 @@ class ImagePane(QScrollArea):
         self._layout_key = key
         self._choosing = True
         try:
+            self._set_columns(two)
             self._choose(width, modes, answers)
         finally:
             self._choosing = False
 
     def _choose(self, width: int, modes: int, answers: int) -> None:
-        """Apply the first layout of the choices whose content fits the pane (the leanest if none does)."""
-        self._place_pair_boxes()
-        choices = [(*choice, False) for choice in FITTING] + [(*choice, True) for choice in TERSE_FITTING]
-        for shrink, rows, most, terse in choices:
+        """Apply the first layout of the choices (picture_layout.choices) whose content fits the pane (the
+        leanest if none does)."""
+        self._place_pair_boxes(width)
+        for shrink, rows, most, terse in choices(self.state.talk, self.large):
             self._apply(fit_pictures(width, self.type_scale, modes, answers, shrink, rows, most, terse))
             # The rows of tiles are widgets with layouts of their own: settle theirs before measuring.
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             self.widget().layout().activate()
-            if self._fits(width):
+            if self._fits():
                 self._leanest = False
                 break
         else:
             self._leanest = True
 
-    def _fits(self, width: int) -> bool:
+    def set_large(self, on: bool) -> None:
+        """Shown large (the key G) or as usual: the pictures as large as the pane holds, or their usual sizes."""
+        if on != self.large:
+            self.large = on
+            self.relayout()
+
+    def _set_columns(self, two: bool) -> None:
+        """The data's pictures and the fit's side by side (`two`), or one above the other."""
+        top = Qt.AlignmentFlag.AlignTop if two else Qt.AlignmentFlag(0)
+        self.columns.setDirection(QBoxLayout.Direction.LeftToRight if two else QBoxLayout.Direction.TopToBottom)
+        for i in range(2):
+            self.columns.setAlignment(self.columns.itemAt(i).layout(), top)
+            self.columns.setStretch(i, int(two))
+        self.columns.setStretch(2, int(not two))
+
+    def _fits(self) -> bool:
         """Whether the content, laid out as it is now, is no taller than the pane."""
         body = self.widget()
-        needed = body.heightForWidth(width + 2 * MARGIN) if body.hasHeightForWidth() else -1
+        whole = self.width() - 2 * self.frameWidth()
+        needed = body.heightForWidth(whole) if body.hasHeightForWidth() else -1
         return max(needed, body.minimumSizeHint().height()) <= self.height() - 2 * self.frameWidth()
 
     def _apply(self, new: PictureLayout) -> None:
@@ -242,11 +269,11 @@ class ImagePane(QScrollArea):
         if self.data_board is not None:
             self._show_strips(self.data_board)
 
-    def _place_pair_boxes(self) -> None:
+    def _place_pair_boxes(self, width: int) -> None:
         """The two boxes that choose the strip's modes: side by side, or one above the other when their
-        names do not fit side by side."""
+        names do not fit side by side in the column's `width`."""
         self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight)
-        wide = self.pair_layout.sizeHint().width() <= self.width() - 2 * self.frameWidth() - 2 * MARGIN
+        wide = self.pair_layout.sizeHint().width() <= width
         self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
 
     def _first_refresh(self) -> None:

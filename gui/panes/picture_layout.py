@@ -18,7 +18,19 @@ SMALLEST_SAMPLE = 0.5  # below this the sixteen samples become nine, larger
 # talk mode: four modes in a 1024 x 700 window).
 FITTING = ((1.0, 4, 4), (1.0, 2, 4), (1.0, 1, 4), (0.92, 1, 4), (0.85, 1, 4), (0.78, 1, 4), (1.0, 0, 4), (1.0, 0, 2),
            (0.85, 0, 2), (0.72, 0, 2), (0.6, 0, 2), (0.6, 0, 1), (0.5, 0, 1))
-TERSE_FITTING = ((0.72, 0, 1), (0.6, 0, 1), (0.5, 0, 1))
+TERSE_FITTING = ((0.72, 0, 1), (0.6, 0, 1), (0.5, 0, 1), (0.42, 0, 1), (0.35, 0, 1), (0.3, 0, 1))
+# In talk mode the pictures grow to fill the pane before anything else (a hall sees them from afar): the
+# largest growth whose content fits, with the loss's answers but no model samples; shown large (the key G),
+# further still.
+GROWING = tuple((g, 0, 4) for g in (1.8, 1.6, 1.4, 1.2, 1.1))
+GROWING_LARGE = tuple((g, 0, 4) for g in (3.2, 2.8, 2.5, 2.2, 2.0)) + GROWING
+
+
+def choices(talk: bool, large: bool) -> list[tuple[float, int, int, bool]]:
+    """The layouts to try, richest first: (shrink, sample rows, most answers, terse modes)."""
+    growing = GROWING_LARGE if large else GROWING if talk else ()
+    return ([(*c, False) for c in growing] + [(*c, False) for c in FITTING]
+            + [(*c, True) for c in TERSE_FITTING])
 
 
 @dataclass(frozen=True)
@@ -44,8 +56,8 @@ class PictureLayout:
 def fit_pictures(width: int, type_scale: float, modes: int, answers: int, shrink: float = 1.0,
                  sample_rows: int = 4, most_answers: int = 4, terse_modes: bool = False) -> PictureLayout:
     """The layout for a content `width` in pixels: pictures as large as their desk scale times the type's
-    (times `shrink`, to fit a short pane), fewer of them when even that does not fit, and nothing ever
-    wider than `width`; `sample_rows` rows of model samples."""
+    (times `shrink`: below 1 to fit a short pane, above 1 to fill a large one), fewer of them when even that
+    does not fit, and nothing ever wider than `width`; `sample_rows` rows of model samples."""
     caption = caption_width(type_scale) + 2 * TILE_MARGIN  # captions keep their type when pictures shrink
     full_type = type_scale
     type_scale *= shrink
@@ -62,11 +74,12 @@ def fit_pictures(width: int, type_scale: float, modes: int, answers: int, shrink
 
     mode_columns = columns_fitting(3 if modes == 3 else min(max(modes, 1), 2))
     mode_scale = scale_for(mode_columns, MODE_SCALE)
-    every = 1  # the strips are short: they keep their size when the rest shrinks
-    strip_scale = mosaic_scale(width, STRIP, STRIP_SCALE * full_type)
-    if strip_scale < SMALLEST_STRIP * full_type:  # fewer, larger, rather than many tiny ones
+    every = 1  # the strips are short: they keep their size when the rest shrinks, and grow with it
+    wanted = STRIP_SCALE * full_type * max(shrink, 1.0)
+    strip_scale = mosaic_scale(width, STRIP, wanted)
+    if strip_scale < max(SMALLEST_STRIP * full_type, 0.7 * wanted):  # fewer, larger, rather than many tiny
         every = 2
-        strip_scale = mosaic_scale(width, len(range(0, STRIP, 2)), STRIP_SCALE * full_type)
+        strip_scale = mosaic_scale(width, len(range(0, STRIP, 2)), wanted)
     answers = min(answers, most_answers)
     answer_columns = columns_fitting(min(max(answers, 1), 2))
     beside = (columns_fitting(1 + answer_columns) == 1 + answer_columns
