@@ -56,6 +56,7 @@ class ImagePane(QScrollArea):
 
         self.layout_now: PictureLayout | None = None  # the layout on show, for the pane's size
         self._layout_key: tuple | None = None
+        self._before_large: tuple | None = None  # the layout's key and the layout before G (see set_large)
         self._leanest = False  # the layout on show is the leanest of all, and the content is still too tall
         self._choosing = False  # relayout is trying the layouts (which resizes the pane: no second try within)
         self._outgrown = False  # a scroll bar came since the layout was chosen
@@ -198,10 +199,15 @@ class ImagePane(QScrollArea):
         if key == self._layout_key and not (outgrown and not self._leanest):
             return
         self._layout_key = key
+        back = self._before_large
         self._choosing = True
         try:
             self._set_columns(two)
-            self._choose(width, modes, answers)
+            if not self.large and back is not None and back[0] == key and not outgrown:  # back, same room
+                self._before_large = None
+                self._apply(back[1])
+            else:
+                self._choose(width, modes, answers)
         finally:
             self._choosing = False
 
@@ -210,7 +216,8 @@ class ImagePane(QScrollArea):
         leanest if none does)."""
         self._place_pair_boxes(width)
         for shrink, rows, most, terse in choices(self.state.talk, self.large):
-            self._apply(fit_pictures(width, self.type_scale, modes, answers, shrink, rows, most, terse))
+            self._apply(fit_pictures(width, self.type_scale, modes, answers, shrink, rows, most, terse,
+                                     self.state.talk))
             # The rows of tiles are widgets with layouts of their own: settle theirs before measuring.
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             self.widget().layout().activate()
@@ -223,6 +230,8 @@ class ImagePane(QScrollArea):
     def set_large(self, on: bool) -> None:
         """Shown large (the key G) or as usual: the pictures as large as the pane holds, or their usual sizes."""
         if on != self.large:
+            # G again gives back the very layout G left, when the room and the content are the same
+            self._before_large = (self._layout_key, self.layout_now) if on else self._before_large
             self.large = on
             self.relayout()
 

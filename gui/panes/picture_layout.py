@@ -10,6 +10,8 @@ from gui.panes.tiles import MOSAIC_SPACING, PICTURE, TILE_MARGIN, caption_width
 
 # Each picture's scale at the desk, when there is room; talk mode multiplies it by its type's scale.
 MODE_SCALE, STRIP_SCALE, PREDICTION_SCALE, SAMPLE_SCALE = 1.0, 0.46, 1.4, 0.75
+# In talk mode the strips, which show the ghost, take the height the modes (their ends) give up.
+TALK_MODE_SCALE, TALK_STRIP_SCALE = 0.7, 0.8
 SMALLEST_STRIP = 0.4  # below this (times the type's scale) a strip of nine becomes a strip of five, larger
 SMALLEST_SAMPLE = 0.5  # below this the sixteen samples become nine, larger
 # What a short pane gives up, in turn: (a factor on every picture's scale, rows of model samples, at most
@@ -54,7 +56,8 @@ class PictureLayout:
 
 
 def fit_pictures(width: int, type_scale: float, modes: int, answers: int, shrink: float = 1.0,
-                 sample_rows: int = 4, most_answers: int = 4, terse_modes: bool = False) -> PictureLayout:
+                 sample_rows: int = 4, most_answers: int = 4, terse_modes: bool = False,
+                 talk: bool = False) -> PictureLayout:
     """The layout for a content `width` in pixels: pictures as large as their desk scale times the type's
     (times `shrink`: below 1 to fit a short pane, above 1 to fill a large one), fewer of them when even that
     does not fit, and nothing ever wider than `width`; `sample_rows` rows of model samples."""
@@ -73,9 +76,9 @@ def fit_pictures(width: int, type_scale: float, modes: int, answers: int, shrink
         return max(min(wanted * type_scale, room(columns) / PICTURE[0]), 0.2)
 
     mode_columns = columns_fitting(3 if modes == 3 else min(max(modes, 1), 2))
-    mode_scale = scale_for(mode_columns, MODE_SCALE)
+    mode_scale = scale_for(mode_columns, TALK_MODE_SCALE if talk else MODE_SCALE)
     every = 1  # the strips are short: they keep their size when the rest shrinks, and grow with it
-    wanted = STRIP_SCALE * full_type * max(shrink, 1.0)
+    wanted = (TALK_STRIP_SCALE if talk else STRIP_SCALE) * full_type * max(shrink, 1.0)
     strip_scale = mosaic_scale(width, STRIP, wanted)
     if strip_scale < max(SMALLEST_STRIP * full_type, 0.7 * wanted):  # fewer, larger, rather than many tiny
         every = 2
@@ -99,4 +102,5 @@ def fit_pictures(width: int, type_scale: float, modes: int, answers: int, shrink
 
 def mosaic_scale(width: int, columns: int, wanted: float) -> float:
     """The largest scale, up to `wanted`, at which `columns` pictures of a mosaic fit in `width`."""
-    return max(min(wanted, (width - (columns - 1) * MOSAIC_SPACING) / (columns * PICTURE[0])), 0.2)
+    # (a pixel a picture for the gaps' rounding, drawn at the pictures' own resolution before scaling)
+    return max(min(wanted, (width - (columns - 1) * MOSAIC_SPACING - columns) / (columns * PICTURE[0])), 0.2)
