@@ -354,3 +354,44 @@ def test_g_shows_the_pictures_large_and_g_again_puts_everything_back(make_window
     assert window.pane.isVisible()
     assert _geometry(window) == before
     assert check_layout(window) == []
+
+
+def _paint(window, qtbot) -> None:
+    """Press B and dab a few points onto the plot, as a user with the brush."""
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    for x in (-1.0, 0.0, 1.0):
+        window.painting.press(x, 0.0)
+        window.painting.release(x, 0.0)
+
+
+def _import(window, tmp_path) -> None:
+    """Import a table of two columns, as File ▸ Import data does."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    rows = np.concatenate([rng.normal([-2, 0], 0.4, (150, 2)), rng.normal([2, 1], 0.5, (150, 2))])
+    path = tmp_path / "measured.csv"
+    path.write_text("length,width\n" + "\n".join(f"{a:.3f},{b:.3f}" for a, b in rows))
+    assert window.imports.import_file(str(path), ["length", "width"])
+
+
+@pytest.mark.parametrize("source", ["painted", "imported"])
+@pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
+@pytest.mark.parametrize("size", TOUR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_your_own_points_fit_at_every_size(make_window, qtbot, tmp_path, size, talk, source):
+    window = _talk_window(make_window, qtbot, size)
+    if not talk:
+        window.talk_mode.set_talk_mode(False, full_screen=False)
+        window.resize(*size)
+    if source == "painted":
+        _paint(window, qtbot)
+    else:
+        _import(window, tmp_path)
+    scene = "sedan_or_suv" if window.state.dim == 1 else "style_and_colour"
+    window.fit.show(snapshot_for(scene, "l2"))
+    _settle(qtbot, window)
+    assert window.data_bar.isVisible() and window.state.points is not None
+    problems = check_layout(window) if talk else layout_problems(window, talk)
+    assert problems == [], "\n".join(problems)
