@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Slot
-from PySide6.QtWidgets import (QBoxLayout, QComboBox, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
+from PySide6.QtWidgets import (QBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
 from engine.images import STRIP
 from engine.lazy import lazy_import
 from gui.panes.picture_layout import (MODE_SCALE, PREDICTION_SCALE, SAMPLE_SCALE, STRIP_SCALE, PictureLayout,
                                       choices, fit_pictures)
-from gui.panes.tiles import ImageTile, MosaicRow, TileRow, heading
+from gui.panes.tiles import ImageTile, MosaicRow, PairChooser, TileRow, heading
 from gui.state import AppState
 from gui.support.background import Background
 from gui.support.first_paint import after_first_paint
@@ -76,25 +76,11 @@ class ImagePane(QScrollArea):
 
         self.strip_heading = heading("Between two modes")
         layout.addWidget(self.strip_heading)
-        self.pair_row = QWidget()
-        self.pair_layout = strip_head = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.pair_row)
-        strip_head.setContentsMargins(0, 0, 0, 0)
-        self.pair_a = QComboBox()
-        self.pair_b = QComboBox()
-        for box in (self.pair_a, self.pair_b):
-            box.setToolTip("Which two modes the strip joins")
-            # As wide as its longest name; the two go one above the other when they do not fit side by side
-            # (_place_pair_boxes), and only a pane too narrow for one name alone squeezes it.
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            box.setMinimumWidth(box.fontMetrics().horizontalAdvance("x" * PAIR_BOX_LEAST))
-            box.activated.connect(self._on_pair_activated)
-        strip_head.addWidget(self.pair_a)
-        strip_head.addWidget(QLabel("and"))
-        strip_head.addWidget(self.pair_b)
-        strip_head.addStretch(1)
-        layout.addWidget(self.pair_row)
         # Shown when the data's pictures come and have more than two modes to choose from: before them the
         # boxes are empty, and for two modes they would only flash on screen (see _show_pair_choice).
+        self.pair_row = PairChooser(PAIR_BOX_LEAST)
+        self.pair_row.pairChosen.connect(self._on_pair_chosen)
+        layout.addWidget(self.pair_row)
         self.pair_row.setVisible(False)
         self.latent_label, self.latent_row = self._add_strip(layout)
         self.pixel_label, self.pixel_row = self._add_strip(layout)
@@ -190,7 +176,7 @@ class ImagePane(QScrollArea):
         # their number of lines from frame to frame, so a running fit does not lay the pane out again).
         # The boxes that choose the strip's modes take a line, and a second when their names are too long
         # to stand side by side.
-        pair = self.pair_row.isVisibleTo(self) and tuple(self.pair_a.itemText(i) for i in range(self.pair_a.count()))
+        pair = self.pair_row.isVisibleTo(self) and self.pair_row.names()
         key = (width, two, self.large, self.state.talk, self.height(), self.type_scale, modes, answers, self.data_board is not None,
                self.fit_board is not None and self.fit_board.answer_title, self.answer_label.isVisibleTo(self), pair)
         # Content that grew past the pane since it chose (a heading's new figures taking a line) brought a
@@ -214,7 +200,7 @@ class ImagePane(QScrollArea):
     def _choose(self, width: int, modes: int, answers: int) -> None:
         """Apply the first layout of the choices (picture_layout.choices) whose content fits the pane (the
         leanest if none does)."""
-        self._place_pair_boxes(width)
+        self.pair_row.place(width)
         for shrink, rows, most, terse in choices(self.state.talk, self.large):
             self._apply(fit_pictures(width, self.type_scale, modes, answers, shrink, rows, most, terse,
                                      self.state.talk))
@@ -277,13 +263,6 @@ class ImagePane(QScrollArea):
         self.samples_row.setVisible(new.sample_count > 0)
         if self.data_board is not None:
             self._show_strips(self.data_board)
-
-    def _place_pair_boxes(self, width: int) -> None:
-        """The two boxes that choose the strip's modes: side by side, or one above the other when their
-        names do not fit side by side in the column's `width`."""
-        self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight)
-        wide = self.pair_layout.sizeHint().width() <= width
-        self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
 
     def _first_refresh(self) -> None:
         if self.data_board is None:
@@ -359,15 +338,7 @@ class ImagePane(QScrollArea):
         self.modes_row.set_pictures(board.modes)
         self._show_strips(board)
         labels = [p.caption for p in board.modes]
-        renamed = [self.pair_a.itemText(i) for i in range(self.pair_a.count())] != labels
-        for box, index in ((self.pair_a, board.pair[0]), (self.pair_b, board.pair[1])):
-            blocked = box.blockSignals(True)
-            if renamed:
-                box.clear()
-                box.addItems(labels)
-            box.setCurrentIndex(index)
-            box.setEnabled(len(labels) > 1)
-            box.blockSignals(blocked)
+        self.pair_row.show_modes(labels, board.pair)
         self._show_pair_choice()
         self.relayout()  # the number of modes, their names, or the captions' lengths may have changed
         if fit is not None:
@@ -385,10 +356,9 @@ class ImagePane(QScrollArea):
                                    f"Between {labels[a]} and {labels[b]}" if a != b else "Between")
         # the fit's pictures follow with the next snapshot, which a data change always brings
 
-    def _on_pair_activated(self, _index: int) -> None:
-        pair = (self.pair_a.currentIndex(), self.pair_b.currentIndex())
-        if pair[0] != pair[1]:
-            self._draw_data(False, pair)
+    @Slot(int, int)
+    def _on_pair_chosen(self, a: int, b: int) -> None:
+        self._draw_data(False, (a, b))
 
     def _show_strips(self, board: DataBoard) -> None:
         every = self.layout_now.strip_every if self.layout_now else 1
