@@ -56,6 +56,8 @@ def main() -> None:
     parser.add_argument("--wait", type=float, default=4.0, help="seconds each step runs before its shot")
     parser.add_argument("--digits-wait", type=float, default=8.0, help="the same for steps on another stage")
     parser.add_argument("--only", default="", help="shoot only the steps whose file name contains this")
+    parser.add_argument("--press", default="", help="a key (e.g. G) pressed after each shot for a second shot, "
+                                                    "then pressed again")
     args = parser.parse_args()
     if not os.environ.get("DISPLAY"):
         sys.exit("no DISPLAY: run it on an X display (an Xvfb with openbox, see the module's help)")
@@ -82,6 +84,14 @@ def main() -> None:
                 subprocess.run(["import", "-window", "root", str(raw)], env=env, check=True)
                 save_png(raw, args.out / name)
                 print(args.out / name, flush=True)
+                if args.press:
+                    subprocess.run(["xdotool", "key", args.press], env=env, check=True)
+                    time.sleep(2.0)
+                    subprocess.run(["import", "-window", "root", str(raw)], env=env, check=True)
+                    pressed = args.out / name.replace(".png", f"-{args.press}.png")
+                    save_png(raw, pressed)
+                    print(pressed, flush=True)
+                    subprocess.run(["xdotool", "key", args.press], env=env, check=True)
     finally:
         app.terminate()
         app.wait(20)
