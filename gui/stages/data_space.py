@@ -237,9 +237,10 @@ class DataSpaceStage(Stage):
     def _make_landscape(self) -> LandscapePane:
         from gui.panes.landscape import LandscapePane
 
-        view = LandscapePane(self.state, self.pane, parent=self)  # never a window of its own
+        view = LandscapePane(self.state, self.pane, parent=self.centre)  # never a window of its own
         self._centre.insertWidget(self._centre.indexOf(self.pane) + 1, view)
         self.layout().activate()  # in its place now: it is about to be drawn
+        self._centre.activate()
         self.fit.snapshotChanged.connect(view.show_snapshot)
         if self.fit.latest is not None:  # a paused fit shows its point at once
             view.show_snapshot(self.fit.latest)
