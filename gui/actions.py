@@ -102,6 +102,9 @@ def table(stages: Iterable[Any] = ()) -> tuple[Action, ...]:
                "The annealed mean at a lower temperature, nearer the mode", stage=DATA_SPACE, hint="its T"),
         Action("warmer", "Decoding dial: warmer", ("]",), lambda s: s.why.warmer(), "View",
                "The annealed mean at a higher temperature, nearer the mean", stage=DATA_SPACE, hint="its T"),
+        Action("pictures_large", "Pictures large", ("G",), lambda s: s.toggle_pictures_large(), "View",
+               "The pictures in the plot's place, as large as they go (look at the ghost); G again brings the "
+               "plot back", stage=DATA_SPACE, hint="pictures large"),
         Action("previous", "Previous step", ("Left", "PgUp"), lambda w: w.tour.previous(), "Tour",
                "The step before (← or Page Up)", hint="tour"),
         Action("next", "Next step", ("Right", "PgDown"), lambda w: w.tour.next(), "Tour",

@@ -4,10 +4,11 @@ check that runs in a child process at a device pixel ratio of 2."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QComboBox, QLabel, QScrollArea, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QComboBox, QLabel, QScrollArea, QTabBar, QWidget
 
 SIZES = [(1024, 768), (1280, 720), (1280, 800), (1920, 1080), (3840, 2160)]
-PANE_SHARE_IN_TALK = 0.45
+PANE_SHARE_IN_TALK = 0.37  # the distribution pane's least share of the window in talk mode (columns aim at 0.40)
+LEAST_PICTURE = 24  # pixels: the least height of a picture (a label's pixmap) on any stage
 
 
 def _visible_children(window: QWidget):
@@ -46,11 +47,12 @@ def layout_problems(window: QWidget, talk: bool) -> list[str]:
             elif child.parentWidget() is area.widget() and rect.bottom() > viewport.bottom() + 1:
                 problems.append(f"{name} at {rect.getRect()} is below its scroll area's view {viewport.getRect()}")
         problems += _cut_text(child, name)
-    if talk and window.current_stage is window.data_space:  # the other stages have no distribution pane
-        pane = window.pane
-        share = pane.width() * pane.height() / (window.width() * window.height())
+    stage = window.current_stage
+    if talk and stage is window.data_space and not stage.pictures_large:  # the others have no distribution pane
+        share = window.pane.width() * stage.plot_height() / (window.width() * window.height())
         if share < PANE_SHARE_IN_TALK:
-            problems.append(f"the distribution pane has {share:.0%} of the window, below {PANE_SHARE_IN_TALK:.0%}")
+            problems.append(f"the distribution pane (and the landscape) have {share:.0%} of the window, "
+                            f"below {PANE_SHARE_IN_TALK:.0%}")
     return problems
 
 
@@ -80,3 +82,38 @@ def _cut_text(widget: QWidget, name: str) -> list[str]:
         if needed > room:
             return [f"{name}: its text needs {needed} px, it has {room}"]
     return []
+
+
+def check_layout(window: QWidget) -> list[str]:
+    """Everything wrong with the stage on show, as a presenter's audience would see it: what layout_problems
+    finds, and a scroll bar showing in any scroll area, a widget cut by its parent, a picture below
+    LEAST_PICTURE pixels high. Holds for every stage, whatever it shows."""
+    stage = window.current_stage
+    problems = layout_problems(window, window.state.talk)
+    for child in _visible_children(stage):
+        name = f"{type(child).__name__} {child.objectName() or ''}{_text_of(child)!r}"
+        if isinstance(child, QAbstractScrollArea):
+            for bar in (child.verticalScrollBar(), child.horizontalScrollBar()):
+                if bar.isVisibleTo(window) and bar.maximum() > bar.minimum():
+                    problems.append(f"{name} shows a scroll bar")
+        parent = child.parentWidget()
+        if parent is not None and _scroll_area_of(child) is None and not _inside_a_scroll_area_frame(child) \
+                and not parent.rect().contains(child.geometry()):
+            problems.append(f"{name} at {child.geometry().getRect()} is cut by its parent "
+                            f"{type(parent).__name__} {parent.rect().getRect()}")
+        if isinstance(child, QLabel) and not child.pixmap().isNull() and child.pixmap().height() > 0:
+            height = child.pixmap().height() / child.pixmap().devicePixelRatio()
+            if height < LEAST_PICTURE:
+                problems.append(f"{name}: a picture {height:.0f} px high, below {LEAST_PICTURE}")
+    return problems
+
+
+def _inside_a_scroll_area_frame(widget: QWidget) -> bool:
+    """A scroll area's own parts (its viewport, its bars and their container), which it places itself."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea) and not parent.viewport().isAncestorOf(widget) \
+                and parent.viewport() is not widget:
+            return True
+        parent = parent.parentWidget()
+    return False

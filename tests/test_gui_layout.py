@@ -19,7 +19,7 @@ from engine.model.scene import bundled_scene
 from engine.model.settings import FitSettings
 from engine_helpers import torch_on_one_thread  # noqa: F401  (an autouse fixture)
 from fakes import FakeFitProcess
-from layout_checks import SIZES, layout_problems
+from layout_checks import SIZES, check_layout, layout_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,9 +38,19 @@ def _snapshot(scene_id: str, loss: str):
     return fit.snapshot(pixel=pixel)
 
 
+_SNAPSHOTS: dict = {}
+
+
+def snapshot_for(scene_id: str, loss: str):
+    """The snapshot of `_snapshot`, made once per test run."""
+    if (scene_id, loss) not in _SNAPSHOTS:
+        _SNAPSHOTS[scene_id, loss] = _snapshot(scene_id, loss)
+    return _SNAPSHOTS[scene_id, loss]
+
+
 @pytest.fixture(scope="module")
 def snapshots():
-    return {(s, loss): _snapshot(s, loss) for s, loss in
+    return {(s, loss): snapshot_for(s, loss) for s, loss in
             (("sedan_or_suv", "l2"), ("sedan_or_suv", "adversarial"), ("three_modes", "mixture_nll"),
              ("style_and_colour", "l2"), ("old_faithful", "l2"))}
 
@@ -250,3 +260,138 @@ def test_painting_leaves_the_sentence_its_lines_and_the_plot_its_height(make_win
     room = bar.label.contentsRect().width()
     assert bar.label.isVisible() and room >= 30 * bar.label.fontMetrics().averageCharWidth(), room  # not a word a line
     assert window.pane.height() >= plot_before - 3 * bar.fontMetrics().height(), (window.pane.height(), plot_before)
+
+
+TOUR_SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
+# Stages whose talk-mode layout is being rebuilt on another branch and does not pass check_layout yet (the real
+# digits' rows scroll); the walk still shows each of their steps. Empty it when the rebuilt stage merges.
+STAGES_BEING_REBUILT = {"real_digits"}
+
+
+def _talk_window(make_window, qtbot, size):
+    """The window at `size` in talk mode, active, its keys the presenter's."""
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window.resize(*size)
+    window.talk_mode.set_talk_mode(True, full_screen=False)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    return window
+
+
+def _show_fit(window, qtbot) -> None:
+    """On the data-space stage, a fit some way along for the scene and loss on show, as the fit process sends."""
+    if window.current_stage is window.data_space:
+        window.fit.show(snapshot_for(window.state.scene_id, window.state.settings.loss))
+    _settle(qtbot, window)
+
+
+@pytest.mark.parametrize("size", TOUR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_step_of_every_chapter_fits_in_talk_mode(make_window, qtbot, size):
+    """A presenter's clicker through the whole tour: at every step, whatever stage it shows, nothing
+    scrolls, nothing is cut, no picture is too small to see."""
+    from PySide6.QtCore import Qt
+
+    from engine.model.tour import TOURS
+
+    window = _talk_window(make_window, qtbot, size)
+    problems = []
+    for chapter in TOURS:
+        for step in chapter.steps:
+            # Offscreen, a window whose focused widget hides (another stage shown) stops being active, which
+            # a window under a window manager stays: make it active again, as the presenter's window is.
+            window.activateWindow()
+            qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+            qtbot.keyClick(window, Qt.Key.Key_Right)
+            assert step.title in window.caption.text()
+            _show_fit(window, qtbot)
+            assert (window.width(), window.height()) == size
+            assert window.current_stage is window.stage(step.view.get("stage", "data_space"))
+            if step.view.get("stage", "data_space") not in STAGES_BEING_REBUILT:
+                problems += [f"{chapter.title} · {step.title}: {p}" for p in check_layout(window)]
+    assert problems == [], "\n".join(problems)
+
+
+def _picture_sizes(pane) -> dict[str, tuple[int, int]]:
+    """The pictures' sizes on screen, as drawn: the modes, the strips, the prediction and its answers."""
+    sizes = {"mode": pane.modes_row.tiles[0].picture.size().toTuple(),
+             "strip": pane.pixel_row.pixmap().size().toTuple(),
+             "estimate": pane.estimate_tile.picture.size().toTuple(),
+             "answer": pane.answer_row.tiles[0].picture.size().toTuple()}
+    return sizes
+
+
+def _geometry(window) -> dict:
+    stage = window.data_space
+    return {"pane": window.pane.geometry(), "images": window.image_pane.geometry(), "side": stage.side.geometry(),
+            "layout": window.image_pane.layout_now, "pictures": _picture_sizes(window.image_pane)}
+
+
+@pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
+@pytest.mark.parametrize("size", TOUR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_g_shows_the_pictures_large_and_g_again_puts_everything_back(make_window, qtbot, size, talk):
+    from PySide6.QtCore import Qt
+
+    window = _talk_window(make_window, qtbot, size) if talk else make_window(start_fit=False,
+                                                                            fit_process=FakeFitProcess())
+    if not talk:
+        window.resize(*size)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.tour.go_to(2)  # "Nobody looks like the mean": the ghost
+    _show_fit(window, qtbot)
+    before = _geometry(window)
+    qtbot.keyClick(window, Qt.Key.Key_G)
+    _show_fit(window, qtbot)
+    large = _picture_sizes(window.image_pane)
+    assert not window.pane.isVisible() and window.image_pane.isVisible()
+    assert check_layout(window) == []
+    for kind in ("estimate", "answer"):
+        assert large[kind][1] >= 1.2 * before["pictures"][kind][1], (kind, before["pictures"], large)
+    assert large["strip"][1] > before["pictures"]["strip"][1]  # a strip is one row: its height is a picture's
+    assert large["mode"][1] >= before["pictures"]["mode"][1]
+    qtbot.keyClick(window, Qt.Key.Key_G)
+    _show_fit(window, qtbot)
+    assert window.pane.isVisible()
+    assert _geometry(window) == before
+    assert check_layout(window) == []
+
+
+def _paint(window, qtbot) -> None:
+    """Press B and dab a few points onto the plot, as a user with the brush."""
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    for x in (-1.0, 0.0, 1.0):
+        window.painting.press(x, 0.0)
+        window.painting.release(x, 0.0)
+
+
+def _import(window, tmp_path) -> None:
+    """Import a table of two columns, as File ▸ Import data does."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    rows = np.concatenate([rng.normal([-2, 0], 0.4, (150, 2)), rng.normal([2, 1], 0.5, (150, 2))])
+    path = tmp_path / "measured.csv"
+    path.write_text("length,width\n" + "\n".join(f"{a:.3f},{b:.3f}" for a, b in rows))
+    assert window.imports.import_file(str(path), ["length", "width"])
+
+
+@pytest.mark.parametrize("source", ["painted", "imported"])
+@pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
+@pytest.mark.parametrize("size", TOUR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_your_own_points_fit_at_every_size(make_window, qtbot, tmp_path, size, talk, source):
+    window = _talk_window(make_window, qtbot, size)
+    if not talk:
+        window.talk_mode.set_talk_mode(False, full_screen=False)
+        window.resize(*size)
+    if source == "painted":
+        _paint(window, qtbot)
+    else:
+        _import(window, tmp_path)
+    scene = "sedan_or_suv" if window.state.dim == 1 else "style_and_colour"
+    window.fit.show(snapshot_for(scene, "l2"))
+    _settle(qtbot, window)
+    assert window.data_bar.isVisible() and window.state.points is not None
+    problems = check_layout(window) if talk else layout_problems(window, talk)
+    assert problems == [], "\n".join(problems)

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Slot
-from PySide6.QtWidgets import (QBoxLayout, QComboBox, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
+from PySide6.QtWidgets import (QBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
 from engine.images import STRIP
 from engine.lazy import lazy_import
-from gui.panes.picture_layout import (FITTING, MODE_SCALE, PREDICTION_SCALE, SAMPLE_SCALE, STRIP_SCALE,
-                                      TERSE_FITTING, PictureLayout, fit_pictures)
-from gui.panes.tiles import ImageTile, MosaicRow, TileRow, heading
+from gui.panes.picture_layout import (MODE_SCALE, PREDICTION_SCALE, SAMPLE_SCALE, STRIP_SCALE, PictureLayout,
+                                      choices, fit_pictures)
+from gui.panes.tiles import ImageTile, MosaicRow, PairChooser, TileRow, heading
 from gui.state import AppState
 from gui.support.background import Background
 from gui.support.first_paint import after_first_paint
@@ -33,6 +33,7 @@ FIT_INTERVAL = 1 / 15  # seconds between redraws of the fit's pictures: smooth e
 DRAG_INTERVAL = 1 / 20  # the same for the data's pictures while a component is dragged
 MARGIN = 6  # around the pane's content
 PANE_TYPE_SHARE = 0.65  # of talk mode's growth in type that the pane's captions take
+TWO_COLUMNS = 1.4  # shown large, a pane this many times wider than tall shows its two columns side by side
 PAIR_BOX_LEAST = 8  # characters: the least a box that chooses a mode is squeezed to, in a pane too narrow
 
 
@@ -55,12 +56,19 @@ class ImagePane(QScrollArea):
 
         self.layout_now: PictureLayout | None = None  # the layout on show, for the pane's size
         self._layout_key: tuple | None = None
+        self._before_large: tuple | None = None  # the layout's key and the layout before G (see set_large)
         self._leanest = False  # the layout on show is the leanest of all, and the content is still too tall
         self._choosing = False  # relayout is trying the layouts (which resizes the pane: no second try within)
         self._outgrown = False  # a scroll bar came since the layout was chosen
+        self.large = False  # shown large (the key G): the pictures grow to fill the pane
         body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(MARGIN, 0, MARGIN, MARGIN)
+        # Two columns, the data's pictures and the fit's: one above the other, or side by side when the pane
+        # is much wider than tall (shown large)
+        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom, body)
+        self.columns.setContentsMargins(MARGIN, 0, MARGIN, MARGIN)
+        layout = QVBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.columns.addLayout(layout)
         self.modes_heading = heading("The modes")
         layout.addWidget(self.modes_heading)
         self.modes_row = TileRow(MODE_SCALE, True)
@@ -68,52 +76,39 @@ class ImagePane(QScrollArea):
 
         self.strip_heading = heading("Between two modes")
         layout.addWidget(self.strip_heading)
-        self.pair_row = QWidget()
-        self.pair_layout = strip_head = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.pair_row)
-        strip_head.setContentsMargins(0, 0, 0, 0)
-        self.pair_a = QComboBox()
-        self.pair_b = QComboBox()
-        for box in (self.pair_a, self.pair_b):
-            box.setToolTip("Which two modes the strip joins")
-            # As wide as its longest name; the two go one above the other when they do not fit side by side
-            # (_place_pair_boxes), and only a pane too narrow for one name alone squeezes it.
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            box.setMinimumWidth(box.fontMetrics().horizontalAdvance("x" * PAIR_BOX_LEAST))
-            box.activated.connect(self._on_pair_activated)
-        strip_head.addWidget(self.pair_a)
-        strip_head.addWidget(QLabel("and"))
-        strip_head.addWidget(self.pair_b)
-        strip_head.addStretch(1)
-        layout.addWidget(self.pair_row)
         # Shown when the data's pictures come and have more than two modes to choose from: before them the
         # boxes are empty, and for two modes they would only flash on screen (see _show_pair_choice).
+        self.pair_row = PairChooser(PAIR_BOX_LEAST)
+        self.pair_row.pairChosen.connect(self._on_pair_chosen)
+        layout.addWidget(self.pair_row)
         self.pair_row.setVisible(False)
         self.latent_label, self.latent_row = self._add_strip(layout)
         self.pixel_label, self.pixel_row = self._add_strip(layout)
 
         self.prediction_heading = heading("The prediction")
-        layout.addWidget(self.prediction_heading)
         # The decoded estimate and the loss's answer: side by side, or the answer under it when narrow.
         self.prediction = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.prediction.setSpacing(4)  # as fit_pictures counts it
         self.estimate_tile = ImageTile(PREDICTION_SCALE, True)
         self.prediction.addWidget(self.estimate_tile, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        answer_box = QVBoxLayout()
+        self.answer_row = TileRow(PREDICTION_SCALE, True, columns=2)
+        self.prediction.addWidget(self.answer_row, 1, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # What the answers are, over the prediction's whole width (its words never wider than the column)
         self.answer_label = QLabel()
         self.answer_label.setObjectName("explanation")
         self.answer_label.setWordWrap(True)
-        answer_box.addWidget(self.answer_label)
-        self.answer_row = TileRow(PREDICTION_SCALE, True, columns=2)
-        answer_box.addWidget(self.answer_row)
-        answer_box.addStretch(1)
-        self.prediction.addLayout(answer_box, 1)
+        layout = QVBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.columns.addLayout(layout)
+        layout.addWidget(self.prediction_heading)
+        layout.addWidget(self.answer_label)
         layout.addLayout(self.prediction)
 
         self.samples_heading = heading("Samples from the fitted model")
         layout.addWidget(self.samples_heading)
         self.samples_row = MosaicRow(SAMPLE_SCALE, 4)
         layout.addWidget(self.samples_row)
-        layout.addStretch(1)
+        self.columns.addStretch(1)
 
         self.setWidget(body)
         self.setWidgetResizable(True)
@@ -169,18 +164,20 @@ class ImagePane(QScrollArea):
 
     def relayout(self) -> None:
         """Choose how many pictures to show and how large, for the pane's size now: the richest layout of
-        FITTING, then of TERSE_FITTING, whose content is no taller than the pane (the leanest, scrolling,
-        if none is)."""
+        picture_layout.choices whose content is no taller than the pane (the leanest, if none is)."""
         modes = len(self.data_board.modes) if self.data_board else 2
         answers = len(self.fit_board.answers) if self.fit_board else 1
         # The pane's inside without a scroll bar: the layout is chosen so that it needs none.
         width = self.width() - 2 * self.frameWidth() - 2 * MARGIN
+        two = self.large and width > TWO_COLUMNS * self.height()
+        if two:  # each column's share of the width
+            width = (width - self.columns.spacing()) // 2
         # What the content's height depends on, beyond the pictures' sizes (texts of the same kind keep
         # their number of lines from frame to frame, so a running fit does not lay the pane out again).
         # The boxes that choose the strip's modes take a line, and a second when their names are too long
         # to stand side by side.
-        pair = self.pair_row.isVisibleTo(self) and tuple(self.pair_a.itemText(i) for i in range(self.pair_a.count()))
-        key = (width, self.height(), self.type_scale, modes, answers, self.data_board is not None,
+        pair = self.pair_row.isVisibleTo(self) and self.pair_row.names()
+        key = (width, two, self.large, self.state.talk, self.height(), self.type_scale, modes, answers, self.data_board is not None,
                self.fit_board is not None and self.fit_board.answer_title, self.answer_label.isVisibleTo(self), pair)
         # Content that grew past the pane since it chose (a heading's new figures taking a line) brought a
         # scroll bar: that chooses again (see viewportEvent).
@@ -188,31 +185,56 @@ class ImagePane(QScrollArea):
         if key == self._layout_key and not (outgrown and not self._leanest):
             return
         self._layout_key = key
+        back = self._before_large
         self._choosing = True
         try:
-            self._choose(width, modes, answers)
+            self._set_columns(two)
+            if not self.large and back is not None and back[0] == key and not outgrown:  # back, same room
+                self._before_large = None
+                self._apply(back[1])
+            else:
+                self._choose(width, modes, answers)
         finally:
             self._choosing = False
 
     def _choose(self, width: int, modes: int, answers: int) -> None:
-        """Apply the first layout of the choices whose content fits the pane (the leanest if none does)."""
-        self._place_pair_boxes()
-        choices = [(*choice, False) for choice in FITTING] + [(*choice, True) for choice in TERSE_FITTING]
-        for shrink, rows, most, terse in choices:
-            self._apply(fit_pictures(width, self.type_scale, modes, answers, shrink, rows, most, terse))
+        """Apply the first layout of the choices (picture_layout.choices) whose content fits the pane (the
+        leanest if none does)."""
+        self.pair_row.place(width)
+        for shrink, rows, most, terse in choices(self.state.talk, self.large):
+            self._apply(fit_pictures(width, self.type_scale, modes, answers, shrink, rows, most, terse,
+                                     self.state.talk))
             # The rows of tiles are widgets with layouts of their own: settle theirs before measuring.
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             self.widget().layout().activate()
-            if self._fits(width):
+            if self._fits():
                 self._leanest = False
                 break
         else:
             self._leanest = True
 
-    def _fits(self, width: int) -> bool:
+    def set_large(self, on: bool) -> None:
+        """Shown large (the key G) or as usual: the pictures as large as the pane holds, or their usual sizes."""
+        if on != self.large:
+            # G again gives back the very layout G left, when the room and the content are the same
+            self._before_large = (self._layout_key, self.layout_now) if on else self._before_large
+            self.large = on
+            self.relayout()
+
+    def _set_columns(self, two: bool) -> None:
+        """The data's pictures and the fit's side by side (`two`), or one above the other."""
+        top = Qt.AlignmentFlag.AlignTop if two else Qt.AlignmentFlag(0)
+        self.columns.setDirection(QBoxLayout.Direction.LeftToRight if two else QBoxLayout.Direction.TopToBottom)
+        for i in range(2):
+            self.columns.setAlignment(self.columns.itemAt(i).layout(), top)
+            self.columns.setStretch(i, int(two))
+        self.columns.setStretch(2, int(not two))
+
+    def _fits(self) -> bool:
         """Whether the content, laid out as it is now, is no taller than the pane."""
         body = self.widget()
-        needed = body.heightForWidth(width + 2 * MARGIN) if body.hasHeightForWidth() else -1
+        whole = self.width() - 2 * self.frameWidth()
+        needed = body.heightForWidth(whole) if body.hasHeightForWidth() else -1
         return max(needed, body.minimumSizeHint().height()) <= self.height() - 2 * self.frameWidth()
 
     def _apply(self, new: PictureLayout) -> None:
@@ -241,13 +263,6 @@ class ImagePane(QScrollArea):
         self.samples_row.setVisible(new.sample_count > 0)
         if self.data_board is not None:
             self._show_strips(self.data_board)
-
-    def _place_pair_boxes(self) -> None:
-        """The two boxes that choose the strip's modes: side by side, or one above the other when their
-        names do not fit side by side."""
-        self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight)
-        wide = self.pair_layout.sizeHint().width() <= self.width() - 2 * self.frameWidth() - 2 * MARGIN
-        self.pair_layout.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
 
     def _first_refresh(self) -> None:
         if self.data_board is None:
@@ -323,15 +338,7 @@ class ImagePane(QScrollArea):
         self.modes_row.set_pictures(board.modes)
         self._show_strips(board)
         labels = [p.caption for p in board.modes]
-        renamed = [self.pair_a.itemText(i) for i in range(self.pair_a.count())] != labels
-        for box, index in ((self.pair_a, board.pair[0]), (self.pair_b, board.pair[1])):
-            blocked = box.blockSignals(True)
-            if renamed:
-                box.clear()
-                box.addItems(labels)
-            box.setCurrentIndex(index)
-            box.setEnabled(len(labels) > 1)
-            box.blockSignals(blocked)
+        self.pair_row.show_modes(labels, board.pair)
         self._show_pair_choice()
         self.relayout()  # the number of modes, their names, or the captions' lengths may have changed
         if fit is not None:
@@ -349,10 +356,9 @@ class ImagePane(QScrollArea):
                                    f"Between {labels[a]} and {labels[b]}" if a != b else "Between")
         # the fit's pictures follow with the next snapshot, which a data change always brings
 
-    def _on_pair_activated(self, _index: int) -> None:
-        pair = (self.pair_a.currentIndex(), self.pair_b.currentIndex())
-        if pair[0] != pair[1]:
-            self._draw_data(False, pair)
+    @Slot(int, int)
+    def _on_pair_chosen(self, a: int, b: int) -> None:
+        self._draw_data(False, (a, b))
 
     def _show_strips(self, board: DataBoard) -> None:
         every = self.layout_now.strip_every if self.layout_now else 1

@@ -1,14 +1,14 @@
 """The image pane's building blocks: a picture with its caption and figures, rows and grids of them,
-and mosaics (many small pictures as one pixmap)."""
+mosaics (many small pictures as one pixmap), and the boxes that choose the strip's two modes."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QImage, QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.io.pixels import tile, to_uint8
 from gui.support import palette
@@ -218,3 +218,53 @@ class MosaicRow(QLabel):
         columns = min(self.columns, len(stack))
         gap = max(1, round(MOSAIC_SPACING / self.scale))
         self.setPixmap(to_pixmap(tile(stack, columns, gap=gap, background=MOSAIC_GAP), self.scale))
+
+
+class PairChooser(QWidget):
+    """Two boxes that choose which two modes the strip joins; `pairChosen(a, b)` when the user picks two
+    different ones."""
+
+    pairChosen = Signal(int, int)
+
+    def __init__(self, least_chars: int, parent=None) -> None:
+        super().__init__(parent)
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.a, self.b = QComboBox(), QComboBox()
+        for box in (self.a, self.b):
+            box.setToolTip("Which two modes the strip joins")
+            # As wide as its longest name; the two go one above the other when they do not fit side by side
+            # (place), and only a pane too narrow for one name alone squeezes it.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setMinimumWidth(box.fontMetrics().horizontalAdvance("x" * least_chars))
+            box.activated.connect(self._on_box_activated)
+        self._layout.addWidget(self.a)
+        self._layout.addWidget(QLabel("and"))
+        self._layout.addWidget(self.b)
+        self._layout.addStretch(1)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.a.itemText(i) for i in range(self.a.count()))
+
+    def show_modes(self, labels: list[str], pair: tuple[int, int]) -> None:
+        """The modes' names to choose from and the two chosen, without signals."""
+        renamed = list(self.names()) != labels
+        for box, index in ((self.a, pair[0]), (self.b, pair[1])):
+            blocked = box.blockSignals(True)
+            if renamed:
+                box.clear()
+                box.addItems(labels)
+            box.setCurrentIndex(index)
+            box.setEnabled(len(labels) > 1)
+            box.blockSignals(blocked)
+
+    def place(self, width: int) -> None:
+        """Side by side, or one above the other when the names do not fit side by side in `width`."""
+        self._layout.setDirection(QBoxLayout.Direction.LeftToRight)
+        wide = self._layout.sizeHint().width() <= width
+        self._layout.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+
+    def _on_box_activated(self, _index: int) -> None:
+        a, b = self.a.currentIndex(), self.b.currentIndex()
+        if a != b:
+            self.pairChosen.emit(a, b)

@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QWidget
 
 # The widths of the side panel and of the views, as shares of the window's width, with their bounds in
 # type-scaled pixels; the distribution pane takes the rest. Talk mode hides the controls, so its side is
-# narrow, and the distribution pane, the heart of the talk, gets half the screen or more.
-COLUMNS = {False: ((0.22, 280, 340), (0.31, 260, 640)), True: ((0.15, 130, 900), (0.30, 220, 1200))}
-TALK_PANE_SHARE = 0.46  # in talk mode the distribution pane has at least this share of the window
+# narrow; the distribution pane, the heart of the talk, keeps the largest part of the screen, and the
+# pictures, which a hall must see too, the rest.
+COLUMNS = {False: ((0.22, 280, 340), (0.31, 260, 640)), True: ((0.15, 130, 900), (0.40, 220, 1600))}
+TALK_PANE_SHARE = 0.40  # in talk mode the distribution pane has at least this share of the window
 
 
 def column_widths(width: int, talk: bool, type_scale: float) -> tuple[int, int]:
@@ -30,14 +31,19 @@ def talk_views_width(window_width: int, window_height: int, pane_height: int, si
 
 
 class LayoutWatch(QObject):
-    """Calls back when a widget's layout asks to be redone (its contents' sizes changed)."""
+    """Calls back when a widget's layout asks to be redone (its contents' sizes changed), or with `height`,
+    when the widget's height changes."""
 
-    def __init__(self, widget: QWidget, callback) -> None:
+    def __init__(self, widget: QWidget, callback, height: bool = False) -> None:
         super().__init__(widget)
         self.callback = callback
+        self.height = height
         widget.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802  (Qt's name)
-        if event.type() == QEvent.Type.LayoutRequest:
+        kind = event.type()
+        if kind == QEvent.Type.LayoutRequest and not self.height:
+            self.callback()
+        elif kind == QEvent.Type.Resize and self.height and event.size().height() != event.oldSize().height():
             self.callback()
         return False

@@ -25,6 +25,8 @@ from gui.stages.base import Stage, StageContext
 from gui.stages.columns import LayoutWatch, column_widths, talk_views_width
 from gui.support import palette
 
+SPACING = 4  # between the columns
+
 if TYPE_CHECKING:  # made, and so imported, only when first shown
     from gui.panes.landscape import LandscapePane
 
@@ -54,6 +56,7 @@ class DataSpaceStage(Stage):
         self.headline = QLabel()
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)
+        self.pictures_large = False  # the image pane in the distribution pane's place too (the key G)
         self._lay_out()
         self._wire()
         self._update_headline()
@@ -78,7 +81,12 @@ class DataSpaceStage(Stage):
         # Whatever changes what the side panel holds (talk mode's one-column readouts, hidden controls) lays
         # the columns out again, once it has laid itself out.
         self._side_watch = LayoutWatch(side, lambda: QTimer.singleShot(0, self.fit_columns))
-        centre = QVBoxLayout()  # the distribution pane, under what says whose points it shows
+        # In talk mode the distribution pane's height (a caption's lines, the data bar) sets the columns' widths.
+        self._pane_watch = LayoutWatch(self.pane, lambda: QTimer.singleShot(0, self.fit_columns), height=True)
+        # The distribution pane, under what says whose points it shows (all hidden while the pictures are
+        # shown large)
+        self.centre = QWidget()
+        centre = QVBoxLayout(self.centre)
         centre.setContentsMargins(0, 0, 0, 0)
         centre.setSpacing(0)
         centre.addWidget(self.data_bar)
@@ -86,9 +94,9 @@ class DataSpaceStage(Stage):
         self._centre = centre  # the landscape joins it under the pane
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
-        row.addLayout(centre, 1)
-        row.addWidget(self.image_pane)
+        row.setSpacing(SPACING)
+        row.addWidget(self.centre, 1)
+        row.addWidget(self.image_pane, 0)
         # At the desk the headline and a tour's caption go over the plot and the pictures, so that the side
         # panel keeps the stage's whole height, which its controls need on a 720-line projector; in talk mode
         # (readouts only) they span the stage, so that a caption takes fewer lines from the plot.
@@ -98,7 +106,7 @@ class DataSpaceStage(Stage):
         self._left.addLayout(row, 1)
         columns = QHBoxLayout()
         columns.setContentsMargins(0, 0, 0, 0)
-        columns.setSpacing(4)
+        columns.setSpacing(SPACING)
         columns.addLayout(self._left, 1)
         columns.addWidget(self.side)
         self._top = QVBoxLayout()
@@ -128,18 +136,22 @@ class DataSpaceStage(Stage):
         side, views = column_widths(self.width(), talk, self.state.type_scale)
         # Never narrower than what it holds (the readouts' numbers in talk mode's type).
         side = max(side, self.side.widget().minimumSizeHint().width())
-        if talk:  # the distribution pane keeps its share of the window, a tour caption or not
-            height = self.height() - self.headline.heightForWidth(self.width())
-            if self.caption.isVisibleTo(self):
-                height -= self.caption.heightForWidth(self.width())
-            if self.data_bar.isVisibleTo(self):  # your own points: the bar over the pane says whose
-                height -= self.data_bar.sizeHint().height()
+        if talk and not self.pictures_large:  # the distribution pane keeps its share of the window
+            # Its height as laid out: in talk mode the headline and a caption span the stage, so the columns'
+            # widths do not change it (a new caption lays the stage out again: see show_caption).
             window = self.window()
-            views = talk_views_width(window.width(), window.height(), height, side, views)
+            views = talk_views_width(window.width(), window.height(), self.plot_height(), side, views)
         self.side.setFixedWidth(side)
+        if self.pictures_large:  # the pictures take the plot's place too
+            views = self.width() - side - SPACING
         self.image_pane.setFixedWidth(views)
         if talk:
             self._fit_key_hints()
+
+    def plot_height(self) -> int:
+        """The height of the plots: the distribution pane and, when shown, the loss landscape under it."""
+        shown = self._landscape is not None and self._landscape.isVisibleTo(self)
+        return self.pane.height() + (self._landscape.height() if shown else 0)
 
     def _fit_key_hints(self) -> None:
         """Talk mode's list of keys, under the readouts when the side panel has the height for it (a tour
@@ -190,7 +202,21 @@ class DataSpaceStage(Stage):
         QTimer.singleShot(0, self.fit_columns)  # again once the caption has taken its height
 
     def show_tour_step(self, step) -> None:
+        self.set_pictures_large(False)  # a new step: the stage as it is laid out for it
         self.why.show_tour_step(step)
+
+    def toggle_pictures_large(self) -> None:
+        self.set_pictures_large(not self.pictures_large)
+
+    def set_pictures_large(self, on: bool) -> None:
+        """The image pane over the distribution pane's place, its pictures as large as it holds ("look at
+        the ghost"), or back as it was."""
+        if on == self.pictures_large:
+            return
+        self.pictures_large = on
+        self.centre.setVisible(not on)
+        self.image_pane.set_large(on)
+        self.fit_columns()
 
     def views(self) -> dict[str, QWidget]:
         return {"distribution": self.pane, "images": self.image_pane}
@@ -211,9 +237,10 @@ class DataSpaceStage(Stage):
     def _make_landscape(self) -> LandscapePane:
         from gui.panes.landscape import LandscapePane
 
-        view = LandscapePane(self.state, self.pane, parent=self)  # never a window of its own
+        view = LandscapePane(self.state, self.pane, parent=self.centre)  # never a window of its own
         self._centre.insertWidget(self._centre.indexOf(self.pane) + 1, view)
         self.layout().activate()  # in its place now: it is about to be drawn
+        self._centre.activate()
         self.fit.snapshotChanged.connect(view.show_snapshot)
         if self.fit.latest is not None:  # a paused fit shows its point at once
             view.show_snapshot(self.fit.latest)
