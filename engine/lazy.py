@@ -14,7 +14,7 @@ first time one of its attributes is read:
 The proxy forwards every attribute to the real module, so `isinstance(x, protocol.Frame)` and the rest work
 as with a plain import (only the dunders every module has, such as `__doc__` and `__spec__`, are the proxy's
 own); a module that is already loaded is returned as itself. import-linter cannot see an
-import named by a string: tests/test_lazy.py checks every `lazy_import("...")` against the layers' contracts.
+import named by a string: tests/architecture/test_lazy.py checks every `lazy_import("...")` against the layers' contracts.
 """
 
 from __future__ import annotations

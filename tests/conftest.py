@@ -82,3 +82,16 @@ def make_window(qtbot):
         window.close()
         window.deleteLater()
     opened.clear()
+
+
+@pytest.fixture(scope="module")
+def torch_on_one_thread():
+    """Fits in the test process run on one torch thread, as the app's fit process does: the tensors are tiny,
+    and on a busy machine two threads wait on each other and make the suite's time erratic. The engine's and
+    the command line's tests take it for every module (their conftest.py)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
