@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -25,6 +25,15 @@ from engine.model.settings import FitSettings
 
 DTYPE = torch.float32
 FULL_BATCH = 4096  # up to this many samples a step sees all of them; above, a random batch of this size
+# A step of K components or guesses sees at most this many (sample, component) pairs: every sample for a
+# few components, a random batch for the hundreds of kinds of car of many properties (a full pass is slow).
+PAIRS = 2**16
+MIN_BATCH = 256
+
+
+def batch_for(k: int) -> int:
+    """Samples a step of a model of k components or guesses sees at most."""
+    return min(FULL_BATCH, max(MIN_BATCH, PAIRS // k))
 GAN_BATCH = 256  # packs of samples the GAN's critic judges at each step
 KL_DRAWS = 256
 GAN_SHOWN = 600  # generated samples in each snapshot, from fixed noise so they move smoothly
@@ -45,6 +54,7 @@ class FitData:
     # data units per fit unit on each axis (None: the same): the losses are measured in the data's units
     unit: torch.Tensor | None = None
     log_unit: float = 0.0  # log of the volume of one fit unit in the data's: what a log density gains
+    _form: tuple | None = field(default=None, repr=False)  # the mixture for log_density by matrix products
 
     @classmethod
     def make(cls, samples: np.ndarray, mixture: Mixture, unit: np.ndarray | None = None) -> FitData:
@@ -83,6 +93,10 @@ class FitData:
 
     def log_density(self, z: torch.Tensor) -> torch.Tensor:
         """Log density of the data mixture at each row of z."""
+        if self.means.numel() > 64:  # many components: by matrix products, not (m, K) triangular solves
+            if self._form is None:
+                self._form = _precision_form(self.means, self.scale_trils)
+            return _logsumexp(_log_prob_by_products(z, self._form) + self.log_weights, dim=-1)
         diff = z[:, None, :] - self.means[None]  # (m, K, d)
         sol = torch.linalg.solve_triangular(self.scale_trils[None], diff[..., None], upper=False)[..., 0]
         log_det = torch.log(torch.diagonal(self.scale_trils, dim1=-2, dim2=-1)).sum(-1)
@@ -109,23 +123,43 @@ def _tril(raw: torch.Tensor) -> torch.Tensor:
 def _gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, tril: torch.Tensor) -> torch.Tensor:
     """log N(x | mean, tril tril^T) for x (n, d) against one Gaussian (mean (d,)) or K of them
     (mean (K, d)); returns (n,) or (n, K)."""
+    if mean.dim() == 2 and mean.numel() > 64:
+        return _log_prob_by_products(x, _precision_form(mean, tril))
     inv = torch.linalg.inv(tril)  # tiny (d <= 8): cheaper than a batched triangular solve per sample
     if mean.dim() == 1:
         z = (x - mean) @ inv.T
-    elif mean.numel() <= 64:
-        z = torch.einsum("kij,nkj->nki", inv, x[:, None, :] - mean[None])
     else:
-        # Many components in many dimensions: the squared distance x'Px - 2 x'Pm + m'Pm (P the precision)
-        # by matrix products, never the (n, K, d) differences, whose backward took most of a step.
-        k, d = mean.shape
-        prec = inv.transpose(-1, -2) @ inv
-        pm = torch.einsum("kij,kj->ki", prec, mean)
-        quad = (x[:, :, None] * x[:, None, :]).reshape(-1, d * d) @ prec.reshape(k, d * d).T
-        squared = quad - 2.0 * x @ pm.T + (pm * mean).sum(-1)
-        log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
-        return -0.5 * squared - log_det - 0.5 * d * math.log(2 * math.pi)
+        z = torch.einsum("kij,nkj->nki", inv, x[:, None, :] - mean[None])
     log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
     return -0.5 * (z**2).sum(-1) - log_det - 0.5 * x.shape[1] * math.log(2 * math.pi)
+
+
+def _precision_form(mean: torch.Tensor, tril: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """K Gaussians (mean (K, d), Cholesky factors (K, d, d)) as what scores points by matrix products: the
+    precisions P flattened (d*d, K), P m (d, K) and each log density's constant part (K,)."""
+    k, d = mean.shape
+    inv = torch.linalg.inv(tril)
+    prec = inv.transpose(-1, -2) @ inv
+    pm = torch.einsum("kij,kj->ki", prec, mean)
+    log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
+    const = -0.5 * (pm * mean).sum(-1) - log_det - 0.5 * d * math.log(2 * math.pi)
+    return prec.reshape(k, d * d).T, pm.T, const
+
+
+def _log_prob_by_products(x: torch.Tensor, form: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    """(n, K) log densities from `_precision_form`: -x'Px/2 + x'Pm + const. Many components in many
+    dimensions: matrix products, never the (n, K, d) differences, whose backward took most of a step."""
+    prec, pm, const = form
+    d = x.shape[1]
+    quad = (x[:, :, None] * x[:, None, :]).reshape(-1, d * d) @ prec
+    return -0.5 * quad + x @ pm + const
+
+
+def _logsumexp(a: torch.Tensor, dim: int) -> torch.Tensor:
+    """torch.logsumexp, but terms below e^-80 of the largest count as e^-80: their exponentials would be
+    subnormal floats, which the CPU handles many times slower, and they change nothing a float can hold."""
+    top = a.detach().amax(dim=dim, keepdim=True)
+    return torch.log(torch.exp((a - top).clamp_min(-80.0)).sum(dim=dim)) + top.squeeze(dim)
 
 
 class Model:
@@ -158,9 +192,11 @@ class Model:
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
+    batch_size = FULL_BATCH  # samples a step sees at most
+
     def step(self) -> float:
         """One optimiser step on a batch of the data; returns the loss before the step."""
-        loss = self.objective(self.data.batch(self.gen))
+        loss = self.objective(self.data.batch(self.gen, self.batch_size))
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
@@ -271,12 +307,13 @@ class MixtureModel(Model):
         self.logits = _tensor(np.zeros(k))
         self.means = _tensor(means)
         self.raw = _tensor(np.stack([_tril_param(cov).detach().numpy()] * k))
+        self.batch_size = batch_for(k)
         self.params = [self.logits, self.means, self.raw]
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
         comp = _gaussian_log_prob(batch, self.means, _tril(self.raw))  # (n, K)
-        return self.data.log_unit - torch.logsumexp(comp + torch.log_softmax(self.logits, 0), dim=1).mean()
+        return self.data.log_unit - _logsumexp(comp + torch.log_softmax(self.logits, 0), dim=1).mean()
 
     def estimate(self) -> Estimate:
         w = torch.softmax(self.logits, 0).detach().numpy()
@@ -298,14 +335,19 @@ class MinOfKModel(Model):
     def __init__(self, data: FitData, lr: float, gen: torch.Generator, points: np.ndarray) -> None:
         super().__init__(data, lr, gen)
         self.points = _tensor(points)
+        self.batch_size = batch_for(len(points))
         self.params = [self.points]
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        # |x|^2 - 2 x.p + |p|^2 in the data's units: one matrix product however many guesses and dimensions
+        # The closest guess by |p|^2 - 2 x.p (|x|^2 is the same for every guess): one matrix product however
+        # many guesses and dimensions, with no gradient; only each sample's own difference carries one.
         x, p = self.data.in_data_units(batch), self.data.in_data_units(self.points)
-        d2 = (x**2).sum(-1, keepdim=True) - 2.0 * x @ p.T + (p**2).sum(-1)
-        return d2.min(dim=1).values.mean()
+        with torch.no_grad():
+            d2 = torch.addmm((p**2).sum(-1), x, p.T, alpha=-2.0)
+            closest = (d2 == d2.amin(dim=1, keepdim=True)).to(x.dtype)  # an argmin, many times faster
+            closest /= closest.sum(dim=1, keepdim=True)  # guesses in the same place share their samples
+        return ((x - closest @ p) ** 2).sum(-1).mean()
 
     def estimate(self) -> Estimate:
         points = self.points.detach().numpy()
