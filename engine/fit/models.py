@@ -156,8 +156,11 @@ def _log_prob_by_products(x: torch.Tensor, form: tuple[torch.Tensor, torch.Tenso
 
 
 def _logsumexp(a: torch.Tensor, dim: int) -> torch.Tensor:
-    """torch.logsumexp, but terms below e^-80 of the largest count as e^-80: their exponentials would be
-    subnormal floats, which the CPU handles many times slower, and they change nothing a float can hold."""
+    """torch.logsumexp, but with many terms those below e^-80 of the largest count as e^-80: their
+    exponentials would be subnormal floats, which the CPU handles many times slower, and they change
+    nothing a float can hold. With a few terms, torch's own (one operation instead of several)."""
+    if a.shape[dim] <= 64:
+        return torch.logsumexp(a, dim=dim)
     top = a.detach().amax(dim=dim, keepdim=True)
     return torch.log(torch.exp((a - top).clamp_min(-80.0)).sum(dim=dim)) + top.squeeze(dim)
 
@@ -344,10 +347,8 @@ class MinOfKModel(Model):
         # many guesses and dimensions, with no gradient; only each sample's own difference carries one.
         x, p = self.data.in_data_units(batch), self.data.in_data_units(self.points)
         with torch.no_grad():
-            d2 = torch.addmm((p**2).sum(-1), x, p.T, alpha=-2.0)
-            closest = (d2 == d2.amin(dim=1, keepdim=True)).to(x.dtype)  # an argmin, many times faster
-            closest /= closest.sum(dim=1, keepdim=True)  # guesses in the same place share their samples
-        return ((x - closest @ p) ** 2).sum(-1).mean()
+            closest = torch.addmm((p**2).sum(-1), x, p.T, alpha=-2.0).argmin(dim=1)
+        return ((x - p[closest]) ** 2).sum(-1).mean()
 
     def estimate(self) -> Estimate:
         points = self.points.detach().numpy()
