@@ -65,6 +65,19 @@ def test_l1_ends_at_the_geometric_median_in_many_dimensions(k):
     assert estimate.mean == pytest.approx(theory, abs=0.05)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("loss", ["mixture_nll", "min_of_k"])
+def test_with_six_properties_the_mixture_and_min_of_k_land_on_the_kinds_of_car(loss):
+    """64 kinds, each step a batch of the samples: nearly every kind gets its own component or guess."""
+    props = P.default_properties(6)
+    data, estimate = _fit(props, loss, 2000, samples=4000)
+    places = estimate.means if loss == "mixture_nll" else estimate.points
+    kinds = P.product_mixture(props).means
+    distance = np.linalg.norm(kinds[:, None] - places[None], axis=-1)  # (kinds, places)
+    assert np.mean(distance.min(axis=1) < 1.0) >= 0.9  # the kinds at ±2 are 4 apart
+    assert np.mean(distance.min(axis=0) < 1.0) >= 0.9
+
+
 def test_the_density_at_any_point_is_the_product_of_the_properties_one_d_densities():
     props = _props(6)
     mixture = P.product_mixture(props)
