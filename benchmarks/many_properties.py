@@ -5,11 +5,12 @@
 Prints, for every loss (or the one named), the median of `repeats` headless fits of `steps` steps (the
 `seconds` the fit JSON reports, the fit loop alone, and the whole report with its theory, markers and
 typicality), with torch allowed 2 threads as on a machine of 2 cores (the fit loop itself runs on one);
-the figures of the pixel answers for K = 1 … 8 (edge blur, unlikeness to the cars, nearest car); and the median time to
-rebuild what a drag of one property's kind changes: the scene, its samples, every property's marginal
-(its density on a grid and the samples' histogram) and L2's pixel answer, kept by a PixelAnswerCache
-(only the corners with the moved kind are decoded again), beside the time of a pixel answer from scratch. Times depend on the machine
-and its load (the tool prints the load average); nothing here asserts on them.
+the figures of the pixel answers for K = 1 … 8 (edge blur, unlikeness to the cars, nearest car); and the
+median time to rebuild what a drag of one property's kind changes: the scene, its samples, every
+property's marginal (its density on a grid and the samples' histogram) and L2's pixel answer, kept by a
+PixelAnswerCache (only the corners with the moved kind are decoded again), beside the time of a pixel
+answer from scratch. Times depend on the machine and its load (the tool prints the load average);
+nothing here asserts on them.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from engine.fit.gaussians import gaussian_log_prob, log_prob_by_products, logsumexp, precision_form
 from engine.maths.stats import kmeans_pp
 from engine.model.estimate import (ADVERSARIAL_MODEL, GAUSSIAN_MODEL, MIN_OF_K_MODEL, MIXTURE_MODEL, POINT_MODEL,
                                    REVERSE_KL_MODEL, Estimate, FittedModel, GaussianEstimate, MixtureEstimate,
@@ -95,8 +96,8 @@ class FitData:
         """Log density of the data mixture at each row of z."""
         if self.means.numel() > 64:  # many components: by matrix products, not (m, K) triangular solves
             if self._form is None:
-                self._form = _precision_form(self.means, self.scale_trils)
-            return _logsumexp(_log_prob_by_products(z, self._form) + self.log_weights, dim=-1)
+                self._form = precision_form(self.means, self.scale_trils)
+            return logsumexp(log_prob_by_products(z, self._form) + self.log_weights, dim=-1)
         diff = z[:, None, :] - self.means[None]  # (m, K, d)
         sol = torch.linalg.solve_triangular(self.scale_trils[None], diff[..., None], upper=False)[..., 0]
         log_det = torch.log(torch.diagonal(self.scale_trils, dim1=-2, dim2=-1)).sum(-1)
@@ -118,51 +119,6 @@ def _tril_param(cov: np.ndarray) -> torch.Tensor:
 def _tril(raw: torch.Tensor) -> torch.Tensor:
     diag = torch.exp(torch.diagonal(raw, dim1=-2, dim2=-1)).clamp_min(MIN_STD)
     return torch.tril(raw, -1) + torch.diag_embed(diag)
-
-
-def _gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, tril: torch.Tensor) -> torch.Tensor:
-    """log N(x | mean, tril tril^T) for x (n, d) against one Gaussian (mean (d,)) or K of them
-    (mean (K, d)); returns (n,) or (n, K)."""
-    if mean.dim() == 2 and mean.numel() > 64:
-        return _log_prob_by_products(x, _precision_form(mean, tril))
-    inv = torch.linalg.inv(tril)  # tiny (d <= 8): cheaper than a batched triangular solve per sample
-    if mean.dim() == 1:
-        z = (x - mean) @ inv.T
-    else:
-        z = torch.einsum("kij,nkj->nki", inv, x[:, None, :] - mean[None])
-    log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
-    return -0.5 * (z**2).sum(-1) - log_det - 0.5 * x.shape[1] * math.log(2 * math.pi)
-
-
-def _precision_form(mean: torch.Tensor, tril: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """K Gaussians (mean (K, d), Cholesky factors (K, d, d)) as what scores points by matrix products: the
-    precisions P flattened (d*d, K), P m (d, K) and each log density's constant part (K,)."""
-    k, d = mean.shape
-    inv = torch.linalg.inv(tril)
-    prec = inv.transpose(-1, -2) @ inv
-    pm = torch.einsum("kij,kj->ki", prec, mean)
-    log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
-    const = -0.5 * (pm * mean).sum(-1) - log_det - 0.5 * d * math.log(2 * math.pi)
-    return prec.reshape(k, d * d).T, pm.T, const
-
-
-def _log_prob_by_products(x: torch.Tensor, form: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
-    """(n, K) log densities from `_precision_form`: -x'Px/2 + x'Pm + const. Many components in many
-    dimensions: matrix products, never the (n, K, d) differences, whose backward took most of a step."""
-    prec, pm, const = form
-    d = x.shape[1]
-    quad = (x[:, :, None] * x[:, None, :]).reshape(-1, d * d) @ prec
-    return -0.5 * quad + x @ pm + const
-
-
-def _logsumexp(a: torch.Tensor, dim: int) -> torch.Tensor:
-    """torch.logsumexp, but with many terms those below e^-80 of the largest count as e^-80: their
-    exponentials would be subnormal floats, which the CPU handles many times slower, and they change
-    nothing a float can hold. With a few terms, torch's own (one operation instead of several)."""
-    if a.shape[dim] <= 64:
-        return torch.logsumexp(a, dim=dim)
-    top = a.detach().amax(dim=dim, keepdim=True)
-    return torch.log(torch.exp((a - top).clamp_min(-80.0)).sum(dim=dim)) + top.squeeze(dim)
 
 
 class Model:
@@ -263,7 +219,7 @@ class GaussianModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        return self.data.log_unit - _gaussian_log_prob(batch, self.mu, _tril(self.raw)).mean()
+        return self.data.log_unit - gaussian_log_prob(batch, self.mu, _tril(self.raw)).mean()
 
     def estimate(self) -> Estimate:
         tril = _tril(self.raw).detach().numpy()
@@ -315,8 +271,8 @@ class MixtureModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        comp = _gaussian_log_prob(batch, self.means, _tril(self.raw))  # (n, K)
-        return self.data.log_unit - _logsumexp(comp + torch.log_softmax(self.logits, 0), dim=1).mean()
+        comp = gaussian_log_prob(batch, self.means, _tril(self.raw))  # (n, K)
+        return self.data.log_unit - logsumexp(comp + torch.log_softmax(self.logits, 0), dim=1).mean()
 
     def estimate(self) -> Estimate:
         w = torch.softmax(self.logits, 0).detach().numpy()
