@@ -1,14 +1,17 @@
 """Benchmark: the many-properties scene, 8 properties (256 kinds of car, 4,000 samples) by default.
 
-    python benchmarks/many_properties.py [--properties 8] [--loss l2] [--steps 2000] [--repeats 3]
+    python benchmarks/many_properties.py [--properties 8] [--loss all] [--steps 2000] [--repeats 3]
     python benchmarks/many_properties.py --window [--seconds 6] [--properties 8] [--loss l2]
 
-Prints the median of `repeats` headless fits of `steps` steps (the `seconds` the fit JSON reports, the
-fit loop alone, and the whole report with its theory, markers and typicality), and the median time to
-rebuild what a drag of one property's kind changes: the scene, its samples, every property's marginal
-(its density on a grid and the samples' histogram) and L2's pixel answer, kept by a PixelAnswerCache
-(only the corners with the moved kind are decoded again), beside the time of a pixel answer from scratch. Times depend on the machine
-and its load (the tool prints the load average); nothing here asserts on them.
+Prints, for every loss (or the one named), the median of `repeats` headless fits of `steps` steps (the
+`seconds` the fit JSON reports, the fit loop alone, and the whole report with its theory, markers and
+typicality), with torch allowed 2 threads as on a machine of 2 cores (the fit loop itself runs on one);
+the figures of the pixel answers for K = 1 … 8 (edge blur, unlikeness to the cars, nearest car); and the
+median time to rebuild what a drag of one property's kind changes: the scene, its samples, every
+property's marginal (its density on a grid and the samples' histogram) and L2's pixel answer, kept by a
+PixelAnswerCache (only the corners with the moved kind are decoded again), beside the time of a pixel
+answer from scratch. Times depend on the machine and its load (the tool prints the load average);
+nothing here asserts on them.
 
 --window measures the window instead: the many-properties stage with its fit running as fast as it goes
 (the real fit process), the intervals between the frames it draws and between beats of a 16 ms timer (the
@@ -30,10 +33,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 from timing import median_ms  # noqa: E402
 from engine.commands.fit_report import fit_report  # noqa: E402
 from engine.model import properties as P  # noqa: E402
+from engine.model.losses import LOSS_IDS  # noqa: E402
 from engine.model.settings import FitSettings  # noqa: E402
 
 GRID = np.linspace(-4.0, 4.0, 256)[:, None]  # where a marginal's density is drawn
@@ -121,12 +126,13 @@ def window_figures(k: int, loss: str, seconds: float) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--properties", type=int, default=8)
-    parser.add_argument("--loss", default="l2")
+    parser.add_argument("--loss", default="all", help="a loss id, or all (default)")
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--window", action="store_true", help="the window's frame times and drags instead")
     parser.add_argument("--seconds", type=float, default=6.0)
     args = parser.parse_args()
+    torch.set_num_threads(2)
     k = args.properties
     if args.window:
         print(f"the window, {k} properties, {args.loss}; load average {os.getloadavg()[0]:.1f} on "
@@ -139,15 +145,25 @@ def main() -> None:
     print(f"{k} properties, {len(scene.mixture.components)} kinds, {scene.samples} samples; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
-    fit_s, report_s = [], []
-    for _ in range(args.repeats):
-        started = time.perf_counter()
-        report = fit_report(scene, FitSettings(loss=args.loss, seed=0), args.steps)
-        report_s.append(time.perf_counter() - started)
-        fit_s.append(report["seconds"])
-    print(f"fit {args.loss}, {args.steps} steps: {statistics.median(fit_s):.2f} s (median of {args.repeats}; "
-          f"the whole report {statistics.median(report_s):.2f} s)")
-    print(f"density at the answer: 10^{report['log10_density_at_estimate']:.1f} of the peak")
+    print(f"{'loss':<14}{'fit s':>8}{'report s':>10}  log10 density at the answer  ({args.steps} steps, "
+          f"median of {args.repeats})")
+    for loss in LOSS_IDS if args.loss == "all" else (args.loss,):
+        fit_s, report_s = [], []
+        for _ in range(args.repeats):
+            started = time.perf_counter()
+            report = fit_report(scene, FitSettings(loss=loss, seed=0), args.steps)
+            report_s.append(time.perf_counter() - started)
+            fit_s.append(report["seconds"])
+        share = report["log10_density_at_estimate"]
+        print(f"{loss:<14}{statistics.median(fit_s):>8.2f}{statistics.median(report_s):>10.2f}  "
+              f"{'several predictions' if share is None else f'{share:.1f}'}", flush=True)
+
+    started = time.perf_counter()
+    figures = P.answer_figures(props)
+    print(f"pixel answers for K = 1 … {k} and their figures ({time.perf_counter() - started:.1f} s):")
+    for f in figures:
+        print(f"  K = {f.k}: edge blur {f.edge_blur:.3f}, unlike the cars {f.unlike_cars:.3f}, "
+              f"nearest car {f.nearest_car:.3f} RMS")
 
     for per_corner in (1, 2):
         cache = P.PixelAnswerCache(per_corner)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 from torch import nn
 
+from engine.fit.gaussians import gaussian_log_prob, log_prob_by_products, logsumexp, precision_form
 from engine.maths.stats import kmeans_pp
 from engine.model.estimate import (ADVERSARIAL_MODEL, GAUSSIAN_MODEL, MIN_OF_K_MODEL, MIXTURE_MODEL, POINT_MODEL,
                                    REVERSE_KL_MODEL, Estimate, FittedModel, GaussianEstimate, MixtureEstimate,
@@ -25,6 +26,15 @@ from engine.model.settings import FitSettings
 
 DTYPE = torch.float32
 FULL_BATCH = 4096  # up to this many samples a step sees all of them; above, a random batch of this size
+# A step of K components or guesses sees at most this many (sample, component) pairs: every sample for a
+# few components, a random batch for the hundreds of kinds of car of many properties (a full pass is slow).
+PAIRS = 2**16
+MIN_BATCH = 256
+
+
+def batch_for(k: int) -> int:
+    """Samples a step of a model of k components or guesses sees at most."""
+    return min(FULL_BATCH, max(MIN_BATCH, PAIRS // k))
 GAN_BATCH = 256  # packs of samples the GAN's critic judges at each step
 KL_DRAWS = 256
 GAN_SHOWN = 600  # generated samples in each snapshot, from fixed noise so they move smoothly
@@ -45,6 +55,7 @@ class FitData:
     # data units per fit unit on each axis (None: the same): the losses are measured in the data's units
     unit: torch.Tensor | None = None
     log_unit: float = 0.0  # log of the volume of one fit unit in the data's: what a log density gains
+    _form: tuple | None = field(default=None, repr=False)  # the mixture for log_density by matrix products
 
     @classmethod
     def make(cls, samples: np.ndarray, mixture: Mixture, unit: np.ndarray | None = None) -> FitData:
@@ -83,6 +94,10 @@ class FitData:
 
     def log_density(self, z: torch.Tensor) -> torch.Tensor:
         """Log density of the data mixture at each row of z."""
+        if self.means.numel() > 64:  # many components: by matrix products, not (m, K) triangular solves
+            if self._form is None:
+                self._form = precision_form(self.means, self.scale_trils)
+            return logsumexp(log_prob_by_products(z, self._form) + self.log_weights, dim=-1)
         diff = z[:, None, :] - self.means[None]  # (m, K, d)
         sol = torch.linalg.solve_triangular(self.scale_trils[None], diff[..., None], upper=False)[..., 0]
         log_det = torch.log(torch.diagonal(self.scale_trils, dim1=-2, dim2=-1)).sum(-1)
@@ -104,28 +119,6 @@ def _tril_param(cov: np.ndarray) -> torch.Tensor:
 def _tril(raw: torch.Tensor) -> torch.Tensor:
     diag = torch.exp(torch.diagonal(raw, dim1=-2, dim2=-1)).clamp_min(MIN_STD)
     return torch.tril(raw, -1) + torch.diag_embed(diag)
-
-
-def _gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, tril: torch.Tensor) -> torch.Tensor:
-    """log N(x | mean, tril tril^T) for x (n, d) against one Gaussian (mean (d,)) or K of them
-    (mean (K, d)); returns (n,) or (n, K)."""
-    inv = torch.linalg.inv(tril)  # tiny (d <= 8): cheaper than a batched triangular solve per sample
-    if mean.dim() == 1:
-        z = (x - mean) @ inv.T
-    elif mean.numel() <= 64:
-        z = torch.einsum("kij,nkj->nki", inv, x[:, None, :] - mean[None])
-    else:
-        # Many components in many dimensions: the squared distance x'Px - 2 x'Pm + m'Pm (P the precision)
-        # by matrix products, never the (n, K, d) differences, whose backward took most of a step.
-        k, d = mean.shape
-        prec = inv.transpose(-1, -2) @ inv
-        pm = torch.einsum("kij,kj->ki", prec, mean)
-        quad = (x[:, :, None] * x[:, None, :]).reshape(-1, d * d) @ prec.reshape(k, d * d).T
-        squared = quad - 2.0 * x @ pm.T + (pm * mean).sum(-1)
-        log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
-        return -0.5 * squared - log_det - 0.5 * d * math.log(2 * math.pi)
-    log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
-    return -0.5 * (z**2).sum(-1) - log_det - 0.5 * x.shape[1] * math.log(2 * math.pi)
 
 
 class Model:
@@ -158,9 +151,11 @@ class Model:
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
+    batch_size = FULL_BATCH  # samples a step sees at most
+
     def step(self) -> float:
         """One optimiser step on a batch of the data; returns the loss before the step."""
-        loss = self.objective(self.data.batch(self.gen))
+        loss = self.objective(self.data.batch(self.gen, self.batch_size))
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
@@ -224,7 +219,7 @@ class GaussianModel(Model):
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        return self.data.log_unit - _gaussian_log_prob(batch, self.mu, _tril(self.raw)).mean()
+        return self.data.log_unit - gaussian_log_prob(batch, self.mu, _tril(self.raw)).mean()
 
     def estimate(self) -> Estimate:
         tril = _tril(self.raw).detach().numpy()
@@ -271,12 +266,13 @@ class MixtureModel(Model):
         self.logits = _tensor(np.zeros(k))
         self.means = _tensor(means)
         self.raw = _tensor(np.stack([_tril_param(cov).detach().numpy()] * k))
+        self.batch_size = batch_for(k)
         self.params = [self.logits, self.means, self.raw]
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        comp = _gaussian_log_prob(batch, self.means, _tril(self.raw))  # (n, K)
-        return self.data.log_unit - torch.logsumexp(comp + torch.log_softmax(self.logits, 0), dim=1).mean()
+        comp = gaussian_log_prob(batch, self.means, _tril(self.raw))  # (n, K)
+        return self.data.log_unit - logsumexp(comp + torch.log_softmax(self.logits, 0), dim=1).mean()
 
     def estimate(self) -> Estimate:
         w = torch.softmax(self.logits, 0).detach().numpy()
@@ -298,14 +294,17 @@ class MinOfKModel(Model):
     def __init__(self, data: FitData, lr: float, gen: torch.Generator, points: np.ndarray) -> None:
         super().__init__(data, lr, gen)
         self.points = _tensor(points)
+        self.batch_size = batch_for(len(points))
         self.params = [self.points]
         self._make_optimizer()
 
     def objective(self, batch: torch.Tensor) -> torch.Tensor:
-        # |x|^2 - 2 x.p + |p|^2 in the data's units: one matrix product however many guesses and dimensions
+        # The closest guess by |p|^2 - 2 x.p (|x|^2 is the same for every guess): one matrix product however
+        # many guesses and dimensions, with no gradient; only each sample's own difference carries one.
         x, p = self.data.in_data_units(batch), self.data.in_data_units(self.points)
-        d2 = (x**2).sum(-1, keepdim=True) - 2.0 * x @ p.T + (p**2).sum(-1)
-        return d2.min(dim=1).values.mean()
+        with torch.no_grad():
+            closest = torch.addmm((p**2).sum(-1), x, p.T, alpha=-2.0).argmin(dim=1)
+        return ((x - p[closest]) ** 2).sum(-1).mean()
 
     def estimate(self) -> Estimate:
         points = self.points.detach().numpy()

@@ -14,10 +14,12 @@ import itertools
 import math
 from dataclasses import dataclass, replace
 from statistics import NormalDist
+from typing import NamedTuple
 
 import numpy as np
 
 from engine.decoders import decode, decoder_dims
+from engine.maths.sharpness import blur_crete, nearest_mse, ssim_many
 from engine.model.mixture import Component, Mixture
 from engine.model.scene import Scene, SceneError
 
@@ -229,3 +231,28 @@ class PixelAnswerCache:
 def pixel_answers(props: tuple[Property, ...] = CAR_PROPERTIES, seed: int = 0) -> list[np.ndarray]:
     """The pixel answer for the first K properties, K = 1 … len(props): the strip, blurrier at each K."""
     return [pixel_answer(props[:k], seed=seed) for k in range(1, len(props) + 1)]
+
+
+class AnswerFigures(NamedTuple):
+    """What a pixel answer of K properties is, in figures to print under it."""
+
+    k: int  # properties averaged
+    edge_blur: float  # Crete's blur, 0 sharp … 1: its edges (an average of two colours has crisp ones)
+    unlike_cars: float  # 1 - SSIM to the cars it averages (weighted as common as they are): rises every K
+    nearest_car: float  # RMS pixel distance to the nearest of those cars (pixel values in 0 … 1)
+
+
+def answer_figures(props: tuple[Property, ...] = CAR_PROPERTIES, answers: list[np.ndarray] | None = None,
+                   seed: int = 0) -> list[AnswerFigures]:
+    """Figures of the pixel answers for K = 1 … len(props) (`answers`: those of `pixel_answers`, if already
+    made). The cars of K properties are their 2^K corners, each decoded sharp. `unlike_cars` is the one
+    that rises at every K: adding colour leaves the edges as crisp (edge_blur stays) but makes a car no
+    one has, and adding a property whose kinds cover more of the sky can bring the nearest car closer."""
+    answers = pixel_answers(props, seed) if answers is None else answers
+    out = []
+    for k, image in enumerate(answers, 1):
+        mix = product_mixture(props[:k])
+        cars = decode("cars", mix.means)
+        out.append(AnswerFigures(k, blur_crete(image), float(1.0 - mix.weights @ ssim_many(image, cars)),
+                                 math.sqrt(nearest_mse(image, cars))))
+    return out

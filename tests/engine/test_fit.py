@@ -66,6 +66,23 @@ def test_more_samples_than_a_batch_make_even_l2_stochastic():
     assert not np.array_equal(trajectory_of(x, sc.mixture, seed=0), trajectory_of(x, sc.mixture, seed=1))
 
 
+@pytest.mark.parametrize("loss", ["mixture_nll", "min_of_k"])
+def test_a_few_components_see_every_sample_and_hundreds_a_batch(loss):
+    """The curve of a mixture or min-of-K fit of a few components is its objective on all the samples;
+    with the 256 kinds of eight properties, each step sees a random batch, so it varies around it."""
+    from engine.model import properties as P
+
+    for mixture, whole in ((scene("sedan_or_suv", 4000).mixture, True),
+                           (P.product_mixture(P.default_properties(8)), False)):
+        samples = mixture.sample(4000, 0)
+        fit = Fit(samples, mixture, FitSettings(loss=loss, seed=0))
+        state = fit._model.state()
+        losses = [fit._model.step() for _ in range(3)]
+        fit._model.restore(state)
+        again = [fit._model.step() for _ in range(3)]
+        assert losses[0] == again[0] if whole else losses[0] != again[0]
+
+
 def test_another_scene_seed_gives_other_samples_and_another_trajectory():
     sc = scene("sedan_or_suv", 500)
     x0, x1 = sc.draw(), sc.with_(seed=1).draw()

@@ -65,6 +65,19 @@ def test_l1_ends_at_the_geometric_median_in_many_dimensions(k):
     assert estimate.mean == pytest.approx(theory, abs=0.05)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("loss", ["mixture_nll", "min_of_k"])
+def test_with_six_properties_the_mixture_and_min_of_k_land_on_the_kinds_of_car(loss):
+    """64 kinds, each step a batch of the samples: nearly every kind gets its own component or guess."""
+    props = P.default_properties(6)
+    data, estimate = _fit(props, loss, 2000, samples=4000)
+    places = estimate.means if loss == "mixture_nll" else estimate.points
+    kinds = P.product_mixture(props).means
+    distance = np.linalg.norm(kinds[:, None] - places[None], axis=-1)  # (kinds, places)
+    assert np.mean(distance.min(axis=1) < 1.0) >= 0.9  # the kinds at ±2 are 4 apart
+    assert np.mean(distance.min(axis=0) < 1.0) >= 0.9
+
+
 def test_the_density_at_any_point_is_the_product_of_the_properties_one_d_densities():
     props = _props(6)
     mixture = P.product_mixture(props)
@@ -183,11 +196,19 @@ def test_the_pixel_answer_is_the_average_of_the_decoded_samples():
     assert P.pixel_answer(props, pts) == pytest.approx(decode("cars", pts).mean(axis=0), abs=1e-5)
 
 
-def test_the_pixel_answer_blurs_further_with_every_property():
+@pytest.fixture(scope="module")
+def strip():
+    """The pixel answers for K = 1 … 8 and their figures, made once."""
+    answers = P.pixel_answers()
+    return answers, P.answer_figures(answers=answers)
+
+
+def test_the_pixel_answer_blurs_further_with_every_property(strip):
     from skimage.measure import blur_effect
 
-    answers = P.pixel_answers()
-    ours = np.array([blur_crete(a) for a in answers])
+    answers, figures = strip
+    ours = np.array([f.edge_blur for f in figures])
+    assert ours == pytest.approx([blur_crete(a) for a in answers])
     theirs = np.array([blur_effect(a, channel_axis=-1) for a in answers])
     for blur in (ours, theirs):
         # Colour (K = 2) turns red and blue to purple at the same brightness and the same edges: a loss of
@@ -195,6 +216,39 @@ def test_the_pixel_answer_blurs_further_with_every_property():
         assert abs(blur[1] - blur[0]) < 0.002
         assert np.all(np.diff(blur[1:]) > 0.003)
         assert blur[-1] > blur[0] + 0.08
+
+
+def test_each_pixel_answer_is_less_like_the_cars_it_averages_than_the_one_before(strip):
+    """Colour included: by scikit-image's SSIM, weighted by how common each car is, at every K."""
+    from skimage.metrics import structural_similarity
+
+    answers, figures = strip
+    assert [f.k for f in figures] == list(range(1, 9))
+    unlike = []
+    for k, answer in enumerate(answers, 1):
+        mix = P.product_mixture(P.CAR_PROPERTIES[:k])
+        cars = decode("cars", mix.means)
+        ssim = [structural_similarity(answer, car, channel_axis=-1, data_range=1.0) for car in cars]
+        unlike.append(1.0 - float(mix.weights @ ssim))
+        nearest = np.sqrt(((cars.astype(np.float64) - answer) ** 2).mean(axis=(1, 2, 3)).min())
+        assert figures[k - 1].nearest_car == pytest.approx(nearest, rel=1e-6)
+    assert [f.unlike_cars for f in figures] == pytest.approx(unlike, abs=1e-5)  # it works in float32
+    assert np.all(np.diff(unlike) > 0.008)  # the purple car of K = 2 too
+    assert unlike[-1] > 2 * unlike[0]
+    assert min(f.nearest_car for f in figures) > 0.1  # no answer is any real car
+
+
+def test_ssim_of_an_image_to_itself_is_one_and_matches_scikit_image_on_noise():
+    from skimage.metrics import structural_similarity
+
+    from engine.maths.sharpness import ssim_many
+
+    rng = np.random.default_rng(3)
+    image = rng.random((20, 30, 3))
+    others = np.clip(image + rng.normal(0.0, 0.2, (4, 20, 30, 3)), 0.0, 1.0)
+    expected = [structural_similarity(image, o, channel_axis=-1, data_range=1.0) for o in others]
+    assert ssim_many(image, others) == pytest.approx(expected, abs=1e-12)
+    assert ssim_many(image, image[None]) == pytest.approx([1.0])
 
 
 def test_the_pixel_answer_cache_matches_a_fresh_answer_after_drags_and_reweighting():
