@@ -18,11 +18,25 @@ from engine.digits.marks import Marks
 from engine.digits.space import DigitSpace
 from engine.digits.tasks import Task
 from engine.io.pixels import tile
-from gui.panes.digit_space import rgb_uint8
 from gui.support import palette
 
+GIVEN = np.array([0.34, 0.71, 0.91])  # the given top half is drawn in the data's sky blue: the network drew the rest
 BETWEEN_STEPS = 7
 SHOWN_OUTPUTS = 4  # guesses or samples shown in "the network now", two by two
+
+
+def colour(pictures: np.ndarray, rows: int) -> np.ndarray:
+    """Grey pictures (..., 28, 28) in [0, 1] as RGB floats, white on the stage's dark, the given rows above
+    `rows` in blue."""
+    rgb = np.repeat(np.asarray(pictures, dtype=np.float32)[..., None], 3, axis=-1)
+    if rows:
+        rgb[..., :rows, :, :] *= GIVEN
+    return rgb
+
+
+def rgb_uint8(picture: np.ndarray, rows: int = 0) -> np.ndarray:
+    """colour() as uint8, what the pictures are drawn from."""
+    return np.round(np.clip(colour(picture, rows), 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
 class Picture(QWidget):

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Slot
+from PySide6.QtCore import QPointF, QRectF, Slot
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.digits.marks import Marks
 from engine.digits.space import MAX_MODES, DigitSpace
 from engine.digits.tasks import Task
+from gui.panes.digit_pictures import colour, rgb_uint8
 from gui.panes.tiles import to_pixmap
 from gui.support import palette
 from gui.support.plots import PlainPlotItem
@@ -26,14 +27,6 @@ MODE_SIZE = 0.30  # a way of writing's digit, as a share of the plane's height
 INSET_SCALE = 3.0  # the hovered digit, this many times its 28 pixels
 SENTENCE = ("Each dot is a real handwritten {what}, placed by a linear map of its pixels. Because the map is "
             "linear, L2's exact answer (the pixel average) lands exactly on the centre of mass of the dots.")
-
-
-def rgb_uint8(picture: np.ndarray, given_rows: int = 0) -> np.ndarray:
-    """A grey picture (h, w) in [0, 1] as RGB uint8, the given rows above `given_rows` in the data's blue."""
-    rgb = np.repeat((np.clip(picture, 0.0, 1.0) * 255.0).astype(np.uint8)[..., None], 3, axis=-1)
-    if given_rows:
-        rgb[:given_rows] = (rgb[:given_rows] * np.array([0.34, 0.71, 0.91])).astype(np.uint8)
-    return rgb
 
 
 class DigitSpacePane(QWidget):
@@ -203,8 +196,7 @@ class DigitSpacePane(QWidget):
             whole[self.task.rows :] = picture
             picture = whole
         rows = self.task.rows
-        self.inset.setPixmap(to_pixmap(rgb_uint8(picture, rows).astype(np.float32) / 255.0,
-                                       INSET_SCALE * self.state.type_scale))
+        self.inset.setPixmap(to_pixmap(colour(picture, rows), INSET_SCALE * self.state.type_scale))
         self.inset.adjustSize()
         self.hover_ring.setData(pos=self.space.points[i : i + 1])
         at = self.plot.mapFromScene(scene_pos)
