@@ -7,8 +7,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.digits import ready_steps
-
 
 @dataclass(frozen=True)
 class TourStep:
@@ -202,10 +200,11 @@ WHY: tuple[TourStep, ...] = (
 def _digits(title: str, caption: str, task: str, loss: str, fresh: bool = True, run: bool = True,
             shown: int | None = None, **view: Any) -> TourStep:
     """A step on the real-digits stage: its network's task and loss, the input shown large (`shown`), from
-    step 0 (`fresh`) and training (`run`) until the loss's pictures are ready (READY_STEPS, then it pauses);
-    the data-space fit waits (on the default scene), so the network has the processor."""
+    step 0 (`fresh`) and training (`run`) until the loss's pictures are ready (`digits_ready`: the steps of
+    engine.digits.READY_STEPS, then it pauses); the data-space fit waits (on the default scene), so the
+    network has the processor."""
     view = {"stage": "real_digits", "digits_task": task, "digits_loss": loss, "digits_fresh": fresh,
-            "digits_run": run, "digits_until": ready_steps(loss), **view}
+            "digits_run": run, "digits_ready": True, **view}
     if shown is not None:
         view["digits_input"] = shown
     return TourStep(title, caption, "sedan_or_suv", "l2", autorun=False, fresh=False, view=view)

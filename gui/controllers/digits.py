@@ -13,7 +13,7 @@ import math
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from engine.digits import GENERATORS, TASK_IDS
+from engine.digits import GENERATORS, TASK_IDS, ready_steps
 from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
 from gui.controllers.runner import Runner, protocol
 from gui.state import SPEEDS
@@ -131,7 +131,7 @@ class DigitsController(Runner):
 
     def apply_view(self, view: dict) -> None:
         """What a tour step asks of the real images: a task, a loss, an input shown large, from step 0,
-        running until `digits_until` steps (the loss's READY_STEPS); a step that names none pauses the
+        running until the loss's pictures are ready (`digits_ready`: READY_STEPS); a step that names none pauses the
         network, so it does not take the fit's processor time."""
         if "digits_task" not in view:
             self.stop_at = None
@@ -145,7 +145,7 @@ class DigitsController(Runner):
             self.set_index(view["digits_input"])
         if view.get("digits_fresh", True):
             self.reset()
-        self.stop_at = view.get("digits_until")
+        self.stop_at = ready_steps(self._loss) if view.get("digits_ready") else None
         self.set_running(bool(view.get("digits_run", True)))
 
     # -- to the fit process ----------------------------------------------------------------------
