@@ -131,8 +131,8 @@ class DigitsController(Runner):
 
     def apply_view(self, view: dict) -> None:
         """What a tour step asks of the real images: a task, a loss, an input shown large, from step 0,
-        running until the loss's pictures are ready (`digits_ready`: READY_STEPS); a step that names none pauses the
-        network, so it does not take the fit's processor time."""
+        running until the loss's pictures are ready (`digits_ready`: READY_STEPS); a step that names none
+        pauses the network, so it does not take the fit's processor time."""
         if "digits_task" not in view:
             self.stop_at = None
             self.pause()

@@ -119,7 +119,7 @@ class DigitPicturesPane(QWidget):
         row = QHBoxLayout()
         row.setSpacing(10)
         self.output, self.answer, self.nearest = Picture(), Picture(), Picture()
-        titles = ("the network now", "L2's exact answer", "the real digit nearest the network's")
+        titles = ("the network now", "L2's exact answer", "nearest real digit")
         self.titles = []
         for title, picture in zip(titles, (self.output, self.answer, self.nearest)):
             box, label = _titled(title, picture)
@@ -210,8 +210,7 @@ class DigitPicturesPane(QWidget):
             self.output.set_image((tile(pictures, columns=2, gap=2, background=0.12) * 255).astype(np.uint8))
         self.titles[0].setText({"one": "the network now", "guesses": f"its {len(marks.outputs)} guesses now",
                                 "samples": "its samples now"}[marks.kind])
-        self.titles[2].setText("the real digit nearest the network's" if marks.kind == "one"
-                               else "the real digit nearest its first")
+        self.titles[2].setText("nearest real digit" if marks.kind == "one" else "nearest to its first")
         self.nearest.set_image(self._whole(self.space.example_images(int(marks.closeness.nearest[0]))))
         first = "The network's" if marks.kind == "one" else "Its first"
         self.closeness.setText(f"{first}: {marks.closeness.words(0)}.<br><span style='color:{palette.MEAN}'>"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.digits.marks import Marks
@@ -71,10 +72,10 @@ class DigitSpacePane(QWidget):
         self.centre_label = pg.TextItem("L2's exact answer:\nthe centre of mass", color=palette.MEAN, anchor=(0.5, -0.25))
         self.trail = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=2))
         self.marks = pg.ScatterPlotItem(symbol="o", brush=palette.ESTIMATE, pen=pg.mkPen("w", width=1.5), size=16)
-        self.marks_label = pg.TextItem(color=palette.ESTIMATE, anchor=(0.0, 1.0))
+        self.marks_label = pg.TextItem(color=palette.ESTIMATE, anchor=(-0.15, 1.1))
         self.hover_ring = pg.ScatterPlotItem(symbol="o", brush=None, pen=pg.mkPen("w", width=2), size=14)
-        for z, it in enumerate((self.examples, *self.mode_images, self.modes, *self.mode_labels, self.centre,
-                                self.centre_label, self.trail, self.marks, self.marks_label, self.hover_ring)):
+        for z, it in enumerate((self.examples, *self.mode_images, self.modes, *self.mode_labels, self.trail,
+                                self.marks, self.marks_label, self.centre, self.centre_label, self.hover_ring)):
             it.setZValue(z)
             item.addItem(it)
         self.inset = QLabel(self.plot)  # the hovered or clicked digit, beside the pointer
@@ -84,6 +85,7 @@ class DigitSpacePane(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
         state.talkChanged.connect(self._on_state_talk_changed)
+        self._on_state_talk_changed(state.talk)
 
     # -- what the stage hands over ----------------------------------------------------------------------
     def set_space(self, task: Task, index: int, space: DigitSpace) -> None:
@@ -215,6 +217,10 @@ class DigitSpacePane(QWidget):
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
         scale = self.state.line_scale
+        font = QFont()
+        font.setPointSizeF(9 * self.state.type_scale)
+        for text in (*self.mode_labels, self.centre_label, self.marks_label):
+            text.setFont(font)
         self.examples.setSize(7 * (1.4 if on else 1.0))
         self.trail.setPen(pg.mkPen(palette.ESTIMATE, width=2 * scale))
         self.marks.setSize(16 * (1.4 if on else 1.0))
