@@ -24,7 +24,7 @@ from gui.support import palette
 from gui.support.plots import PlainPlotItem
 
 HOVER_PIXELS = 10  # a point within this many screen pixels of the pointer is the one hovered
-MODE_SIZE = 0.30  # a way of writing's digit, as a share of the plane's height
+MODE_SIZE = {2: 0.30, 3: 0.25, 4: 0.22}  # a way of writing's digit, as a share of the plane's height, by ways
 INSET_SCALE = 3.0  # the hovered digit, this many times its 28 pixels
 SENTENCE = ("Each dot is a real handwritten {what}, placed by a linear map of its pixels. Because the map is "
             "linear, L2's exact answer (the pixel average) lands exactly on the centre of mass of the dots.")
@@ -117,11 +117,12 @@ class DigitSpacePane(QWidget):
         p = self.space.points
         low, high = np.percentile(p, 1, axis=0), np.percentile(p, 99, axis=0)
         span = np.maximum(high - low, 1e-3)
-        low, high = low - 0.2 * span, high + 0.2 * span
+        low, high = low - 0.3 * span, high + 0.3 * span  # room at the edges for the ways' digits
         self.view.setRange(xRange=(low[0], high[0]), yRange=(low[1], high[1]), padding=0.02)
 
     def _place_mode(self, i: int) -> None:
-        """Way i's most typical digit, drawn large beside its square, away from the centre."""
+        """Way i's most typical digit, drawn large at the plane's edge in the direction of its square, so it
+        covers few of the dots."""
         mode, task = self.space.modes[i], self.task
         picture = self.space.example_images(mode.medoid)
         if task.rows:
@@ -130,16 +131,22 @@ class DigitSpacePane(QWidget):
             picture = whole
         image = rgb_uint8(picture, task.rows)
         (x0, x1), (y0, y1) = self.view.viewRange()
-        height = MODE_SIZE * (y1 - y0)
+        height = MODE_SIZE.get(len(self.space.modes), 0.22) * (y1 - y0)
         width = height * image.shape[1] / image.shape[0]
-        direction = np.asarray(mode.medoid_point, float)
-        direction = direction / max(np.linalg.norm(direction), 1e-9)
-        centre = np.asarray(mode.medoid_point) + direction * 0.6 * height
-        centre = np.clip(centre, [x0 + width / 2, y0 + height / 2], [x1 - width / 2, y1 - height / 2])
+        middle = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+        room = np.array([(x1 - x0 - width) / 2, (y1 - y0 - height) / 2])
+        direction = np.asarray(mode.medoid_point, float) - middle
+        if not np.any(direction):
+            direction = np.array([1.0, 0.0])
+        reach = np.min(room / np.maximum(np.abs(direction), 1e-12))  # to the edge, along the direction
+        centre = middle + direction * reach
         self.mode_images[i].setImage(np.ascontiguousarray(image.transpose(1, 0, 2)[:, ::-1]), levels=(0, 255))
         self.mode_images[i].setRect(QRectF(centre[0] - width / 2, centre[1] - height / 2, width, height))
-        self.mode_labels[i].setText(f"way {i + 1}: {mode.share:.0%}")
-        self.mode_labels[i].setPos(centre[0], centre[1] - height / 2)
+        label = self.mode_labels[i]  # under the digit, or over it at the foot of the plane
+        label.setText(f"way {i + 1}: {mode.share:.0%}")
+        below = centre[1] >= middle[1]
+        label.setAnchor((0.5, 0.0) if below else (0.5, 1.0))
+        label.setPos(centre[0], centre[1] - height / 2 if below else centre[1] + height / 2)
 
     def show_marks(self, marks: Marks | None, trail: np.ndarray) -> None:
         """The network's outputs now (and the first output's trail), or none."""
