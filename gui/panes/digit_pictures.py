@@ -9,6 +9,9 @@ painted to fit their boxes (nearest neighbour, so a pixel stays a pixel), which 
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
@@ -23,6 +26,7 @@ from gui.support import palette
 GIVEN = np.array([0.34, 0.71, 0.91])  # the given top half is drawn in the data's sky blue: the network drew the rest
 BETWEEN_STEPS = 7
 SHOWN_OUTPUTS = 4  # guesses or samples shown in "the network now", two by two
+WORDS_INTERVAL = 0.5  # seconds between new words on closeness while it trains: rewrapping text relays the stage
 
 
 def colour(pictures: np.ndarray, rows: int) -> np.ndarray:
@@ -109,6 +113,8 @@ class DigitPicturesPane(QWidget):
         self.task: Task | None = None
         self.space: DigitSpace | None = None
         self.index = 0
+        self._words_at = -math.inf  # when the closeness words last changed
+        self._mean_words = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(4)
@@ -176,6 +182,7 @@ class DigitPicturesPane(QWidget):
                                        "real digits along the way are all sharp")
         self.output.set_image(None)
         self.nearest.set_image(None)
+        self._words_at = -math.inf  # the first frame's words at once
         mean = space.closeness(space.centre[None])
         self._mean_words = f"L2's exact answer: {mean.words(0)}."
         self.closeness.setText(self._mean_words)
@@ -198,6 +205,7 @@ class DigitPicturesPane(QWidget):
         self.note.setText(note)
         self.note.setVisible(bool(note))
         if marks is None:
+            self._words_at = -math.inf
             self.output.set_image(None)
             self.nearest.set_image(None)
             self.closeness.setText(self._mean_words)
@@ -213,5 +221,8 @@ class DigitPicturesPane(QWidget):
         self.titles[2].setText("nearest real digit" if marks.kind == "one" else "nearest to its first")
         self.nearest.set_image(self._whole(self.space.example_images(int(marks.closeness.nearest[0]))))
         first = "The network's" if marks.kind == "one" else "Its first"
-        self.closeness.setText(f"{first}: {marks.closeness.words(0)}.<br><span style='color:{palette.MEAN}'>"
-                               f"{self._mean_words}</span>")
+        now = time.monotonic()
+        if now - self._words_at >= WORDS_INTERVAL:
+            self._words_at = now
+            self.closeness.setText(f"{first}: {marks.closeness.words(0)}.<br><span style='color:{palette.MEAN}'>"
+                                   f"{self._mean_words}</span>")

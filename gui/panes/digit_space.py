@@ -160,7 +160,8 @@ class DigitSpacePane(QWidget):
             self.trail.setData([], [])
         words = {"one": "the network", "guesses": f"its {len(marks.points)} guesses",
                  "samples": f"{len(marks.points)} of its samples"}[marks.kind]
-        self.marks_label.setText(words)
+        if words != self.marks_label.toPlainText():
+            self.marks_label.setText(words)
         self.marks_label.setPos(*marks.points[0])
 
     def clear_marks(self) -> None:
