@@ -93,7 +93,7 @@ def test_keys_choose_the_input_and_the_task_and_the_gan_is_one_key_away(stage_wi
     assert not stage.pictures.note.isVisible()
 
 
-def test_hovering_a_point_shows_its_digit(stage_window, qtbot):
+def test_hovering_or_clicking_a_point_shows_its_digit(stage_window, qtbot):
     stage = stage_window.current_stage
     plane = stage.plane
     space = stage.space
@@ -106,9 +106,12 @@ def test_hovering_a_point_shows_its_digit(stage_window, qtbot):
     _send(plane.plot, QEvent.Type.MouseMove, QPoint(2, 2), NONE, NONE)  # away, in a corner
     QApplication.processEvents()
     assert plane.hovered is None and not plane.inset.isVisible()
+    qtbot.mouseClick(plane.plot.viewport(), Qt.MouseButton.LeftButton, pos=viewport_pos)  # a click, as on a touch screen
+    assert plane.hovered is not None and plane.inset.isVisible() and not plane.inset.pixmap().isNull()
 
 
-@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080), (3840, 2160)],
+                         ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
 def test_the_stage_fits_every_projector_without_scrolling(make_window, qtbot, size, talk):
     window = make_window(start_fit=False, fit_process=FakeFitProcess())
