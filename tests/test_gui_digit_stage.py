@@ -106,7 +106,7 @@ def test_hovering_or_clicking_a_point_shows_its_digit(stage_window, qtbot):
     _send(plane.plot, QEvent.Type.MouseMove, QPoint(2, 2), NONE, NONE)  # away, in a corner
     QApplication.processEvents()
     assert plane.hovered is None and not plane.inset.isVisible()
-    qtbot.mouseClick(plane.plot.viewport(), Qt.MouseButton.LeftButton, pos=viewport_pos)  # a click, as on a touch screen
+    qtbot.mouseClick(plane.plot.viewport(), Qt.MouseButton.LeftButton, pos=viewport_pos)  # a click, as a touch
     assert plane.hovered is not None and plane.inset.isVisible() and not plane.inset.pixmap().isNull()
 
 

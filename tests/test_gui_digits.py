@@ -44,7 +44,8 @@ def test_the_view_trains_its_network_switches_loss_while_training_and_closes_mid
     qtbot.waitUntil(lambda: _trained(window, "l2", 20), timeout=60000)
     qtbot.waitUntil(lambda: pane.outputs.image is not None, timeout=5000)
     plane = _digits_stage(window).plane
-    qtbot.waitUntil(lambda: len(plane.marks.data) == 1 and plane.trail.xData is not None and len(plane.trail.xData) >= 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(plane.marks.data) == 1 and plane.trail.xData is not None
+                    and len(plane.trail.xData) >= 1, timeout=5000)
     assert window.fit.latest is not None and not window.fit.running  # the data-space fit was not started
 
     choose_with_keys(qtbot, pane.loss_box, "min_of_k")  # while it trains
@@ -76,7 +77,8 @@ def test_the_real_digits_chapter_of_the_tour_walks_on_the_arrow_keys(make_window
         qtbot.keyClick(window, K.Key_Right)
         assert window.tour.index == i and step.title in window.caption.text()
         assert (window.digits.task, window.digits.loss) == (step.view["digits_task"], step.view["digits_loss"])
-        assert window.digits.index == step.view["digits_input"] and window.digits.stop_at == READY_STEPS[step.view["digits_loss"]]
+        assert window.digits.index == step.view["digits_input"]
+        assert window.digits.stop_at == READY_STEPS[step.view["digits_loss"]]
         assert window.digits.running and not window.fit.running
     qtbot.waitUntil(lambda: _trained(window, "l2_adversarial", 2), timeout=60000)
     assert _digits_stage(window).pane.weight.isVisible()  # the mix's weight, shown for the loss that has one

@@ -150,7 +150,8 @@ class DigitPicturesPane(QWidget):
         strips.setHorizontalSpacing(6)
         strips.setVerticalSpacing(2)
         self.ghosts, self.reals = Picture(), Picture()
-        for r, (words, picture) in enumerate((("pixel\ncross-fade", self.ghosts), ("real digits\non the way", self.reals))):
+        rows = (("pixel\ncross-fade", self.ghosts), ("real digits\non the way", self.reals))
+        for r, (words, picture) in enumerate(rows):
             label = QLabel(words)
             label.setObjectName("explanation")
             strips.addWidget(label, r, 0)
