@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence
 Std = QKeySequence.StandardKey
 DATA_SPACE = "data_space"
 PROPERTIES = "many_properties"
+REAL_DIGITS = "real_digits"
 LOSS_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")  # the active runner's losses, in the registry's order
 # How a key is written in the key list and the tooltips, where Qt's name for it is not what a keyboard shows.
 SIGNS = {"Left": "←", "Right": "→", "PgUp": "Page Up", "PgDown": "Page Down", "Del": "Delete"}
@@ -105,6 +106,19 @@ def table(stages: Iterable[Any] = ()) -> tuple[Action, ...]:
         Action("pictures_large", "Pictures large", ("G",), lambda s: s.toggle_pictures_large(), "View",
                "The pictures in the plot's place, as large as they go (look at the ghost); G again brings the "
                "plot back", stage=DATA_SPACE, hint="pictures large"),
+        # The real digits: which input is shown large ([ and ], not ← →: those walk the tour), the task, the GAN.
+        Action("previous_input", "Previous input", ("[",), lambda s: s.controller.step_index(-1), "View",
+               "Show the digit before (or the given top before) large, in the plane and the big pictures",
+               stage=REAL_DIGITS, hint="input", separator=True),
+        Action("next_input", "Next input", ("]",), lambda s: s.controller.step_index(1), "View",
+               "Show the next digit (or the next given top) large", stage=REAL_DIGITS, hint="input"),
+        Action("next_task", "Draw a digit / fill in the bottom half", ("H",), lambda s: s.controller.next_task(),
+               "Fit", "The task: draw a digit from its label, or the bottom half of a digit from its top",
+               stage=REAL_DIGITS, hint="task", separator=True),
+        Action("generator", "GAN: bend real digits / paint pixels", ("G",),
+               lambda s: s.controller.toggle_generator(), "Fit",
+               "How the GAN draws a digit: by bending typical real digits (clean from the start), or by painting "
+               "every pixel from noise, from scratch", stage=REAL_DIGITS, hint="GAN from scratch"),
         Action("previous", "Previous step", ("Left", "PgUp"), lambda w: w.tour.previous(), "Tour",
                "The step before (← or Page Up)", hint="tour"),
         Action("next", "Next step", ("Right", "PgDown"), lambda w: w.tour.next(), "Tour",

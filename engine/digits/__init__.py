@@ -5,6 +5,10 @@ loss must converge to, the small classifier that reads digits, and the figures u
 # the digits: the window's start-up needs the ids, not the pictures.
 TASK_IDS: tuple[str, ...] = ("digit_from_label", "bottom_half")
 
+# How the GAN of "draw a digit" draws: by bending typical real digits (engine.fit.digit_generator), or by
+# painting every pixel from noise, from scratch. The first is the default.
+GENERATORS: tuple[str, ...] = ("bend", "pixels")
+
 # Optimiser steps after which a loss's pictures on real digits are ready: what `blurlab train` runs unless
 # told otherwise, and what the tour waits for. One place for both.
 READY_STEPS: dict[str, int] = {"l2": 2000, "l1": 1500, "min_of_k": 800, "adversarial": 1000, "l2_adversarial": 1500}

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from engine.digits import GENERATORS
 from engine.digits.data import load_digits
 from engine.digits.figures import Figures, measure
 from engine.digits.snapshot import DigitSnapshot
@@ -39,7 +40,6 @@ SAMPLES = 8  # samples drawn per shown input, from fixed noise, so they change s
 START_CLIP = 0.05  # a network of one output starts on real digits, clipped this far inside (0, 1) for the sigmoid
 CURVE = 512  # training losses kept for the curve
 DTYPE = torch.float32
-GENERATORS = ("bend", "pixels")
 
 
 def _mlp(inputs: int, outputs: int, final: nn.Module | None = None) -> nn.Sequential:

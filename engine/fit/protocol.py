@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Literal, Union
 
 import numpy as np
 
-from engine.digits import TASK_IDS
+from engine.digits import GENERATORS, TASK_IDS
 from engine.digits.snapshot import DigitSnapshot
 from engine.model.estimate import Snapshot
 from engine.model.losses import IMAGE_LOSS_IDS
@@ -33,7 +33,8 @@ from engine.model.settings import FitSettings
 # 2: Start and Decoder carry the span that maps a scene's own points to the decoder's units
 # 3: the networks trained on real digits (Digits* messages)
 # 4: one family of messages with a target ("fit" or "digits") instead of a Digits* copy of each
-VERSION = 4
+# 5: DigitsSettings.generator (how the GAN of "draw a digit" draws)
+VERSION = 5
 
 Target = Literal["fit", "digits"]
 TARGETS: tuple[str, ...] = typing.get_args(Target)
@@ -195,13 +196,15 @@ class Decoder(Message):
 @dataclass(frozen=True)
 class DigitsSettings(Message):
     """Which task and loss the digit network trains (a change starts a new network from the seed);
-    `adversarial_weight` (None: the loss's own) changes the running one's mix."""
+    `adversarial_weight` (None: the loss's own) changes the running one's mix; `generator` is how the GAN
+    of "draw a digit" draws (engine.digits.GENERATORS: bending typical real digits, or free pixels)."""
 
     target: ClassVar[str] = "digits"
     task: str
     loss: str
     seed: int = 0
     adversarial_weight: float | None = None
+    generator: str = GENERATORS[0]
 
     def validate(self) -> None:
         if self.task not in TASK_IDS:
@@ -212,6 +215,9 @@ class DigitsSettings(Message):
         w = self.adversarial_weight
         if w is not None and not (math.isfinite(w) and 0.0 <= w <= 1.0):
             raise ProtocolError(f"DigitsSettings.adversarial_weight: must be between 0 and 1, got {w}")
+        if self.generator not in GENERATORS:
+            raise ProtocolError(f"DigitsSettings.generator: unknown generator {self.generator!r}; "
+                                f"choose one of {', '.join(GENERATORS)}")
 
 
 @dataclass(frozen=True)

@@ -146,13 +146,14 @@ class DigitStepper:
         return self._waiting is not None or (self._reset and self.settings is not None)
 
     def apply(self) -> bool:
-        """A new task, loss or seed is a fresh network; a new weight changes the running one's mix."""
+        """A new task, loss, seed or generator is a fresh network; a new weight changes the running one's mix."""
         new, self._waiting = self._waiting, None
         fresh, self._reset = self._reset, False
         changed = False
         if new is not None:
             old, self.settings = self.settings, new
-            if self.trainer is not None and (old.task, old.loss, old.seed) == (new.task, new.loss, new.seed):
+            if self.trainer is not None and (old.task, old.loss, old.seed, old.generator) == (
+                    new.task, new.loss, new.seed, new.generator):
                 self.trainer.set_adversarial_weight(new.adversarial_weight)
                 changed = True
             else:
@@ -161,7 +162,7 @@ class DigitStepper:
             from engine.fit.digits import DigitTrainer  # torch and the digits, only once asked for
 
             s = self.settings
-            self.trainer = DigitTrainer(s.task, s.loss, s.seed, s.adversarial_weight)
+            self.trainer = DigitTrainer(s.task, s.loss, s.seed, s.adversarial_weight, generator=s.generator)
             changed = True
         return changed
 

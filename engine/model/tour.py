@@ -197,42 +197,56 @@ WHY: tuple[TourStep, ...] = (
 )
 
 
-def _digits(title: str, caption: str, task: str, loss: str, fresh: bool = True) -> TourStep:
-    """A step on real digits: the real-images view, with its network's task and loss, training; the
-    data-space fit waits (on the default scene), so the network has the processor."""
-    view = {"stage": "real_digits", "digits_task": task, "digits_loss": loss, "digits_fresh": fresh, "digits_run": True}
+def _digits(title: str, caption: str, task: str, loss: str, fresh: bool = True, run: bool = True,
+            shown: int | None = None, **view: Any) -> TourStep:
+    """A step on the real-digits stage: its network's task and loss, the input shown large (`shown`), from
+    step 0 (`fresh`) and training (`run`) until the loss's pictures are ready (`digits_ready`: the steps of
+    engine.digits.READY_STEPS, then it pauses); the data-space fit waits (on the default scene), so the
+    network has the processor."""
+    view = {"stage": "real_digits", "digits_task": task, "digits_loss": loss, "digits_fresh": fresh,
+            "digits_run": run, "digits_ready": True, **view}
+    if shown is not None:
+        view["digits_input"] = shown
     return TourStep(title, caption, "sedan_or_suv", "l2", autorun=False, fresh=False, view=view)
 
 
+SEVEN = 7  # the label the chapter draws: two clear ways of writing (with and without the bar)
+FOUR_OR_NINE = 0  # the first ambiguous top of bottom_half (engine.digits.tasks.AMBIGUOUS): a 4 or a 9
+
 DIGITS_TOUR: tuple[TourStep, ...] = (
-    _digits("A real network, real digits",
-            "A small network learns to draw each digit from its label, trained with L2 on 4,500 handwritten "
-            "digits. Within seconds it draws a ghost: every 4 anyone wrote, overlaid.",
-            "digit_from_label", "l2"),
-    _digits("It converges to the exact mean",
-            "The middle column is the exact answer L2 asks for: the pixel average of the class. The network "
-            "lands on it, and it wins on squared error: its error is lower than any real digit's.",
-            "digit_from_label", "l2", fresh=False),
-    _digits("L1 draws the median",
-            "Absolute error ends at the per-pixel median: thinner, sharper strokes, but still no one's "
-            "handwriting.",
-            "digit_from_label", "l1"),
+    _digits("Real handwriting, as points",
+            "Each dot is a real 7, placed by a linear map of its 784 pixels; the squares are its ways of "
+            "writing, each shown by a typical 7. The cross is L2's exact answer, the pixel average: on the "
+            "centre of mass.",
+            "digit_from_label", "l2", run=False, shown=SEVEN),
+    _digits("L2 drifts to the centre",
+            "Run: the network starts as one real 7 and squared error pulls it to the cross. As its marker "
+            "reaches the centre of mass, its picture becomes a ghost: every 7 anyone wrote, overlaid.",
+            "digit_from_label", "l2", fresh=False, shown=SEVEN),
+    _digits("Near the data, and still no one's 7",
+            "Measured in all 784 pixels (under the pictures), the mean is about as near its nearest real 7 "
+            "as real 7s are to each other. It is not far from the data: it is a ghost, the nearest 7 is sharp.",
+            "digit_from_label", "l2", fresh=False, shown=SEVEN),
+    _digits("Between two ways of writing",
+            "Bottom right: fading one typical 7 into the other makes ghosts. The real 7s found along the "
+            "way are all sharp: in-between handwriting exists, averaged pixels do not.",
+            "digit_from_label", "l2", fresh=False, shown=SEVEN),
     _digits("Several guesses stay sharp",
-            "Min-of-K: four guesses, only the closest pays. Each guess takes one way of writing the digit, "
-            "so each is sharper than the mean.",
-            "digit_from_label", "min_of_k"),
-    _digits("An adversary wants real-looking digits",
-            "A conditional GAN: a critic learns to tell drawn digits from written ones. A ghost is easy to "
-            "catch, so the samples become sharp, varied digits; their squared error is worse.",
-            "digit_from_label", "adversarial"),
+            "Min-of-K: four guesses, only the closest pays. No guess is pulled to the centre of all the 7s: "
+            "each answers for the 7s nearest it, so the four markers spread out over the dots.",
+            "digit_from_label", "min_of_k", shown=SEVEN),
     _digits("Is it a 4 or a 9?",
-            "Now fill in the bottom half of a digit from its top. Where a top could begin a 4 or a 9, L2 "
-            "draws both at once: the conditional mean, the blur of inpainting.",
-            "bottom_half", "l2"),
+            "Now fill in the bottom half from a top that could begin a 4 or a 9. The plane shows two clusters, "
+            "and L2's answer lands between them: both bottoms at once, the blur of inpainting.",
+            "bottom_half", "l2", shown=FOUR_OR_NINE),
+    _digits("A GAN stays sharp",
+            "A conditional GAN: a critic tells drawn digits from written ones. This one draws by bending "
+            "typical real digits, so its samples are whole, sharp strokes (G: a GAN painting pixels from scratch).",
+            "digit_from_label", "adversarial", shown=SEVEN),
     _digits("The context encoder's fix",
             "Squared error plus a critic, as in context encoders and pix2pix: the critic pushes the blurry "
-            "bottom towards one sharp answer.",
-            "bottom_half", "l2_adversarial"),
+            "bottom towards one of the two sharp answers.",
+            "bottom_half", "l2_adversarial", shown=FOUR_OR_NINE),
 )
 
 

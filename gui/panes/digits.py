@@ -1,8 +1,11 @@
-"""The real-images view: a network trained live on real handwritten digits, next to the exact answer
-its loss must converge to and a few real digits, with the figures under each.
+"""The real-digits stage's desk overview: the task, loss and run controls of the network trained live on
+real handwritten digits, its training curve, the figures averaged over every input (the network now, L2's
+exact answer, real digits), and a grid of every input: a strip each of the inputs, the network's pictures
+now, the exact answers and a real digit, every picture drawn to fit, so nothing scrolls. Clicking an input
+shows it large in the stage's plane and big pictures.
 
-It follows the digits controller (task, loss, running, the newest frame) and AppState's talk mode; its
-widgets write the user's choices to the controller only. The exact answers and the real examples are
+It follows the digits controller (task, loss, running, input, the newest frame) and AppState's talk mode;
+its widgets write the user's choices to the controller only. The exact answers and the real examples are
 computed here once per task, in numpy (engine.digits); the network's pictures come in the frames.
 """
 
@@ -10,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QRect, Qt, Signal, Slot
+from PySide6.QtGui import QPainter, QPen
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.digits.figures import Figures, measure
 from engine.digits.snapshot import DigitSnapshot
@@ -21,66 +24,63 @@ from engine.io.pixels import tile
 from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
 from gui.actions import key_of
 from gui.panes.controls import run_step_reset, show_running
-from gui.panes.tiles import heading, to_pixmap
+from gui.panes.digit_pictures import Picture, colour
 from gui.support import palette
 from gui.support.plots import PlainPlotItem
 from gui.support.throttle import Throttle
 
 DRAW_INTERVAL = 1 / 12  # seconds between redraws while the network trains
-EXAMPLES = 3  # real digits beside each answer (one in talk mode)
-PICTURE_SCALE = 1.6  # 28 pixels drawn this many times larger (talk mode: more)
-OUTPUT_COLUMNS = 4  # the network's samples or hypotheses, this many a row
-GIVEN = np.array([0.34, 0.71, 0.91])  # the given top half is drawn in the data's sky blue: the network drew the rest
-BLURRY = 0.30  # a Crete blur above this is marked (real digits about 0.14, class means 0.4-0.6)
-
-
-def colour(pictures: np.ndarray, rows: int) -> np.ndarray:
-    """Grey pictures (..., 28, 28) as RGB, white on the stage's dark, the given rows above `rows` in blue."""
-    rgb = np.repeat(np.asarray(pictures, dtype=np.float32)[..., None], 3, axis=-1)
-    if rows:
-        rgb[..., :rows, :, :] *= GIVEN
-    return rgb
-
+STRIP_SIDE = 30  # the least height of a strip's pictures, in pixels
 
 def mosaic(pictures: np.ndarray, rows: int, columns: int) -> np.ndarray:
     """Pictures (n, 28, 28) as one RGB image with a thin gap."""
     return tile(colour(pictures, rows), columns=min(columns, len(pictures)), gap=2, background=0.12)
 
 
-def caption(f: Figures) -> str:
-    blur_colour = palette.VERMILLION if f.blur > BLURRY else palette.TEXT
-    return (f"MSE {f.mse:.3f}<br><span style='color:{blur_colour}'>blur {f.blur:.2f}</span> · "
-            f"sharp {f.sharpness:.2f}<br>reads {f.reads_as} · {100 * f.real:.0f}%")
+class Strip(Picture):
+    """One picture per input in a row, the input on show framed; a click on one chooses it."""
 
+    clicked = Signal(int)
 
-class _Picture(QWidget):
-    """A picture (or a mosaic of them) with its figures underneath."""
-
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.setSpacing(1)
-        self.picture = QLabel()
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.caption = QLabel()
-        self.caption.setObjectName("explanation")
-        self.caption.setWordWrap(True)
-        layout.addWidget(self.picture)
-        layout.addWidget(self.caption)
-        layout.addStretch(1)
-        self.figures: Figures | None = None
+        self.count = 0
+        self.chosen = 0
+        self.set_side(STRIP_SIDE)
 
-    def show_image(self, image: np.ndarray, scale: float, figures: Figures | None) -> None:
-        self.picture.setPixmap(to_pixmap(image, scale))
-        self.figures = figures
-        self.caption.setText("" if figures is None else caption(figures))
-        self.caption.setVisible(figures is not None)
-        if figures is not None:
-            self.setToolTip(f"Squared error to the data {figures.mse:.4f} (what L2 minimises)\n"
-                            f"Blur (Crete et al. 2007) {figures.blur:.3f}: real digits about 0.14\n"
-                            f"Sharpness {figures.sharpness:.2f}: gradient energy relative to real digits (1)\n"
-                            f"The digit classifier reads a {figures.reads_as}, {100 * figures.real:.0f}% sure")
+    def set_pictures(self, pictures: np.ndarray, rows: int) -> None:
+        """Grey pictures (m, 28, 28) in [0, 1], the given rows above `rows` in blue."""
+        self.count = len(pictures)
+        self.set_image((mosaic(pictures, rows, len(pictures)) * 255).astype(np.uint8))
+
+    def set_chosen(self, index: int) -> None:
+        self.chosen = index
+        self.update()
+
+    def _cell(self, index: int) -> QRect:
+        h, w = self.image.shape[:2]
+        scale = min(self.width() / w, self.height() / h)
+        left = (self.width() - round(w * scale)) // 2
+        cell = (w + 2) / max(self.count, 1) * scale
+        return QRect(round(left + index * cell), 0, round(cell - 2 * scale), round(h * scale))
+
+    def paintEvent(self, event) -> None:  # noqa: N802  (Qt's name)
+        super().paintEvent(event)
+        if self.image is None or not self.count:
+            return
+        painter = QPainter(self)
+        painter.setPen(QPen(palette.qcolor(palette.ESTIMATE), 2))
+        painter.drawRect(self._cell(self.chosen).adjusted(1, 1, -1, -1))
+        painter.end()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802  (Qt's name)
+        if self.image is None or not self.count:
+            return
+        x = event.position().x()
+        for i in range(self.count):
+            if self._cell(i).left() <= x <= self._cell(i).right() + 2:
+                self.clicked.emit(i)
+                return
 
 
 class _Summary(QWidget):
@@ -127,16 +127,16 @@ class _Summary(QWidget):
 class DigitsPane(QWidget):
     """Shows the controller's network on real digits; writes the user's choices to the controller only."""
 
+    ROWS = ("the given top", "the network now", "L2's exact answer", "a real one")
+
     def __init__(self, state, controller, parent=None) -> None:
         super().__init__(parent)
         self.state = state
         self.controller = controller
-        self.scale = PICTURE_SCALE
-        self.example_count = EXAMPLES
         self.task: Task | None = None
         self.snapshot: DigitSnapshot | None = None
         self._throttle = Throttle(DRAW_INTERVAL, self._draw_snapshot, self)
-        self._static: list[tuple[Figures, list[Figures]]] = []  # per input: (the answer's, the examples')
+        self.answer_figures: list[Figures] = []  # per input: L2's exact answer's
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -147,7 +147,7 @@ class DigitsPane(QWidget):
                           "bottom_half": "Fill in the bottom half"}[task_id]
             self.task_box.addItem(task_title, task_id)
         self.task_box.setToolTip("What the network is asked: draw a digit given its label, or the bottom half "
-                                 "of a held-out digit given its top")
+                                 f"of a held-out digit given its top ({key_of('next_task')})")
         self.loss_box = QComboBox()
         for i, loss_id in enumerate(IMAGE_LOSS_IDS):
             info = image_loss_info(loss_id)
@@ -188,33 +188,34 @@ class DigitsPane(QWidget):
         self.step_label = QLabel("step 0")
         layout.addWidget(self.step_label)
         self.curve_plot = pg.PlotWidget(background=palette.BACKGROUND, plotItem=PlainPlotItem())
-        self.curve_plot.setMinimumHeight(70)
-        self.curve_plot.setMaximumHeight(110)
+        self.curve_plot.setMinimumHeight(50)
+        self.curve_plot.setMaximumHeight(100)
         self.curve_plot.setMouseEnabled(x=False, y=False)
         self.curve_plot.setToolTip("The training loss over the last steps")
         self.curve = self.curve_plot.plot(pen=pg.mkPen(palette.ESTIMATE, width=2))
-        layout.addWidget(self.curve_plot)
+        layout.addWidget(self.curve_plot, 1)
         self.summary = _Summary()
         layout.addWidget(self.summary)
 
-        self.rows_area = QScrollArea()
-        self.rows_area.setWidgetResizable(True)
-        self.rows_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        body = QWidget()
-        self.grid = QGridLayout(body)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(8)
-        self.grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.headers = [heading(t) for t in ("input", "the network now", "what L2 must converge to", "real examples")]
-        for c, h in enumerate(self.headers):
-            h.setWordWrap(True)
-            self.grid.addWidget(h, 0, c)
-        self.inputs: list[QLabel] = []
-        self.outputs: list[_Picture] = []
-        self.answers: list[_Picture] = []
-        self.examples: list[_Picture] = []
-        self.rows_area.setWidget(body)
-        layout.addWidget(self.rows_area, 1)
+        grid = QGridLayout()  # every input: a strip of each kind of picture, one input a column
+        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setVerticalSpacing(3)
+        self.row_labels: list[QLabel] = []
+        self.strips: list[Strip] = []
+        for r, text in enumerate(self.ROWS):
+            label = QLabel(text)
+            label.setObjectName("explanation")
+            strip = Strip()
+            strip.setToolTip(f"Click an input to show it large ({key_of('previous_input')} "
+                             f"{key_of('next_input')} step through them)")
+            strip.clicked.connect(controller.set_index)
+            grid.addWidget(label, r, 0)
+            grid.addWidget(strip, r, 1)
+            self.row_labels.append(label)
+            self.strips.append(strip)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid, 3)
+        self.inputs, self.outputs, self.answers, self.examples = self.strips
 
         self.task_box.activated.connect(self._on_task_box_activated)
         self.loss_box.activated.connect(self._on_loss_box_activated)
@@ -225,6 +226,7 @@ class DigitsPane(QWidget):
         controller.settingsChanged.connect(self.sync)
         controller.runningChanged.connect(self.set_running)
         controller.snapshotChanged.connect(self.show_snapshot)
+        controller.inputChanged.connect(self._on_controller_input_changed)
         state.talkChanged.connect(self._on_state_talk_changed)
         self.sync()
 
@@ -253,18 +255,24 @@ class DigitsPane(QWidget):
         self.explanation.setText(info.explanation)
         if self.task is None or self.task.id != c.task:
             if self.isVisible() or c.active:
-                self._build_rows(make_task(c.task))
+                self._build_strips(make_task(c.task))
         self.snapshot = None  # the next frame is of the new choice
         self.summary.show_column(0, None)
+        self.outputs.set_image(None)
 
     @Slot(bool)
     def set_running(self, running: bool) -> None:
         show_running(self.run_button, self.step_button, running)
 
-    def showEvent(self, event) -> None:
+    @Slot(int)
+    def _on_controller_input_changed(self, index: int) -> None:
+        for strip in self.strips:
+            strip.set_chosen(index)
+
+    def showEvent(self, event) -> None:  # noqa: N802  (Qt's name)
         super().showEvent(event)
         if self.task is None or self.task.id != self.controller.task:
-            self._build_rows(make_task(self.controller.task))
+            self._build_strips(make_task(self.controller.task))
         else:
             self._draw_snapshot()
 
@@ -273,63 +281,32 @@ class DigitsPane(QWidget):
         self.set_talk(on)
 
     def set_talk(self, on: bool) -> None:
-        """Talk mode's larger pictures and fewer words, or the desk's."""
-        self.scale = PICTURE_SCALE * (1.25 if on else 1.0)
-        self.example_count = 1 if on else EXAMPLES  # talk mode: fewer real digits, larger, and no scrolling
+        """Talk mode's thicker curve (the stage hides the overview in talk mode)."""
         self.curve.setPen(pg.mkPen(palette.ESTIMATE, width=2 * self.state.line_scale))
-        for said in (self.explanation, self.curve_plot):  # a talk's room goes to the pictures and the table
-            said.setVisible(not on)
-        if self.task is not None:
-            self._build_rows(self.task)
 
     def flush(self) -> None:
         """Draw the newest frame now rather than when the throttle allows."""
         self._throttle.flush()
 
-    # -- the rows ------------------------------------------------------------------------------
-    def _build_rows(self, task: Task) -> None:
-        """One row per shown input: the input, the network's pictures, L2's exact answer, real digits."""
+    # -- the strips ------------------------------------------------------------------------------
+    def _build_strips(self, task: Task) -> None:
+        """The inputs, L2's exact answers and a real digit for each: what does not change while it trains."""
         self.task = task
-        while len(self.inputs) < len(task.input_ids):
-            r = len(self.inputs) + 1
-            label = QLabel()
-            label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-            cells = (_Picture(), _Picture(), _Picture())
-            self.grid.addWidget(label, r, 0)
-            for c, cell in enumerate(cells):
-                self.grid.addWidget(cell, r, c + 1)
-            self.inputs.append(label)
-            self.outputs.append(cells[0])
-            self.answers.append(cells[1])
-            self.examples.append(cells[2])
         answers = task.compose(task.mean_answer()[:, None])[:, 0]
-        self._static = []
-        for i in range(len(self.inputs)):
-            shown = i < len(task.input_ids)
-            for w in (self.inputs[i], self.outputs[i], self.answers[i], self.examples[i]):
-                w.setVisible(shown)
-            if not shown:
-                continue
-            if task.rows == 0:
-                self.inputs[i].setText(f"<span style='font-size:{round(22 * self.scale / PICTURE_SCALE)}pt; "
-                                       f"font-weight:600'>{task.input_ids[i]}</span>")
-                self.inputs[i].setToolTip(f"Draw a {task.input_ids[i]}")
-            else:
-                self.inputs[i].setPixmap(to_pixmap(colour(task.base[i], task.rows), self.scale))
-                self.inputs[i].setToolTip(f"The top half of held-out digit {task.input_ids[i]} (a "
-                                          f"{task.input_labels[i]}); the network draws the bottom half")
-            answer_figures = measure(task, i, answers[i : i + 1])[0]
-            shown_examples = task.examples[i][: self.example_count]
-            example_figures = measure(task, i, shown_examples)
-            self._static.append((answer_figures, example_figures))
-            self.answers[i].show_image(colour(answers[i], task.rows), self.scale, answer_figures)
-            self.examples[i].show_image(mosaic(shown_examples, task.rows, self.example_count), self.scale,
-                                        Figures.average(example_figures))
-            self.outputs[i].show_image(np.full((28, 28, 3), 0.12, np.float32), self.scale, None)
-        self.summary.show_column(1, Figures.average([a for a, _ in self._static]))
-        self.summary.show_column(2, Figures.average([e for _, ex in self._static for e in ex]))
-        self.headers[0].setText("input" if task.rows == 0 else "the given top")
-        self.headers[3].setText("real examples" if self.example_count > 1 else "a real one")
+        self.answer_figures = [measure(task, i, answers[i : i + 1])[0] for i in range(len(answers))]
+        examples = task.examples[:, 0]
+        if task.rows:  # a label needs no picture: the digits below read as their labels
+            self.inputs.set_pictures(task.base, task.rows)
+        self.inputs.setVisible(bool(task.rows))
+        self.row_labels[0].setVisible(bool(task.rows))
+        self.answers.set_pictures(answers, task.rows)
+        self.examples.set_pictures(examples, task.rows)
+        self.outputs.set_image(None)
+        self.summary.show_column(1, Figures.average(self.answer_figures))
+        self.summary.show_column(2, Figures.average([measure(task, i, examples[i : i + 1])[0]
+                                                     for i in range(len(examples))]))
+        for strip in self.strips:
+            strip.set_chosen(self.controller.index)
         if self.snapshot is not None and self.snapshot.task == task.id:
             self._draw_snapshot()
 
@@ -343,11 +320,10 @@ class DigitsPane(QWidget):
         snap, task = self.snapshot, self.task
         if snap is None or task is None or snap.task != task.id or not self.isVisible():
             return  # a hidden view draws the newest frame when it is shown
-        images = snap.images()
-        for i, figures in enumerate(snap.figures):
-            self.outputs[i].show_image(mosaic(images[i], task.rows, OUTPUT_COLUMNS), self.scale,
-                                       Figures.average(list(figures)))
-        self.summary.show_column(0, Figures.average([f for fs in snap.figures for f in fs]))
+        self.outputs.set_pictures(snap.images()[:, 0], task.rows)
+        self.outputs.count = len(snap.pictures)
+        if snap.figures:
+            self.summary.show_column(0, Figures.average([f for fs in snap.figures for f in fs]))
         self.step_label.setText(f"step {snap.step:,}  ·  loss {snap.loss:.4g}" if snap.step else "step 0")
         if len(snap.losses):
             self.curve.setData(np.arange(snap.step - len(snap.losses) + 1, snap.step + 1), snap.losses)

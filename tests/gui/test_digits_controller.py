@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from engine.digits import READY_STEPS
 from engine.digits.snapshot import DigitSnapshot
 from engine.fit.protocol import DigitsSettings, Frame, Pace, Problem, Reset, Run, Step
 from engine.model.losses import IMAGE_LOSS_IDS
@@ -121,3 +122,40 @@ def test_a_problem_of_the_network_pauses_it_and_one_of_the_fit_does_not(digits):
     digits.process.say(Problem("The digit network stopped with an error: out of memory", "digits"))
     assert not digits.running and digits.process.sent[-1] == Run("digits", False)
     assert "out of memory" in digits.messages[-1]
+
+
+def test_the_input_shown_large_wraps_round_the_task_s_inputs_and_never_reaches_the_process(digits):
+    digits.activate()
+    sent = len(digits.process.sent)
+    shown = []
+    digits.inputChanged.connect(shown.append)
+    digits.step_index(-1)
+    assert digits.index == 9 and shown == [9]
+    digits.set_task("bottom_half")  # fewer inputs: the index stays among them
+    assert digits.index == digits.input_count() - 1 < 9 and shown[-1] == digits.index
+    digits.step_index(1)
+    assert digits.index == 0
+    assert [m for m in digits.process.sent[sent:] if not isinstance(m, DigitsSettings)] == []
+
+
+def test_g_swaps_the_gan_for_the_one_from_scratch_and_a_tour_step_swaps_it_back(digits):
+    digits.activate()
+    digits.set_loss("adversarial")
+    digits.toggle_generator()
+    assert digits.process.sent[-1] == DigitsSettings("digit_from_label", "adversarial", 0, None, "pixels")
+    assert "from scratch" in digits.messages[-1]
+    digits.apply_view(DIGITS_TOUR[6].view)
+    assert digits.generator == "bend" and DigitsSettings("digit_from_label", "adversarial", 0, None, "bend") in \
+        digits.process.sent
+
+
+def test_a_tour_step_trains_until_its_loss_s_pictures_are_ready_and_then_pauses(digits, qtbot):
+    step = DIGITS_TOUR[1]
+    digits.apply_view(step.view)
+    assert digits.running and digits.stop_at == READY_STEPS["l2"] and digits.index == step.view["digits_input"]
+    digits.process.say(_frame(READY_STEPS["l2"] - 1))
+    qtbot.waitUntil(lambda: digits.latest is not None, timeout=2000)
+    assert digits.running
+    digits.process.say(_frame(READY_STEPS["l2"]))
+    qtbot.waitUntil(lambda: not digits.running, timeout=2000)
+    assert digits.process.sent[-1] == Run("digits", False)
