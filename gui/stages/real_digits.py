@@ -176,8 +176,14 @@ class RealDigitsStage(Stage):
 
     def _size_pictures(self) -> None:
         height = self.window().height() if self.window() is not self else self.height()
+        if self.caption.isVisibleTo(self):  # a tour's caption takes its lines from the pictures' share too
+            height -= self.caption.heightForWidth(self.width())
         side = math.ceil(TALK_PICTURE_SHARE * height) if self.state.talk else DESK_PICTURE_SIDE
         self.pictures.set_picture_side(side)
+
+    def show_caption(self, caption: str) -> None:
+        super().show_caption(caption)
+        self._size_pictures()
 
     def resizeEvent(self, event) -> None:  # noqa: N802  (Qt's name)
         super().resizeEvent(event)
