@@ -14,7 +14,7 @@ from engine.io.media import MediaError
 from gui.export_command import export
 from engine.model.losses import loss_info
 
-MAIN = str(Path(__file__).resolve().parent.parent / "main.py")
+MAIN = str(Path(__file__).resolve().parents[2] / "main.py")
 
 
 def test_a_png_of_the_window_and_of_each_pane_has_their_size(make_window, tmp_path):

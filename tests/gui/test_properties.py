@@ -202,7 +202,7 @@ def test_the_command_line_exports_the_stage_headless(tmp_path):
 
     from PIL import Image
 
-    main = str(Path(__file__).resolve().parent.parent / "main.py")
+    main = str(Path(__file__).resolve().parents[2] / "main.py")
     out = tmp_path / "properties.png"
     done = subprocess.run([sys.executable, main, "export", "--scene", "many_properties", "--steps", "30",
                            "--size", "1280x720", "--out", str(out), "--progress", "none"],
