@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.model.answers import ANSWERS, Decoding
 from engine.model.losses import loss_info
-from gui.state import AppState
+from gui.state import AppState, WhyView
 
 if TYPE_CHECKING:
     from engine.model.tour import TourStep
@@ -74,5 +74,6 @@ class WhyController(QObject):
 
     @Slot(object)
     def show_tour_step(self, step: TourStep) -> None:
-        """What a tour step asks of the why's views (its `view`'s landscape, pulls, answer and temperature)."""
-        self.state.set_why(self.state.why.updated_from(step.view))
+        """What a tour step asks of the why's views (its `view`'s landscape, pulls, answer and temperature); what
+        it does not name is off, so a step never inherits the dial or the arrows of the step before."""
+        self.state.set_why(WhyView().updated_from(step.view))

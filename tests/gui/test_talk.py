@@ -135,3 +135,22 @@ def test_the_pointer_hides_when_idle_in_talk_mode_and_comes_back_on_a_move(make_
     window.talk_mode.set_talk_mode(False)
     qtbot.wait(120)
     assert not window.talk_mode.cursor_hider.hidden
+
+
+def test_a_step_of_the_next_chapter_does_not_inherit_the_dial_or_the_arrows(make_window, qtbot):
+    """The why's last step turns the dial to "a sample"; the real-data chapter's steps name no dial, and show
+    the mean again, with no landscape and no arrows."""
+    from engine.model.tour import TOURS
+
+    from tests.support.fakes import FakeFitProcess
+
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    why = next(t for t in TOURS if t.id == "why")
+    window.tour.start(why)
+    while window.tour.index < len(why.steps) - 1:
+        window.tour.next()
+    assert window.state.why.decoding.answer == "sample"
+    while window.tour.tour.id != "real_data":
+        window.tour.next()
+    assert window.state.why.decoding.answer == "mean"
+    assert not window.state.why.landscape and not window.state.why.pulls
