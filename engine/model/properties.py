@@ -26,6 +26,9 @@ from engine.model.scene import Scene, SceneError
 MAX_PROPERTIES = 8
 DEFAULT_PROPERTIES = 6  # the bundled scene's: 64 kinds of car, the essay's "many"
 PIXEL_BUDGET = 512  # decoded samples behind a pixel answer when no samples are given
+# Cars decoded at a time for a pixel answer: a few MB of images and of the decoder's working arrays, which
+# the window's allocator would otherwise keep (at 1,024 a batch, some 100 MB of its memory for good).
+DECODE_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,8 @@ def pixel_answer(props: tuple[Property, ...], samples: np.ndarray | None = None,
     samples, PIXEL_BUDGET points spread evenly over the properties' kinds (`stratified`)."""
     pts = stratified(props, PIXEL_BUDGET, seed) if samples is None else np.asarray(samples, dtype=float)
     total = np.zeros(decode("cars", pts[:1]).shape[1:], dtype=np.float64)
-    for start in range(0, len(pts), 1024):  # a few MB of images at a time
-        total += decode("cars", pts[start:start + 1024]).sum(axis=0, dtype=np.float64)
+    for start in range(0, len(pts), DECODE_BATCH):
+        total += decode("cars", pts[start:start + DECODE_BATCH]).sum(axis=0, dtype=np.float64)
     return (total / len(pts)).astype(np.float32)
 
 
