@@ -62,10 +62,14 @@ class Fit:
         old_k = loss.components(self.settings, self._data.mixture)
         self._data = self._make_data(samples, mixture)
         self.data_version += 1
-        if loss.components(self.settings, mixture) != old_k or not self._model.follows_new_data:
-            # A different number of components, or a model made for the old data (a standardised generator).
-            self._model = self._build(self._estimate.mean)
+        if (loss.components(self.settings, mixture) != old_k or not self._model.follows_new_data
+                or len(self._estimate.mean) != self._data.dim):
+            # A different number of components, a model made for the old data (a standardised generator), or
+            # data of another dimension (another stage's scene).
+            self._model = self._build(self._start())
             self._estimate = self._model.estimate()
+            if self._trail.width != self._data.dim:  # a path in the old space leads nowhere in the new one
+                self._trail = _Series(self._data.dim)
         else:
             self._model.data = self._data
         self._checkpoint = self._model.state()
@@ -86,7 +90,7 @@ class Fit:
             return
         rebuild = (settings.loss, settings.params) != (old.loss, old.params)
         if rebuild or self.diverged:
-            self._model = self._build(self._estimate.mean)
+            self._model = self._build(self._start())
             self._estimate = self._model.estimate()
             self._checkpoint = self._model.state()
             if settings.loss != old.loss:
@@ -180,6 +184,12 @@ class Fit:
             samples, mixture = self._units.inward(samples), self._units.mixture_inward(mixture)
         return FitData.make(samples, mixture, None if self._units is None else self._units.scale)
 
+    def _start(self) -> np.ndarray:
+        """Where a rebuilt model starts: the estimate's place, if it lives in the data's space, else the
+        data's centre (new data of another dimension came first)."""
+        mean = self._estimate.mean
+        return mean if len(mean) == self._data.dim else self._data.centre
+
     def _build(self, start: np.ndarray) -> Model:
         return build_model(self._data, self.settings, self._gen, start)
 
@@ -194,6 +204,10 @@ class _Series:
     def __init__(self, width: int) -> None:
         self._data = np.empty((256, width))
         self._n = 0
+
+    @property
+    def width(self) -> int:
+        return self._data.shape[1]
 
     def __len__(self) -> int:
         return self._n

@@ -58,4 +58,5 @@ def pulls(penalty: Penalty, samples: np.ndarray, prediction: np.ndarray, count: 
     prediction = np.asarray(prediction, dtype=float).reshape(-1)
     shown = samples[shown_indices(len(samples), count)]
     every = pull_vectors(penalty, samples, prediction)
-    return Pulls(prediction, shown, pull_vectors(penalty, shown, prediction), every.mean(axis=0))
+    net = every.mean(axis=0) if len(every) else np.zeros_like(prediction)  # no points, no pull
+    return Pulls(prediction, shown, pull_vectors(penalty, shown, prediction), net)

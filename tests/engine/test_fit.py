@@ -318,3 +318,28 @@ def test_bad_settings_are_refused(sedan_or_suv, settings, key):
     samples, mixture = sedan_or_suv
     with pytest.raises(ValueError, match=f"^{key}:"):
         Fit(samples, mixture, FitSettings(**settings))
+
+
+@pytest.mark.parametrize("loss", ["l2", "gaussian_nll", "mixture_nll", "min_of_k"])
+def test_data_of_another_dimension_then_a_new_loss_refits_in_the_new_space(loss):
+    """Another stage takes the fit: its 6-D scene arrives, then its loss. Found by a chaos run, where the new
+    loss was built from the old 2-D estimate and the fit process reported a broadcasting error."""
+    from engine.model import properties as P
+
+    flat = scene("style_and_colour")
+    fit = Fit(flat.draw(), flat.mixture, FitSettings(loss="l2", seed=0))
+    for _ in run(fit, steps=20):
+        pass
+    many = P.properties_scene(P.default_properties(6), samples=500)
+    fit.set_data(many.draw(), many.mixture)
+    fit.set_settings(FitSettings(loss=loss, seed=0))
+    for snap in run(fit, steps=20):
+        pass
+    assert snap.estimate.dim == 6 and np.all(np.isfinite(snap.estimate.mean)) and not fit.diverged
+
+
+def test_the_tug_of_war_of_no_points_has_no_pull():
+    from engine.model.pulls import pulls
+
+    found = pulls(loss_info("l2").penalty_for(FitSettings(loss="l2")), np.zeros((0, 1)), np.array([0.5]))
+    assert found.net.shape == (1,) and np.all(found.net == 0) and len(found.samples) == 0
