@@ -27,7 +27,9 @@ from gui.panes.properties_pictures import PropertiesPictures
 from gui.stages.base import Stage, StageContext
 from gui.state import AppState
 from gui.support import palette
+from gui.support.throttle import Throttle
 
+READOUTS_S = 0.1  # the readouts change at most this often while the fit runs
 SHARP_LOSSES = ("mixture_nll", "min_of_k")  # with one component or guess per kind of car, each stays a car
 
 
@@ -42,11 +44,17 @@ def send_scene(process, state: AppState, running: bool) -> None:
 
 class PropertiesFit(FitController):
     """The data-space fit of the properties' scene, talking to the fit process only while `active` (its
-    stage on show): the process has one data-space fit, which the stage on show owns."""
+    stage on show): the process has one data-space fit, which the stage on show owns.
+
+    A drag sends the fit its new samples at most DRAG_DATA_S apart: hundreds of kilobytes each, which the
+    window would otherwise wait to write into the pipe at every move of the mouse while the fit runs."""
+
+    DRAG_DATA_S = 0.15
 
     def __init__(self, state: AppState, process, parent: QObject | None = None) -> None:
         self.active = False
         super().__init__(state, process, parent)
+        self._drag_data = Throttle(self.DRAG_DATA_S, self._send_data, self)
 
     def activate(self, on: bool) -> None:
         if on == self.active:
@@ -77,8 +85,17 @@ class PropertiesFit(FitController):
         return self.active and super()._accepts(snap)
 
     def _on_state_data_changed(self, finished: bool) -> None:
+        if not self.active:
+            return
+        if finished:
+            self._drag_data.cancel()
+            self._send_data()
+        else:
+            self._drag_data.request()
+
+    def _send_data(self) -> None:
         if self.active:
-            super()._on_state_data_changed(finished)
+            super()._on_state_data_changed(True)
 
     def _on_state_settings_changed(self) -> None:
         if self.active:
@@ -101,6 +118,28 @@ class PropertiesFit(FitController):
             send_scene(self.process, self.state, False)  # the process restarted may hold the other scene
         else:
             Runner._on_process_ended(self)
+
+
+class Readouts(QWidget):
+    """Text that never asks the layout for room: it fills what the layout gives it, so a readout that
+    changes with every frame of the fit does not lay the window out again each time. `text()` as a QLabel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setObjectName("propertiesReadouts")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def setText(self, text: str) -> None:  # noqa: N802  (as QLabel's)
+        self.label.setText(text)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802  (Qt's name)
+        super().resizeEvent(event)
+        self.label.setFixedSize(self.size())
 
 
 class ManyPropertiesStage(Stage):
@@ -132,10 +171,16 @@ class ManyPropertiesStage(Stage):
         self.headline.setWordWrap(True)
         self.sharp = QLabel()
         self.sharp.setWordWrap(True)
-        self.readouts = QLabel()
-        self.readouts.setWordWrap(True)
-        self.readouts.setObjectName("propertiesReadouts")
-        self.readouts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.marks_key = QLabel(
+            f"<span style='color:{palette.MEAN}'>╌ the samples' mean</span> &nbsp; "
+            f"<span style='color:{palette.MEDIAN}'>┈ their median</span> &nbsp; "
+            f"<span style='color:{palette.MODE}'>▲ the kinds</span> &nbsp; "
+            f"<span style='color:{palette.ESTIMATE}'>│ the fit</span> &nbsp; "
+            f"<span style='color:{palette.MUTED}'>drag a ● to move a kind</span>")
+        self.marks_key.setWordWrap(True)
+        self.readouts = Readouts()
+        self._snapshot = None
+        self._readouts_shown = Throttle(READOUTS_S, self._draw_readouts, self)
         self.key_hints.setWordWrap(True)
         self._lay_out()
         self._wire()
@@ -162,6 +207,7 @@ class ManyPropertiesStage(Stage):
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.control)
         left.addWidget(self.multiples, 7)
+        left.addWidget(self.marks_key)
         left.addLayout(under, 3)
         columns = QHBoxLayout()
         columns.setContentsMargins(0, 0, 0, 0)
@@ -227,6 +273,7 @@ class ManyPropertiesStage(Stage):
         blocked = self.count.blockSignals(True)
         self.count.setValue(self.state.dim)
         self.count.blockSignals(blocked)
+        self._snapshot = None
         self.readouts.setText("")
         self._update_texts()
 
@@ -244,6 +291,13 @@ class ManyPropertiesStage(Stage):
 
     @Slot(object)
     def _show_readouts(self, snap) -> None:
+        self._snapshot = snap
+        self._readouts_shown.request()
+
+    def _draw_readouts(self) -> None:
+        snap = self._snapshot
+        if snap is None or snap.estimate.dim != self.state.dim:
+            return
         props = self.props
         point = snap.estimate.predictions()[0][0]
         if self._marginals is None or self._marginals[0] is not props:
@@ -312,6 +366,7 @@ class ManyPropertiesStage(Stage):
     def flush(self) -> None:
         self.multiples.flush()
         self.pictures.flush()
+        self._readouts_shown.flush()
 
     def close_stage(self) -> None:
         self.fit.close()
