@@ -88,8 +88,9 @@ def test_dragging_a_kind_moves_it_and_the_samples_and_marginals_follow(make_wind
     x, y = drawing.density.getData()
     assert x[np.argmax(np.where(x > 0.5, y, 0))] == pytest.approx(3.5, abs=0.15)
     assert drawing.handles[2].pos().x() == pytest.approx(props[2].positions[1])
-    # the fit was sent the new samples (it is the stage on show), and Undo (Ctrl+Z) brings the kind back
-    assert np.allclose(process.sent_of(Data)[-1].samples, stage.state.samples)
+    # the fit was sent the new samples (it is the stage on show; a drag's last set goes within its interval),
+    # and Undo (Ctrl+Z) brings the kind back
+    qtbot.waitUntil(lambda: np.allclose(process.sent_of(Data)[-1].samples, stage.state.samples), timeout=2000)
     qtbot.keyClick(window, K.Key_Z, CTRL)
     assert stage.props[2].positions == (-2.0, 2.0)
 

@@ -12,6 +12,9 @@ from engine.model.properties import CAR_PROPERTIES, MAX_PROPERTIES, Property, de
 from gui.panes.properties_multiples import PropertiesModel
 from gui.state import AppState
 from gui.support import palette
+from gui.support.throttle import Throttle
+
+DRAGGED_S = 0.1  # a drag redraws the chart at most this often (all eight counts' answers, worked out anew)
 
 
 def chart_properties(props: tuple[Property, ...]) -> tuple[Property, ...]:
@@ -49,6 +52,7 @@ class DensityChart(pg.PlotWidget):
         for item in (self.curve, self.today, self.label):
             plot.addItem(item)
         self.today.setZValue(5)
+        self._dragged = Throttle(DRAGGED_S, self.refresh, self)
         self.refresh()
         state.dataChanged.connect(self._on_state_data_changed)
         state.sceneReplaced.connect(self.refresh)
@@ -56,7 +60,11 @@ class DensityChart(pg.PlotWidget):
 
     @Slot(bool)
     def _on_state_data_changed(self, finished: bool) -> None:
-        self.refresh()
+        if finished:
+            self._dragged.cancel()
+            self.refresh()
+        else:
+            self._dragged.request()
 
     def _titles(self) -> None:
         size = f"{10 * self.state.type_scale:.0f}pt"

@@ -46,15 +46,18 @@ class PropertiesFit(FitController):
     """The data-space fit of the properties' scene, talking to the fit process only while `active` (its
     stage on show): the process has one data-space fit, which the stage on show owns.
 
-    A drag sends the fit its new samples at most DRAG_DATA_S apart: hundreds of kilobytes each, which the
-    window would otherwise wait to write into the pipe at every move of the mouse while the fit runs."""
-
-    DRAG_DATA_S = 0.15
+    Its samples go to the fit at most every `data_interval()` (a trailing send keeps the last): they are
+    hundreds of kilobytes, the fit takes a while over each set, and the window would otherwise wait on the
+    pipe at every move of a drag."""
 
     def __init__(self, state: AppState, process, parent: QObject | None = None) -> None:
         self.active = False
         super().__init__(state, process, parent)
-        self._drag_data = Throttle(self.DRAG_DATA_S, self._send_data, self)
+        self._data = Throttle(self.data_interval(), self._send_data, self)
+
+    def data_interval(self) -> float:
+        """Seconds between sets of samples sent: longer with more kinds of car (at 256, half a second)."""
+        return min(0.5, max(1 / 30, 0.5 * len(self.state.mixture.components) / 256))
 
     def activate(self, on: bool) -> None:
         if on == self.active:
@@ -85,17 +88,17 @@ class PropertiesFit(FitController):
         return self.active and super()._accepts(snap)
 
     def _on_state_data_changed(self, finished: bool) -> None:
-        if not self.active:
-            return
-        if finished:
-            self._drag_data.cancel()
-            self._send_data()
-        else:
-            self._drag_data.request()
+        if self.active:
+            self._data.interval = self.data_interval()
+            self._data.request()
 
     def _send_data(self) -> None:
         if self.active:
             super()._on_state_data_changed(True)
+
+    def flush(self) -> None:
+        """Samples waiting for their turn go now."""
+        self._data.flush()
 
     def _on_state_settings_changed(self) -> None:
         if self.active:
@@ -150,7 +153,7 @@ class ManyPropertiesStage(Stage):
         self.shared = context.state
         self.process = context.process
         self._kept: list[Property] = list(CAR_PROPERTIES)  # each property as last edited, dropped or not
-        self._marginals: tuple[tuple[Property, ...], list] | None = None  # kept for the readouts
+        self._marginals: dict[Property, object] = {}  # each property's marginal, kept for the readouts
         scene = properties_scene(CAR_PROPERTIES[:DEFAULT_PROPERTIES], name="Many properties",
                                  loss=self.shared.settings.loss)
         self.model = PropertiesModel()
@@ -300,9 +303,12 @@ class ManyPropertiesStage(Stage):
             return
         props = self.props
         point = snap.estimate.predictions()[0][0]
-        if self._marginals is None or self._marginals[0] is not props:
-            self._marginals = (props, [p.marginal() for p in props])
-        marginals = self._marginals[1]
+        if len(self._marginals) > 4 * len(props):  # a drag leaves one behind at each move
+            self._marginals = {}
+        for prop in props:
+            if prop not in self._marginals:
+                self._marginals[prop] = prop.marginal()
+        marginals = [self._marginals[prop] for prop in props]
         # the product rule, as log_density_fraction has it, on marginals kept from frame to frame
         share = sum(m.log_density_fraction(point[i:i + 1])[0] for i, m in enumerate(marginals)) / math.log(10)
         # the product's modes are every combination of the properties' own: the nearest, axis by axis
@@ -364,6 +370,7 @@ class ManyPropertiesStage(Stage):
         return {"properties": self}
 
     def flush(self) -> None:
+        self.fit.flush()
         self.multiples.flush()
         self.pictures.flush()
         self._readouts_shown.flush()
