@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Slot
-from PySide6.QtGui import QFont, QPixmapCache
+from PySide6.QtGui import QFont, QFontMetricsF, QPixmapCache
 
 from engine.model.estimate import Snapshot
 from engine.model.mixture import Component, Mixture
@@ -133,8 +133,8 @@ class PropertyView:
 
 
 class PropertyDrawing(MarginalDrawing):
-    """One property's plot. Its markers (the samples' mean and median on the axis, the kinds) come from the
-    pane, worked out once for all the plots. The mean's and median's lines carry no labels (the pane names
+    """One property's plot. Its markers (the samples' mean and median on the axis) come from the pane,
+    worked out once for all the plots. The mean's and median's lines carry no labels (the pane names
     them once), and the fit is redrawn only where it moved by half a pixel or more."""
 
     GHOSTS_WHILE_DRAGGED = False
@@ -156,9 +156,15 @@ class PropertyDrawing(MarginalDrawing):
 
     def refresh_ghosts(self) -> None:
         if self.late_built and len(self.state.samples):
-            for label in self.mode_labels:
-                label.setVisible(False)
             self._place_ghosts(self._marks())
+
+    def _place_ghosts(self, marks: Markers) -> list[tuple[float, float]]:
+        """The samples' mean and median on this axis. The kinds need no marker of their own: their handles
+        stand on them."""
+        self.mode_dots.setVisible(False)
+        self.mean_line.setValue(float(marks.mean[self.axis]))
+        self.median_line.setValue(float(marks.median[self.axis]))
+        return []
 
     def build_late(self) -> None:
         super().build_late()
@@ -173,7 +179,8 @@ class PropertyDrawing(MarginalDrawing):
         return line
 
     def _late_fit_items(self) -> list:
-        self.fit_curve = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=1))  # thin lines draw fastest
+        # thin lines draw fastest; talk mode's a little thicker, to be seen from the back of a room
+        self.fit_curve = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=1 if self.scale < 1.5 else 2))
         return [self.fit_curve]
 
     def show_estimate(self, est, trail) -> None:
@@ -205,6 +212,19 @@ class PropertyDrawing(MarginalDrawing):
         if marks0.shape != marks1.shape or xs0.shape != xs1.shape or np.any(np.abs(marks1 - marks0) > px):
             return False
         return bool(np.all(np.abs(np.nan_to_num(xs1 - xs0)) <= px) and np.all(np.abs(np.nan_to_num(ys1 - ys0)) <= py))
+
+    def name_axis(self, full: str, short: str) -> None:
+        """The property's name under its plot: `full` (with its kinds) where it fits, else `short`."""
+        self._names = (full, short)
+        self.plot.vb.sigResized.connect(self._fit_name)
+        self._fit_name()
+
+    def _fit_name(self, *_) -> None:
+        axis = self.plot.getAxis("bottom")
+        full, short = self._names
+        fits = QFontMetricsF(axis.label.font()).horizontalAdvance(full) <= self.plot.vb.width()
+        if axis.labelText != (full if fits else short):
+            axis.setLabel(full if fits else short, color=palette.MUTED)
 
     def _handle_pair(self, index: int, name: str):
         main, side = super()._handle_pair(index, name)
@@ -258,14 +278,19 @@ class PropertiesPane(pg.GraphicsLayoutWidget):
             view = PropertyView(self.model, axis)
             drawing = PropertyDrawing(view, plot, scale=scale, axis=axis, marks=self.marks)
             names = [""] * len(props)
-            # the kinds too where the plots are wide enough for them (at the desk)
-            names[axis] = f"{axis + 1}. {prop.name}" + ("" if self.state.talk else f": {prop.kinds[0]} ↔ {prop.kinds[1]}")
+            names[axis] = f"{axis + 1}. {prop.name}"
             drawing.label_axes(tuple(names))
             font = QFont()
             font.setPointSizeF(8 * self.state.type_scale)
             for side in ("bottom", "left"):
                 plot.getAxis(side).setStyle(tickFont=font)
                 plot.getAxis(side).label.setFont(font)
+            # the kinds too where the plot is wide enough for them (at the desk)
+            kinds = "" if self.state.talk else f": {prop.kinds[0]} ↔ {prop.kinds[1]}"
+            drawing.name_axis(names[axis] + kinds, names[axis])
+            if axis % columns:  # the density's scale once a row: the plots beside the first are the wider
+                plot.getAxis("left").showLabel(False)
+                plot.getAxis("left").setStyle(showValues=False)
             cache_while_still(plot.getAxis("bottom"), plot.getAxis("left"))  # still while the fit runs
             drawing.fit_view()
             drawing.refresh_data(True, ghosts=False)

@@ -124,8 +124,9 @@ class PropertiesFit(FitController):
 
 
 class Readouts(QWidget):
-    """Text that never asks the layout for room: it fills what the layout gives it, so a readout that
-    changes with every frame of the fit does not lay the window out again each time. `text()` as a QLabel."""
+    """Text that asks the layout for room only when it needs another height (a line more or fewer), not
+    at each change: a readout that changes with the fit's frames would otherwise lay the window out again
+    each time. `text()` and `setText()` as a QLabel's."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,10 +140,17 @@ class Readouts(QWidget):
 
     def setText(self, text: str) -> None:  # noqa: N802  (as QLabel's)
         self.label.setText(text)
+        self._claim()
+
+    def _claim(self) -> None:
+        need = max(self.label.heightForWidth(self.width()), 0)  # -1: no text
+        if need != self.minimumHeight():
+            self.setMinimumHeight(need)
 
     def resizeEvent(self, event) -> None:  # noqa: N802  (Qt's name)
         super().resizeEvent(event)
         self.label.setFixedSize(self.size())
+        self._claim()
 
 
 class ManyPropertiesStage(Stage):
@@ -177,9 +185,9 @@ class ManyPropertiesStage(Stage):
         self.marks_key = QLabel(
             f"<span style='color:{palette.MEAN}'>╌ the samples' mean</span> &nbsp; "
             f"<span style='color:{palette.MEDIAN}'>┈ their median</span> &nbsp; "
-            f"<span style='color:{palette.MODE}'>▲ the kinds</span> &nbsp; "
             f"<span style='color:{palette.ESTIMATE}'>│ the fit</span> &nbsp; "
-            f"<span style='color:{palette.MUTED}'>drag a ● to move a kind</span>")
+            f"<span style='color:{palette.DATA}'>● a kind: drag it</span>")
+        self.marks_key.setObjectName("propertiesKey")
         self.marks_key.setWordWrap(True)
         self.readouts = Readouts()
         self._snapshot = None
