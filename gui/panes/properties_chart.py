@@ -12,6 +12,9 @@ from engine.model.properties import CAR_PROPERTIES, MAX_PROPERTIES, Property, de
 from gui.panes.properties_multiples import PropertiesModel
 from gui.state import AppState
 from gui.support import palette
+from gui.support.throttle import Throttle
+
+DRAGGED_S = 0.1  # a drag redraws the chart at most this often (all eight counts' answers, worked out anew)
 
 
 def chart_properties(props: tuple[Property, ...]) -> tuple[Property, ...]:
@@ -45,23 +48,30 @@ class DensityChart(pg.PlotWidget):
                                      symbolBrush=palette.DATA, symbolPen=None)
         self.today = pg.PlotDataItem(pen=None, symbol="o", symbolSize=16, symbolBrush=palette.ESTIMATE,
                                      symbolPen=pg.mkPen(palette.TEXT, width=1.5))
-        self.label = pg.TextItem(color=palette.ESTIMATE, anchor=(1.0, 1.0))  # above and left of today's dot
+        # Today's value, in the colour of its dot, at the top right, in a band kept clear of the curve (_frame).
+        self.label = pg.TextItem(color=palette.ESTIMATE, anchor=(1.0, 0.0))
         for item in (self.curve, self.today, self.label):
             plot.addItem(item)
         self.today.setZValue(5)
+        self._dragged = Throttle(DRAGGED_S, self.refresh, self)
         self.refresh()
+        plot.vb.sigResized.connect(self._frame)
         state.dataChanged.connect(self._on_state_data_changed)
         state.sceneReplaced.connect(self.refresh)
         state.talkChanged.connect(self._on_state_talk_changed)
 
     @Slot(bool)
     def _on_state_data_changed(self, finished: bool) -> None:
-        self.refresh()
+        if finished:
+            self._dragged.cancel()
+            self.refresh()
+        else:
+            self._dragged.request()
 
     def _titles(self) -> None:
         size = f"{10 * self.state.type_scale:.0f}pt"
         self.plotItem.setTitle("density at L2's answer / peak", color=palette.TEXT, size=size)
-        self.plotItem.setLabel("bottom", "properties", color=palette.MUTED, size=size)
+        self.plotItem.setLabel("bottom", "properties", color=palette.MUTED, **{"font-size": size})  # CSS, as pyqtgraph writes it
 
     @Slot(bool)
     def _on_state_talk_changed(self, on: bool) -> None:
@@ -71,6 +81,7 @@ class DensityChart(pg.PlotWidget):
             self.plotItem.getAxis(name).setStyle(tickFont=font)
         self.label.setFont(font)
         self._titles()
+        self._frame()
 
     @Slot()
     def refresh(self) -> None:
@@ -81,6 +92,15 @@ class DensityChart(pg.PlotWidget):
         k = len(props)
         self.today.setData([k], [10.0 ** self.values[k - 1]])
         self.label.setText(f"K = {k}: {share_text(self.values[k - 1])}")
-        self.label.setPos(max(k - 0.1, 3.6), self.values[k - 1])
         self.plotItem.setXRange(0.6, MAX_PROPERTIES + 0.4, padding=0)
-        self.plotItem.setYRange(min(self.values.min(), -1) - 0.5, 0.3, padding=0)
+        self._frame()
+
+    def _frame(self) -> None:
+        """The y range: the values, and over the highest of them a band as tall as the label (and a dot's
+        radius) in which the label stands, so that it never sits on the curve at any size of the chart."""
+        bottom, highest = min(self.values.min(), -1) - 0.5, max(self.values.max(), -1) + 0.3
+        pixels = max(self.plotItem.vb.height(), 1.0)
+        band = min(0.45, (self.label.boundingRect().height() + 12) / pixels)  # its share of the height
+        top = max(0.3, (highest - band * bottom) / (1 - band))  # top - band * (top - bottom) = highest
+        self.plotItem.setYRange(bottom, top, padding=0)
+        self.label.setPos(MAX_PROPERTIES + 0.4, top)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF, QPixmapCache
 
 from engine.model.estimate import Snapshot
 from engine.model.mixture import Component, Mixture
@@ -24,7 +24,8 @@ from gui.support import palette
 from gui.support.plots import PlainPlotItem
 from gui.support.throttle import Throttle
 
-FIT_FPS = 30  # the most frames a second the plots draw the fit in
+FIT_FPS = 60  # the most frames a second the plots draw the fit in: half of them a frame, in turn
+STILL_LAYERS = 4  # the plots' still items, drawn from cached pixmaps, cover their view about this many times
 
 
 class PropertiesModel:
@@ -132,29 +133,98 @@ class PropertyView:
 
 
 class PropertyDrawing(MarginalDrawing):
-    """One property's plot. Its markers (the samples' mean and median on the axis, the kinds) come from the
-    pane, worked out once for all the plots."""
+    """One property's plot. Its markers (the samples' mean and median on the axis) come from the pane,
+    worked out once for all the plots. The mean's and median's lines carry no labels (the pane names
+    them once), and the fit is redrawn only where it moved by half a pixel or more."""
 
     GHOSTS_WHILE_DRAGGED = False
+    GRID_POINTS = 160  # a small plot is a few hundred pixels wide
 
     def __init__(self, *args, marks, **kwargs) -> None:
         self._marks = marks
+        self._drawn: tuple | None = None  # the fit's line, marks and curve as last drawn
+        self._data: tuple[Property, np.ndarray] | None = None  # the property and its samples as last drawn
         super().__init__(*args, **kwargs)
+
+    def _draw_data(self, finished: bool) -> None:
+        """Drawn only when this property or its samples changed: a drag moves one property of many."""
+        prop, column = self.state.model.props[self.axis], self.state.samples[:, self.axis]
+        if self._data is not None and self._data[0] == prop and np.array_equal(self._data[1], column):
+            return
+        self._data = (prop, column.copy())
+        super()._draw_data(finished)
 
     def refresh_ghosts(self) -> None:
         if self.late_built and len(self.state.samples):
-            for label in self.mode_labels:
-                label.setVisible(False)
             self._place_ghosts(self._marks())
 
+    def _place_ghosts(self, marks: Markers) -> list[tuple[float, float]]:
+        """The samples' mean and median on this axis. The kinds need no marker of their own: their handles
+        stand on them."""
+        self.mode_dots.setVisible(False)
+        self.mean_line.setValue(float(marks.mean[self.axis]))
+        self.median_line.setValue(float(marks.median[self.axis]))
+        return []
+
+    def build_late(self) -> None:
+        super().build_late()
+        for item in (self.fit_samples, *self.trail_pieces):  # no trail here; the samples only of a generator
+            item.setVisible(False)
+
+    def _ghost_line(self, colour: str, text: str, at: float, style) -> pg.InfiniteLine:
+        line = pg.InfiniteLine(angle=90, pen=self.pen(colour, 2, style=style))
+        line.setZValue(5)
+        cache_while_still(line)
+        self.add(line)
+        return line
+
     def _late_fit_items(self) -> list:
-        self.fit_curve = pg.PlotDataItem(pen=self.pen(palette.ESTIMATE, 1.5))  # thinner: eight are drawn a frame
+        # thin lines draw fastest; talk mode's a little thicker, to be seen from the back of a room
+        self.fit_curve = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=1 if self.scale < 1.5 else 2))
         return [self.fit_curve]
 
     def show_estimate(self, est, trail) -> None:
-        """The fit on this axis, without the trail: eight trails of thick lines cost a frame its budget, and
-        the fit's line shows where it goes."""
-        self._draw_estimate(est)
+        """The fit on this axis, without the trail (its line shows where it goes); skipped when nothing in
+        it moved by half a pixel, as once the fit settles."""
+        a = self.axis
+        marks = est.marks()
+        xs, ys, connect = self._fit_curve(est, marks)
+        drawn = (float(est.mean[a]) if est.single else None, marks[:, a].copy(), xs, ys)
+        if est.samples is None and self._drawn is not None and self._same(self._drawn, drawn):
+            return
+        self._drawn = drawn
+        self.fit_line.setValue(float(est.mean[a]))
+        self.fit_line.setVisible(est.single)
+        self.fit_dots.setData(marks[:, a], np.zeros(len(marks)))
+        self.fit_curve.setData(xs, ys, connect=connect)
+        if est.samples is not None:  # a generator: its samples as a rug
+            self.fit_samples.setData(est.samples[:, a], np.full(len(est.samples), -0.02 * self.view_top()))
+        elif len(self.fit_samples.data):
+            self.fit_samples.setData([], [])
+        self.fit_samples.setVisible(est.samples is not None)
+
+    def _same(self, before: tuple, now: tuple) -> bool:
+        """Whether the fit drawn `now` would look as `before`: nothing in it half a pixel away."""
+        px, py = (abs(v) / 2 for v in self.plot.vb.viewPixelSize())
+        (line0, marks0, xs0, ys0), (line1, marks1, xs1, ys1) = before, now
+        if (line0 is None) != (line1 is None) or (line0 is not None and abs(line1 - line0) > px):
+            return False
+        if marks0.shape != marks1.shape or xs0.shape != xs1.shape or np.any(np.abs(marks1 - marks0) > px):
+            return False
+        return bool(np.all(np.abs(np.nan_to_num(xs1 - xs0)) <= px) and np.all(np.abs(np.nan_to_num(ys1 - ys0)) <= py))
+
+    def name_axis(self, full: str, short: str) -> None:
+        """The property's name under its plot: `full` (with its kinds) where it fits, else `short`."""
+        self._names = (full, short)
+        self.plot.vb.sigResized.connect(self._fit_name)
+        self._fit_name()
+
+    def _fit_name(self, *_) -> None:
+        axis = self.plot.getAxis("bottom")
+        full, short = self._names
+        fits = QFontMetricsF(axis.label.font()).horizontalAdvance(full) <= self.plot.vb.width()
+        if axis.labelText != (full if fits else short):
+            axis.setLabel(full if fits else short, color=palette.MUTED)
 
     def _handle_pair(self, index: int, name: str):
         main, side = super()._handle_pair(index, name)
@@ -176,8 +246,10 @@ class PropertiesPane(pg.GraphicsLayoutWidget):
         self.drawings: list[PropertyDrawing] = []
         self.plots: list[PlainPlotItem] = []
         self._snapshot: Snapshot | None = None
+        self._shown: list[Snapshot | None] = [None, None]  # the snapshot each half of the plots shows
+        self._turn = 0  # the half whose turn it is
         self._marks: tuple[object, Markers] | None = None
-        # Eight plots cost several times one plot to repaint: the fit is drawn on them at most this often.
+        # A frame of the fit repaints what it changed: half the plots a frame keeps that half the view.
         self._fit_drawn = Throttle(1 / FIT_FPS, self._draw_fit, self)
         self.rebuild()
         state.dataChanged.connect(self._on_state_data_changed)
@@ -206,24 +278,28 @@ class PropertiesPane(pg.GraphicsLayoutWidget):
             view = PropertyView(self.model, axis)
             drawing = PropertyDrawing(view, plot, scale=scale, axis=axis, marks=self.marks)
             names = [""] * len(props)
-            # the kinds too where the plots are wide enough for them (at the desk)
-            names[axis] = f"{axis + 1}. {prop.name}" + ("" if self.state.talk else f": {prop.kinds[0]} ↔ {prop.kinds[1]}")
+            names[axis] = f"{axis + 1}. {prop.name}"
             drawing.label_axes(tuple(names))
             font = QFont()
             font.setPointSizeF(8 * self.state.type_scale)
             for side in ("bottom", "left"):
                 plot.getAxis(side).setStyle(tickFont=font)
                 plot.getAxis(side).label.setFont(font)
+            # the kinds too where the plot is wide enough for them (at the desk)
+            kinds = "" if self.state.talk else f": {prop.kinds[0]} ↔ {prop.kinds[1]}"
+            drawing.name_axis(names[axis] + kinds, names[axis])
+            if axis % columns:  # the density's scale once a row: the plots beside the first are the wider
+                plot.getAxis("left").showLabel(False)
+                plot.getAxis("left").setStyle(showValues=False)
             cache_while_still(plot.getAxis("bottom"), plot.getAxis("left"))  # still while the fit runs
             drawing.fit_view()
             drawing.refresh_data(True, ghosts=False)
             drawing.build_late()
-            drawing.place_line_labels(0)  # no legend over these plots: the labels go up, above the handles
             self.drawings.append(drawing)
             self.plots.append(plot)
         QTimer.singleShot(0, self._refresh_ghosts)
-        if self._snapshot is not None:
-            self._draw_fit()
+        self._shown = [None, None]
+        self._draw_all()
 
     def _refresh_ghosts(self) -> None:
         for drawing in self.drawings:
@@ -245,15 +321,45 @@ class PropertiesPane(pg.GraphicsLayoutWidget):
         self._snapshot = snap
         self._fit_drawn.request()
 
+    def _halves(self) -> list[list[PropertyDrawing]]:
+        """The plots in two halves (the rows of four, say), or in one when there are two or fewer."""
+        if len(self.drawings) <= 2:
+            return [self.drawings]
+        half = -(-len(self.drawings) // 2)
+        return [self.drawings[:half], self.drawings[half:]]
+
     def _draw_fit(self) -> None:
+        """The newest snapshot on the next half of the plots not showing it yet; the other half next time."""
         snap = self._snapshot
-        if snap is not None and snap.estimate.dim == self.state.dim:
-            for drawing in self.drawings:
-                drawing.show_estimate(snap.estimate, snap.trail)
+        if snap is None or snap.estimate.dim != self.state.dim:
+            return
+        halves = self._halves()
+        behind = [i for i in (self._turn % len(halves), (self._turn + 1) % len(halves)) if self._shown[i] is not snap]
+        if not behind:
+            return
+        for drawing in halves[behind[0]]:
+            drawing.show_estimate(snap.estimate, snap.trail)
+        self._shown[behind[0]] = snap
+        self._turn = behind[0] + 1
+        if len(behind) > 1 and behind[1] != behind[0]:
+            self._fit_drawn.request()  # the other half, once the frame is out, if no newer snapshot came
+
+    def _draw_all(self) -> None:
+        self._fit_drawn.cancel()
+        for _ in self._halves():
+            self._draw_fit()
+        self._fit_drawn.cancel()
 
     def flush(self) -> None:
         self._refresh_ghosts()
-        self._fit_drawn.flush()
+        self._draw_all()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802  (Qt's name)
+        super().resizeEvent(event)
+        # Qt keeps the still items' pixmaps in one cache, by default too small for eight plots' worth: a
+        # frame would then draw every one of them anew.
+        need_kb = STILL_LAYERS * 4 * self.width() * self.height() // 1024
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), need_kb))
 
     def handle_pos(self, axis: int, kind: int, role: str = "peak"):
         """Where a kind's handle is, in this widget's pixels (tests, the benchmark)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.decoders import decode
@@ -21,9 +22,11 @@ from gui.panes.properties_chart import chart_properties
 from gui.panes.properties_multiples import PropertiesModel
 from gui.panes.tiles import to_pixmap
 from gui.state import AppState
+from gui.support import palette
 from gui.support.background import Background
 from gui.support.throttle import Throttle
 
+WAITING = "The fit's prediction, decoded, shows here once it runs (Space)"
 MOST_CORNERS = 16  # the kinds of car drawn; the rest are counted
 BIG = 2.4  # the prediction's and the pixel answer's scale against a decoded picture's size
 
@@ -42,33 +45,51 @@ def strip_answers(props: tuple[Property, ...]) -> list[np.ndarray]:
     return [PixelAnswerCache().answer(every[:k]) for k in range(1, MAX_PROPERTIES + 1)]
 
 
-class FittedPicture(QLabel):
-    """A picture drawn as large as its room allows (never larger than `most` times its size): it takes the
-    room the layout gives it and never asks for more, so no screen size cuts it off or makes it scroll."""
+class FittedPicture(QWidget):
+    """A picture drawn as large as its room allows (never larger than `most` times its size), or a line of
+    text where there is none yet. It paints itself and never asks the layout for room, so a new picture
+    every frame lays nothing out again, and no screen size cuts it off or makes it scroll."""
 
     def __init__(self, most: float) -> None:
         super().__init__()
         self.most = most
         self.image: np.ndarray | None = None
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = ""
+        self._pixmap: QPixmap | None = None
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setMinimumSize(8, 8)
 
     def show_image(self, image: np.ndarray | None) -> None:
         self.image = image
-        self._draw()
+        self._pixmap = None
+        self.update()
 
-    def _draw(self) -> None:
-        if self.image is None:
-            self.clear()
-            return
-        h, w = self.image.shape[:2]
-        scale = min(self.width() / w, self.height() / h, self.most)
-        self.setPixmap(to_pixmap(self.image, max(scale, 0.05)))
+    def show_text(self, text: str) -> None:
+        """What the room says while there is no picture."""
+        self.text = text
+        self.update()
+
+    def pixmap(self) -> QPixmap | None:
+        """The picture at the size it is drawn."""
+        if self._pixmap is None and self.image is not None:
+            h, w = self.image.shape[:2]
+            scale = min(self.width() / w, self.height() / h, self.most)
+            self._pixmap = to_pixmap(self.image, max(scale, 0.05))
+        return self._pixmap
+
+    def paintEvent(self, event) -> None:  # noqa: N802  (Qt's name)
+        painter = QPainter(self)
+        pixmap = self.pixmap()
+        if pixmap is not None:
+            painter.drawPixmap((self.width() - pixmap.width()) // 2, (self.height() - pixmap.height()) // 2, pixmap)
+        elif self.text:
+            painter.setPen(QColor(palette.MUTED))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.text)
+        painter.end()
 
     def resizeEvent(self, event) -> None:  # noqa: N802  (Qt's name)
         super().resizeEvent(event)
-        self._draw()
+        self._pixmap = None
 
 
 def captions_count(snap: Snapshot) -> str:
@@ -109,6 +130,7 @@ class PropertiesPictures(QWidget):
         self._prediction = Throttle(0.1, self._draw_prediction, self)
         corners_box, self.corners_title, self.corners_picture = _picture("", 1.5)
         prediction_box, self.prediction_title, self.prediction_picture = _picture("The fit's prediction", BIG * 1.6)
+        self.prediction_picture.show_text(WAITING)
         answer_box, self.answer_title, self.answer_picture = _picture("", BIG * 1.6)
         strip_box, self.strip_title, self.strip_picture = _picture(
             "L2's pixel answer with 1, 2, … 8 properties: blurrier with each", 1.5)
@@ -143,6 +165,7 @@ class PropertiesPictures(QWidget):
     def _on_state_scene_replaced(self) -> None:
         self._snapshot = None
         self.prediction_picture.show_image(None)
+        self.prediction_picture.show_text(WAITING)
         self.refresh(True)
 
     def _show_answer(self, image: np.ndarray) -> None:

@@ -27,7 +27,9 @@ from gui.panes.properties_pictures import PropertiesPictures
 from gui.stages.base import Stage, StageContext
 from gui.state import AppState
 from gui.support import palette
+from gui.support.throttle import Throttle
 
+READOUTS_S = 0.1  # the readouts change at most this often while the fit runs
 SHARP_LOSSES = ("mixture_nll", "min_of_k")  # with one component or guess per kind of car, each stays a car
 
 
@@ -42,11 +44,20 @@ def send_scene(process, state: AppState, running: bool) -> None:
 
 class PropertiesFit(FitController):
     """The data-space fit of the properties' scene, talking to the fit process only while `active` (its
-    stage on show): the process has one data-space fit, which the stage on show owns."""
+    stage on show): the process has one data-space fit, which the stage on show owns.
+
+    Its samples go to the fit at most every `data_interval()` (a trailing send keeps the last): they are
+    hundreds of kilobytes, the fit takes a while over each set, and the window would otherwise wait on the
+    pipe at every move of a drag."""
 
     def __init__(self, state: AppState, process, parent: QObject | None = None) -> None:
         self.active = False
         super().__init__(state, process, parent)
+        self._data = Throttle(self.data_interval(), self._send_data, self)
+
+    def data_interval(self) -> float:
+        """Seconds between sets of samples sent: longer with more kinds of car (at 256, half a second)."""
+        return min(0.5, max(1 / 30, 0.5 * len(self.state.mixture.components) / 256))
 
     def activate(self, on: bool) -> None:
         if on == self.active:
@@ -78,7 +89,16 @@ class PropertiesFit(FitController):
 
     def _on_state_data_changed(self, finished: bool) -> None:
         if self.active:
-            super()._on_state_data_changed(finished)
+            self._data.interval = self.data_interval()
+            self._data.request()
+
+    def _send_data(self) -> None:
+        if self.active:
+            super()._on_state_data_changed(True)
+
+    def flush(self) -> None:
+        """Samples waiting for their turn go now."""
+        self._data.flush()
 
     def _on_state_settings_changed(self) -> None:
         if self.active:
@@ -103,6 +123,36 @@ class PropertiesFit(FitController):
             Runner._on_process_ended(self)
 
 
+class Readouts(QWidget):
+    """Text that asks the layout for room only when it needs another height (a line more or fewer), not
+    at each change: a readout that changes with the fit's frames would otherwise lay the window out again
+    each time. `text()` and `setText()` as a QLabel's."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setObjectName("propertiesReadouts")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def setText(self, text: str) -> None:  # noqa: N802  (as QLabel's)
+        self.label.setText(text)
+        self._claim()
+
+    def _claim(self) -> None:
+        need = max(self.label.heightForWidth(self.width()), 0)  # -1: no text
+        if need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802  (Qt's name)
+        super().resizeEvent(event)
+        self.label.setFixedSize(self.size())
+        self._claim()
+
+
 class ManyPropertiesStage(Stage):
     """The properties' state (`state`), fit (`fit`) and panes; `shared` is the window's state."""
 
@@ -111,7 +161,7 @@ class ManyPropertiesStage(Stage):
         self.shared = context.state
         self.process = context.process
         self._kept: list[Property] = list(CAR_PROPERTIES)  # each property as last edited, dropped or not
-        self._marginals: tuple[tuple[Property, ...], list] | None = None  # kept for the readouts
+        self._marginals: dict[Property, object] = {}  # each property's marginal, kept for the readouts
         scene = properties_scene(CAR_PROPERTIES[:DEFAULT_PROPERTIES], name="Many properties",
                                  loss=self.shared.settings.loss)
         self.model = PropertiesModel()
@@ -132,10 +182,16 @@ class ManyPropertiesStage(Stage):
         self.headline.setWordWrap(True)
         self.sharp = QLabel()
         self.sharp.setWordWrap(True)
-        self.readouts = QLabel()
-        self.readouts.setWordWrap(True)
-        self.readouts.setObjectName("propertiesReadouts")
-        self.readouts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.marks_key = QLabel(
+            f"<span style='color:{palette.MEAN}'>╌ the samples' mean</span> &nbsp; "
+            f"<span style='color:{palette.MEDIAN}'>┈ their median</span> &nbsp; "
+            f"<span style='color:{palette.ESTIMATE}'>│ the fit</span> &nbsp; "
+            f"<span style='color:{palette.DATA}'>● a kind: drag it</span>")
+        self.marks_key.setObjectName("propertiesKey")
+        self.marks_key.setWordWrap(True)
+        self.readouts = Readouts()
+        self._snapshot = None
+        self._readouts_shown = Throttle(READOUTS_S, self._draw_readouts, self)
         self.key_hints.setWordWrap(True)
         self._lay_out()
         self._wire()
@@ -162,6 +218,7 @@ class ManyPropertiesStage(Stage):
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.control)
         left.addWidget(self.multiples, 7)
+        left.addWidget(self.marks_key)
         left.addLayout(under, 3)
         columns = QHBoxLayout()
         columns.setContentsMargins(0, 0, 0, 0)
@@ -227,6 +284,7 @@ class ManyPropertiesStage(Stage):
         blocked = self.count.blockSignals(True)
         self.count.setValue(self.state.dim)
         self.count.blockSignals(blocked)
+        self._snapshot = None
         self.readouts.setText("")
         self._update_texts()
 
@@ -244,11 +302,21 @@ class ManyPropertiesStage(Stage):
 
     @Slot(object)
     def _show_readouts(self, snap) -> None:
+        self._snapshot = snap
+        self._readouts_shown.request()
+
+    def _draw_readouts(self) -> None:
+        snap = self._snapshot
+        if snap is None or snap.estimate.dim != self.state.dim:
+            return
         props = self.props
         point = snap.estimate.predictions()[0][0]
-        if self._marginals is None or self._marginals[0] is not props:
-            self._marginals = (props, [p.marginal() for p in props])
-        marginals = self._marginals[1]
+        if len(self._marginals) > 4 * len(props):  # a drag leaves one behind at each move
+            self._marginals = {}
+        for prop in props:
+            if prop not in self._marginals:
+                self._marginals[prop] = prop.marginal()
+        marginals = [self._marginals[prop] for prop in props]
         # the product rule, as log_density_fraction has it, on marginals kept from frame to frame
         share = sum(m.log_density_fraction(point[i:i + 1])[0] for i, m in enumerate(marginals)) / math.log(10)
         # the product's modes are every combination of the properties' own: the nearest, axis by axis
@@ -310,8 +378,10 @@ class ManyPropertiesStage(Stage):
         return {"properties": self}
 
     def flush(self) -> None:
+        self.fit.flush()
         self.multiples.flush()
         self.pictures.flush()
+        self._readouts_shown.flush()
 
     def close_stage(self) -> None:
         self.fit.close()

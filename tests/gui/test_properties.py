@@ -88,8 +88,9 @@ def test_dragging_a_kind_moves_it_and_the_samples_and_marginals_follow(make_wind
     x, y = drawing.density.getData()
     assert x[np.argmax(np.where(x > 0.5, y, 0))] == pytest.approx(3.5, abs=0.15)
     assert drawing.handles[2].pos().x() == pytest.approx(props[2].positions[1])
-    # the fit was sent the new samples (it is the stage on show), and Undo (Ctrl+Z) brings the kind back
-    assert np.allclose(process.sent_of(Data)[-1].samples, stage.state.samples)
+    # the fit was sent the new samples (it is the stage on show; a drag's last set goes within its interval),
+    # and Undo (Ctrl+Z) brings the kind back
+    qtbot.waitUntil(lambda: np.allclose(process.sent_of(Data)[-1].samples, stage.state.samples), timeout=2000)
     qtbot.keyClick(window, K.Key_Z, CTRL)
     assert stage.props[2].positions == (-2.0, 2.0)
 
@@ -147,6 +148,47 @@ def test_talk_mode_at_the_projector_sizes_is_legible_and_unclipped(make_window, 
     qtbot.wait(50)
     assert layout_problems(window, talk=True) == []
     assert not [w for w in stage.findChildren(type(stage.multiples)) if w.verticalScrollBar().isVisible()]
+
+
+def _texts(view):
+    """The text shown in a pyqtgraph view (axis names and labels of any kind): (scene rect, over the data)."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QGraphicsTextItem
+
+    def in_a_view_box(item):
+        while item is not None and not isinstance(item, pg.ViewBox):
+            item = item.parentItem()
+        return item is not None
+
+    return [(item.sceneBoundingRect(), in_a_view_box(item)) for item in view.scene().items()
+            if isinstance(item, QGraphicsTextItem) and item.isVisible() and item.toPlainText().strip()]
+
+
+@pytest.mark.parametrize("talk, size", [(True, (1024, 768)), (True, (1280, 720)), (True, (1920, 1080)),
+                                        (False, (1280, 720))])
+def test_no_text_sits_on_the_handles_the_other_labels_or_the_charts_curve(make_window, qtbot, talk, size):
+    window, stage = _stage(make_window, qtbot)
+    qtbot.keyClick(window, K.Key_Plus)
+    qtbot.keyClick(window, K.Key_Plus)  # eight properties: the smallest plots
+    window.resize(*size)
+    window.talk_mode.set_talk_mode(talk, full_screen=False)
+    qtbot.wait(100)
+    pane = stage.multiples
+    texts = _texts(pane)
+    assert len(texts) >= 8 and not [rect for rect, over_the_data in texts if over_the_data]  # the key names the lines
+    texts = [rect for rect, _ in texts]
+    handles = [h.sceneBoundingRect() for d in pane.drawings for h in d.handles]
+    assert not [(a, b) for i, a in enumerate(texts) for b in texts[i + 1:] if a.intersects(b)]
+    assert not [(t, h) for t in texts for h in handles if t.intersects(h)]
+    # the chart's label of today's value stands clear of its curve, at every point and between them
+    chart = stage.chart
+    label = chart.label.sceneBoundingRect()
+    xs, ys = chart.curve.getData()
+    dense = np.linspace(0, len(xs) - 1, 200)
+    points = [chart.plotItem.vb.mapViewToScene(pg_point(np.interp(t, range(len(xs)), xs),
+                                                        np.interp(t, range(len(ys)), ys)))  # log10 drawn
+              for t in dense]
+    assert not [p for p in points if label.adjusted(-4, -4, 4, 4).contains(p)]
 
 
 def test_the_tour_chapter_walks_with_the_right_arrow(make_window, qtbot):

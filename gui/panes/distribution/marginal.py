@@ -46,6 +46,7 @@ class MarginalDrawing(Drawing):
     """The data along one axis (`axis`), its components' handles, and the fit on that axis."""
 
     GHOSTS_WHILE_DRAGGED = True
+    GRID_POINTS = GRID_POINTS  # where the curves are worked out across the view
 
     def __init__(self, *args, axis: int = 0, **kwargs) -> None:
         self.axis = axis
@@ -89,7 +90,7 @@ class MarginalDrawing(Drawing):
     def fit_view(self) -> None:
         lo, hi = self.data_bounds()
         a = self.axis
-        self.x_grid = np.linspace(lo[a], hi[a], GRID_POINTS)
+        self.x_grid = np.linspace(lo[a], hi[a], self.GRID_POINTS)
         self.bins = np.linspace(lo[a], hi[a], BINS + 1)
         top = self._top() * HEADROOM
         self.plot.setXRange(lo[a], hi[a], padding=0.02)
@@ -177,25 +178,33 @@ class MarginalDrawing(Drawing):
 
     # -- the fit --------------------------------------------------------------------------------------------
     def _draw_estimate(self, est: Estimate) -> None:
-        a, x = self.axis, self.x_grid
+        a = self.axis
         self.fit_line.setValue(float(est.mean[a]))
         self.fit_line.setVisible(est.single)
         if len(self.fit_samples.data):  # set only when it had some: an empty set would still be redrawn
             self.fit_samples.setData([], [])
         marks = est.marks()
         self.fit_dots.setData(marks[:, a], np.zeros(len(marks)))
-        bells = est.bells()
-        if bells:
-            self.fit_curve.setData(x, sum(w * _gauss(x, float(m[a]), float(c[a, a])) for w, m, c in bells))
-        elif est.samples is not None:  # a smoothed density of the generated samples, and the samples as a rug
-            self.fit_curve.setData(x, Kde(est.samples[:, a : a + 1]).pdf(x[:, None]))
+        xs, ys, connect = self._fit_curve(est, marks)
+        self.fit_curve.setData(xs, ys, connect=connect)
+        if est.samples is not None and not est.bells():  # the generated samples as a rug
             rug = -0.02 * self.view_top()
             self.fit_samples.setData(est.samples[:, a], np.full(len(est.samples), rug))
-        else:  # guesses: a vertical line at each
-            top = self.view_top() * 0.75
-            xs = np.repeat(marks[:, a], 3)
-            ys = np.tile([0.0, top, np.nan], len(marks))
-            self.fit_curve.setData(xs, ys, connect="finite")
+
+    def _fit_curve(self, est: Estimate, marks: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
+        """The fit's curve on this axis (x, y, pyqtgraph's `connect`): its bells' marginal, a smoothed density
+        of its generated samples, or a vertical line at each of its guesses."""
+        a, x = self.axis, self.x_grid
+        bells = est.bells()
+        if bells:  # a mixture's bells at once: hundreds of them in many dimensions
+            w = np.array([b[0] for b in bells], dtype=float)
+            mu = np.array([b[1][a] for b in bells], dtype=float)[:, None]
+            var = np.array([b[2][a, a] for b in bells], dtype=float)[:, None]
+            return x, w @ (np.exp(-0.5 * (x - mu) ** 2 / var) / np.sqrt(2 * math.pi * var)), "all"
+        if est.samples is not None:
+            return x, Kde(est.samples[:, a : a + 1]).pdf(x[:, None]), "all"
+        top = self.view_top() * 0.75
+        return np.repeat(marks[:, a], 3), np.tile([0.0, top, np.nan], len(marks)), "finite"
 
     def _trail_xy(self, trail: np.ndarray) -> np.ndarray:
         return np.column_stack([trail[:, self.axis], np.zeros(len(trail))])  # on the axis
