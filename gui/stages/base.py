@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
+from engine.model.losses import loss_info
 from gui.controllers.runner import Runner
 from gui.state import AppState
 
@@ -44,16 +45,19 @@ class Stage(QWidget):
         raise NotImplementedError
 
     def describe_loss(self, loss_id: str) -> tuple[str, str]:
-        """A loss's title and explanation, for the Loss menu."""
-        raise NotImplementedError
+        """A loss's title and explanation, for the Loss menu (the registry's, unless a stage says otherwise)."""
+        info = loss_info(loss_id)
+        return info.title, info.explanation
 
     def show_caption(self, caption: str) -> None:
         self.caption.setText(caption)
         self.caption.setVisible(bool(caption))
 
+    key_hints_separator = "\n"  # a column beside the plots; a stage with the list along its foot: "  ·  "
+
     def set_key_hints(self, hints: list[str]) -> None:
         """Talk mode's key list (the stage shows it in talk mode only)."""
-        self.key_hints.setText("\n".join(hints))
+        self.key_hints.setText(self.key_hints_separator.join(hints))
 
     def shown(self) -> None:
         """The stage is now the one on show."""

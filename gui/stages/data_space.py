@@ -192,10 +192,6 @@ class DataSpaceStage(Stage):
     def runner(self) -> Runner:
         return self.fit
 
-    def describe_loss(self, loss_id: str) -> tuple[str, str]:
-        info = loss_info(loss_id)
-        return info.title, info.explanation
-
     def show_caption(self, caption: str) -> None:
         super().show_caption(caption)
         self.fit_columns()

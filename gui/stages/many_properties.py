@@ -156,6 +156,8 @@ class Readouts(QWidget):
 class ManyPropertiesStage(Stage):
     """The properties' state (`state`), fit (`fit`) and panes; `shared` is the window's state."""
 
+    key_hints_separator = "  ·  "  # the list runs along the stage's foot
+
     def __init__(self, context: StageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.shared = context.state
@@ -340,13 +342,6 @@ class ManyPropertiesStage(Stage):
     @property
     def runner(self) -> Runner:
         return self.fit
-
-    def describe_loss(self, loss_id: str) -> tuple[str, str]:
-        info = loss_info(loss_id)
-        return info.title, info.explanation
-
-    def set_key_hints(self, hints: list[str]) -> None:
-        self.key_hints.setText("  ·  ".join(hints))
 
     def start_fit(self) -> None:
         """Start the fit process on this stage's scene once its plots have painted (the window opened on it)."""

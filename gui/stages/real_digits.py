@@ -35,6 +35,8 @@ class RealDigitsStage(Stage):
     """The digit network (`controller`), the overview grid (`pane`), the plane (`plane`) and the big
     pictures (`pictures`) of the input on show."""
 
+    key_hints_separator = "  ·  "  # the list runs along the stage's foot
+
     def __init__(self, context: StageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         from gui.panes.digit_pictures import DigitPicturesPane
@@ -83,9 +85,6 @@ class RealDigitsStage(Stage):
     def describe_loss(self, loss_id: str) -> tuple[str, str]:
         info = image_loss_info(loss_id)
         return info.image_title, info.explanation
-
-    def set_key_hints(self, hints: list[str]) -> None:
-        self.key_hints.setText("  ·  ".join(hints))
 
     def shown(self) -> None:
         self.controller.activate()  # the fit process trains the network from now on
