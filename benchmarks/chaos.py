@@ -44,21 +44,13 @@ def main() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="blurlab-chaos-")
 
-    import pyqtgraph as pg
     from PySide6.QtCore import QPoint, Qt
-    from PySide6.QtWidgets import QApplication
 
-    from benchmarks.drive import Driver, rss_mb
+    from benchmarks.drive import Driver, open_window, rss_mb
 
     from engine.model.scene import bundled_scene, bundled_scene_ids
-    from gui.app import make_window
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    pg.setConfigOption("mouseRateLimit", -1)
-    window = make_window()
-    window.resize(1280, 720)
-    window.show()
-    window.pane.scene().minDragTime = 0
+    app, window = open_window(1280, 720)
     errors: Counter[str] = Counter()
 
     def on_error(kind, value, tb) -> None:  # what Qt would print from a slot, counted by its last frame

@@ -22,6 +22,21 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def open_window(width: int, height: int):
+    """The app and its real window on the default scene, shown at width × height, ready for simulated drags."""
+    import pyqtgraph as pg
+
+    from gui.app import make_window
+
+    app = QApplication.instance() or QApplication([])
+    pg.setConfigOption("mouseRateLimit", -1)
+    window = make_window()
+    window.resize(width, height)
+    window.show()
+    window.pane.scene().minDragTime = 0
+    return app, window
+
+
 class Driver:
     """Sends a window's events as Qt delivers them."""
 

@@ -52,20 +52,12 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=5, help="allocation sites that grew most, shown each cycle")
     args = parser.parse_args()
 
-    import pyqtgraph as pg
     from PySide6.QtCore import QEvent, QObject, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from benchmarks.drive import LEFT, MOVE, NONE, PRESS, RELEASE, Driver, rss_mb
+    from benchmarks.drive import LEFT, MOVE, NONE, PRESS, RELEASE, Driver, open_window, rss_mb
 
-    from gui.app import make_window
-
-    app = QApplication.instance() or QApplication(sys.argv)
-    pg.setConfigOption("mouseRateLimit", -1)
-    window = make_window()
-    window.resize(1600, 900)
-    window.show()
-    window.pane.scene().minDragTime = 0
+    app, window = open_window(1600, 900)
     out = Path(tempfile.mkdtemp(prefix="blurlab-soak-out-"))
 
     drive = Driver(app, window)
