@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         """`fit_process` replaces the real child process (tests give a fake)."""
         super().__init__()
         self.setWindowTitle("BlurLab")
+        self.setStyleSheet(palette.STYLE_SHEET)
         available = self.available_size()
         self.setMinimumSize(MINIMUM.boundedTo(available))
         self.resize(OPENS_AT.boundedTo(available))
@@ -63,7 +64,6 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.data_space = self.stage(STAGES[0].id)
-        self.setStyleSheet(palette.STYLE_SHEET)
 
         # What serves every stage.
         self.tour = TourController(self.state, self.data_space.fit, parent=self)

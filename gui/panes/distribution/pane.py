@@ -13,17 +13,22 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from engine.decoders import axis_names
+from engine.lazy import lazy_import
 from engine.model.estimate import Snapshot
 from gui.panes.distribution.drawing import Drawing, cache_while_still
 from gui.panes.distribution.marginal import MarginalDrawing
-from gui.panes.distribution.plane import PlaneDrawing
 from gui.panes.handles import ComponentHandle
 from gui.state import AppState
 from gui.support import palette
 from gui.support.first_paint import after_first_paint
 from gui.support.plots import PlainPlotItem
 
-DRAWINGS: dict[int, type[Drawing]] = {1: MarginalDrawing, 2: PlaneDrawing}  # by the scene's dimension
+plane = lazy_import("gui.panes.distribution.plane")  # the 2-D drawing: when a 2-D scene is first shown
+
+
+def drawing_class(dim: int) -> type[Drawing]:
+    """The drawing for a scene of `dim` dimensions."""
+    return MarginalDrawing if dim == 1 else plane.PlaneDrawing
 
 
 class DistributionPane(pg.PlotWidget):
@@ -82,7 +87,7 @@ class DistributionPane(pg.PlotWidget):
             self.plotItem.removeItem(item)
         self.legend.clear()
         self.selected = -1
-        self.drawing = DRAWINGS[self.state.dim](self.state, self.plotItem, legend=self.legend, scale=self.line_scale,
+        self.drawing = drawing_class(self.state.dim)(self.state, self.plotItem, legend=self.legend, scale=self.line_scale,
                                                 on_select=self._on_drawing_selected)
         names = axis_names(self.state.scene.decoder, 2)
         if self.state.points is not None:  # your own data: its header names the axes
