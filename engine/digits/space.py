@@ -109,9 +109,22 @@ class DigitSpace:
 
     def nearest(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(indices, RMSE) of the real example nearest each picture, in pixel space."""
-        d = _squared_distances(self._flat(images), self.examples)
-        idx = d.argmin(axis=1)
-        return idx, np.sqrt(np.maximum(d[np.arange(len(d)), idx], 0.0) / self.centre.size)
+        rmse = self._rmse(self._flat(images))
+        idx = rmse.argmin(axis=1)
+        return idx, rmse[np.arange(len(rmse)), idx]
+
+    @functools.cached_property
+    def _examples64(self) -> np.ndarray:
+        return np.asarray(self.examples, np.float64)
+
+    @functools.cached_property
+    def _example_norms(self) -> np.ndarray:
+        return (self._examples64 * self._examples64).sum(1)
+
+    def _rmse(self, flat: np.ndarray) -> np.ndarray:
+        """(n, N) the RMSE of each flat picture to each example (the window asks for it at every frame)."""
+        d = (flat * flat).sum(1)[:, None] + self._example_norms[None, :] - 2.0 * flat @ self._examples64.T
+        return np.sqrt(np.maximum(d, 0.0) / self.centre.size)
 
     @functools.cached_property
     def _own_nearest(self) -> np.ndarray:
@@ -122,11 +135,14 @@ class DigitSpace:
 
     def closeness(self, images: np.ndarray) -> Closeness:
         """How close pictures are to real examples, in pixel space."""
-        flat = self._flat(images)
-        idx, dist = self.nearest(flat)
-        rmse = np.sqrt(np.maximum(_squared_distances(flat, self.examples), 0.0) / self.centre.size)
+        rmse = self._rmse(self._flat(images))
+        idx = rmse.argmin(axis=1)
         closer = (rmse < self._own_nearest[None, :]).sum(axis=1)
-        return Closeness(idx, dist, float(np.median(self._own_nearest)), closer)
+        return Closeness(idx, rmse[np.arange(len(rmse)), idx], self._own_median, closer)
+
+    @functools.cached_property
+    def _own_median(self) -> float:
+        return float(np.median(self._own_nearest))
 
     def between(self, a: int, b: int, steps: int = 7) -> Between:
         """From way of writing `a` to way `b` (indices into modes): the cross-fade of their medoids and, for

@@ -21,7 +21,7 @@ from engine.digits.tasks import Task
 from gui.panes.digit_pictures import colour, rgb_uint8
 from gui.panes.tiles import to_pixmap
 from gui.support import palette
-from gui.support.plots import PlainPlotItem
+from gui.support.plots import PlainPlotItem, cache_while_still
 
 HOVER_PIXELS = 10  # a point within this many screen pixels of the pointer is the one hovered
 MODE_SIZE = {2: 0.30, 3: 0.25, 4: 0.22}  # a way of writing's digit, as a share of the plane's height, by ways
@@ -79,6 +79,9 @@ class DigitSpacePane(QWidget):
                                 self.marks, self.marks_label, self.centre, self.centre_label, self.hover_ring)):
             it.setZValue(z)
             item.addItem(it)
+        # Still while the network trains: drawn from cached pixmaps, so a frame repaints only the marks.
+        cache_while_still(self.examples, *self.mode_images, self.modes, *self.mode_labels, self.centre,
+                          self.centre_label)
         self.inset = QLabel(self.plot)  # the hovered or clicked digit, beside the pointer
         self.inset.setObjectName("digitInset")
         self.inset.setStyleSheet(f"border: 2px solid {palette.TEXT}; background: {palette.BACKGROUND};")

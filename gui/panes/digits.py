@@ -30,6 +30,7 @@ from gui.support.plots import PlainPlotItem
 from gui.support.throttle import Throttle
 
 DRAW_INTERVAL = 1 / 12  # seconds between redraws while the network trains
+CURVE_INTERVAL = 0.5  # the curve's window slides every step: its axes are drawn anew each time it is redrawn
 STRIP_SIDE = 30  # the least height of a strip's pictures, in pixels
 
 def mosaic(pictures: np.ndarray, rows: int, columns: int) -> np.ndarray:
@@ -136,6 +137,7 @@ class DigitsPane(QWidget):
         self.task: Task | None = None
         self.snapshot: DigitSnapshot | None = None
         self._throttle = Throttle(DRAW_INTERVAL, self._draw_snapshot, self)
+        self._curve_throttle = Throttle(CURVE_INTERVAL, self._draw_curve, self)
         self.answer_figures: list[Figures] = []  # per input: L2's exact answer's
 
         layout = QVBoxLayout(self)
@@ -287,6 +289,7 @@ class DigitsPane(QWidget):
     def flush(self) -> None:
         """Draw the newest frame now rather than when the throttle allows."""
         self._throttle.flush()
+        self._curve_throttle.flush()
 
     # -- the strips ------------------------------------------------------------------------------
     def _build_strips(self, task: Task) -> None:
@@ -325,6 +328,12 @@ class DigitsPane(QWidget):
         if snap.figures:
             self.summary.show_column(0, Figures.average([f for fs in snap.figures for f in fs]))
         self.step_label.setText(f"step {snap.step:,}  ·  loss {snap.loss:.4g}" if snap.step else "step 0")
+        self._curve_throttle.request()
+
+    def _draw_curve(self) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
         if len(snap.losses):
             self.curve.setData(np.arange(snap.step - len(snap.losses) + 1, snap.step + 1), snap.losses)
         else:

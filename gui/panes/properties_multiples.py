@@ -17,11 +17,10 @@ from engine.model.estimate import Snapshot
 from engine.model.mixture import Component, Mixture
 from engine.model.properties import Property, draw, product_mixture, scene_properties
 from engine.model.theory import Markers
-from gui.panes.distribution.drawing import cache_while_still
 from gui.panes.distribution.marginal import MarginalDrawing
 from gui.state import AppState
 from gui.support import palette
-from gui.support.plots import PlainPlotItem
+from gui.support.plots import PlainPlotItem, cache_while_still
 from gui.support.throttle import Throttle
 
 FIT_FPS = 60  # the most frames a second the plots draw the fit in: half of them a frame, in turn

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from engine.model.losses import image_loss_info
@@ -51,6 +51,9 @@ class RealDigitsStage(Stage):
         self._space_key: tuple | None = None
         self._trail = None
         self._throttle = Throttle(DRAW_INTERVAL, self._draw_marks, self)
+        self._pending_pictures = None  # the marks the pictures show next
+        self._pictures_timer = QTimer(self, singleShot=True, interval=0)
+        self._pictures_timer.timeout.connect(self._draw_pictures)
         if self.state.talk:  # made in talk mode: it looks the part at once
             self.pane.set_talk(True)
         self.pane.set_running(self.controller.running)
@@ -99,6 +102,7 @@ class RealDigitsStage(Stage):
     def flush(self) -> None:
         self.pane.flush()
         self._throttle.flush()
+        self._draw_pictures()
 
     # -- the input on show ---------------------------------------------------------------------------
     def _show_space(self) -> None:
@@ -133,13 +137,22 @@ class RealDigitsStage(Stage):
         if self.space is None or not self.isVisible():
             return  # drawn when shown
         if snap is None or (snap.task, snap.loss_id) != (c.task, c.loss) or self._space_key != (c.task, c.index):
+            self._pending_pictures = None
             self.plane.show_marks(None, self._trail.array())
             self.pictures.show_marks(None, self._gan_note())
             return
         m = marks(self.space, make_task(c.task), snap, c.index)
         self._trail.add(snap, c.index, m.points[0])
         self.plane.show_marks(m, self._trail.array())
-        self.pictures.show_marks(m, self._gan_note())
+        # The pictures on the next turn of the event loop: two short pieces of work delay a frame less than one.
+        self._pending_pictures = (m, self._gan_note())
+        self._pictures_timer.start()
+
+    def _draw_pictures(self) -> None:
+        if self._pending_pictures is not None:
+            marks, note = self._pending_pictures
+            self._pending_pictures = None
+            self.pictures.show_marks(marks, note)
 
     @Slot()
     def _on_controller_settings_changed(self) -> None:
@@ -195,3 +208,4 @@ class RealDigitsStage(Stage):
 
     def close_stage(self) -> None:
         self._throttle.cancel()
+        self._pictures_timer.stop()

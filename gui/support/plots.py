@@ -98,6 +98,13 @@ class Axis(pg.AxisItem):
         self.update()
 
 
+def cache_while_still(*items) -> None:
+    """Items that change only when the data does are drawn from a cached pixmap between changes, so a
+    frame of the fit repaints only what moved."""
+    for item in items:
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 class PlainPlotItem(pg.GraphicsWidget):
     """A view box with a left and a bottom Axis, laid out as PlotItem lays them out, with the part of
     PlotItem's interface the plots use: items (a named one joins the legend), labels, a legend, and the view

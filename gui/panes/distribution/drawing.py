@@ -13,14 +13,13 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsItem
 
 from engine.model.estimate import Estimate
 from engine.model.theory import Markers, markers
 from gui.panes.handles import ComponentHandle
 from gui.state import AppState
 from gui.support import palette
-from gui.support.plots import PlainPlotItem
+from gui.support.plots import PlainPlotItem, cache_while_still
 
 TRAIL_SECONDS = 0.8  # the fading trail shows where the mean was over about this long
 TRAIL_PIECES = 4  # the trail is drawn as this many pieces, older ones fainter and thinner
@@ -33,13 +32,6 @@ class InertScatter(pg.ScatterPlotItem):
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802  (Qt's name)
         ev.ignore()
-
-
-def cache_while_still(*items) -> None:
-    """Items that change only when the data does are drawn from a cached pixmap between changes, so a
-    frame of the fit repaints only what moved."""
-    for item in items:
-        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class Drawing:

@@ -18,7 +18,8 @@ from engine.model.estimate import Estimate
 from engine.model.handles import (from_peak_handle, from_width_handle, marginal, peak_handle, peak_height,
                                   width_handle, with_std)
 from engine.model.theory import Markers
-from gui.panes.distribution.drawing import Drawing, cache_while_still
+from gui.panes.distribution.drawing import Drawing
+from gui.support.plots import cache_while_still
 from gui.panes.handles import ComponentHandle
 from gui.support import palette
 

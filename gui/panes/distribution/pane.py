@@ -15,13 +15,13 @@ from PySide6.QtWidgets import QGraphicsItem
 from engine.decoders import axis_names
 from engine.lazy import lazy_import
 from engine.model.estimate import Snapshot
-from gui.panes.distribution.drawing import Drawing, cache_while_still
+from gui.panes.distribution.drawing import Drawing
 from gui.panes.distribution.marginal import MarginalDrawing
 from gui.panes.handles import ComponentHandle
 from gui.state import AppState
 from gui.support import palette
 from gui.support.first_paint import after_first_paint
-from gui.support.plots import PlainPlotItem
+from gui.support.plots import PlainPlotItem, cache_while_still
 
 plane = lazy_import("gui.panes.distribution.plane")  # the 2-D drawing: when a 2-D scene is first shown
 

@@ -9,7 +9,8 @@ import pyqtgraph as pg
 from engine.model.estimate import Estimate
 from engine.model.handles import ellipse, from_shape_handle, shape_handle
 from engine.model.theory import Markers
-from gui.panes.distribution.drawing import Drawing, InertScatter, cache_while_still
+from gui.panes.distribution.drawing import Drawing, InertScatter
+from gui.support.plots import cache_while_still
 from gui.panes.handles import ComponentHandle
 from gui.support import palette
 
