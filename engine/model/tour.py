@@ -211,7 +211,8 @@ def _digits(title: str, caption: str, task: str, loss: str, fresh: bool = True, 
 
 
 SEVEN = 7  # the label the chapter draws: two clear ways of writing (with and without the bar)
-FOUR_OR_NINE = 0  # the first ambiguous top of bottom_half (engine.digits.tasks.AMBIGUOUS): a 4 or a 9
+SEVEN_OR_NINE = 2  # an ambiguous top of bottom_half (engine.digits.tasks.AMBIGUOUS): a 7 or a 9, whose
+# bottoms (a slanting stroke, a straight stem) look unlike each other, so their average shows both
 
 DIGITS_TOUR: tuple[TourStep, ...] = (
     _digits("Real handwriting, as points",
@@ -235,10 +236,10 @@ DIGITS_TOUR: tuple[TourStep, ...] = (
             "Min-of-K: four guesses, only the closest pays. No guess is pulled to the centre of all the 7s: "
             "each answers for the 7s nearest it, so the four markers spread out over the dots.",
             "digit_from_label", "min_of_k", shown=SEVEN),
-    _digits("Is it a 4 or a 9?",
-            "Now fill in the bottom half from a top that could begin a 4 or a 9. The plane shows two clusters, "
-            "and L2's answer lands between them: both bottoms at once, the blur of inpainting.",
-            "bottom_half", "l2", shown=FOUR_OR_NINE),
+    _digits("Is it a 7 or a 9?",
+            "Now fill in the bottom half from a top that could begin a 7 or a 9. The plane shows two clusters, "
+            "and L2's answer lands between them: the 7's slant and the 9's stem at once, the blur of inpainting.",
+            "bottom_half", "l2", shown=SEVEN_OR_NINE),
     _digits("A GAN stays sharp",
             "A conditional GAN: a critic tells drawn digits from written ones. This one draws by bending "
             "typical real digits, so its samples are whole, sharp strokes (G: a GAN painting pixels from scratch).",
@@ -246,7 +247,7 @@ DIGITS_TOUR: tuple[TourStep, ...] = (
     _digits("The context encoder's fix",
             "Squared error plus a critic, as in context encoders and pix2pix: the critic pushes the blurry "
             "bottom towards one of the two sharp answers.",
-            "bottom_half", "l2_adversarial", shown=FOUR_OR_NINE),
+            "bottom_half", "l2_adversarial", shown=SEVEN_OR_NINE),
 )
 
 

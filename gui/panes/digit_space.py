@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.digits.marks import Marks
@@ -24,7 +24,9 @@ from gui.support import palette
 from gui.support.plots import PlainPlotItem, cache_while_still
 
 HOVER_PIXELS = 10  # a point within this many screen pixels of the pointer is the one hovered
-MODE_SIZE = {2: 0.30, 3: 0.25, 4: 0.22}  # a way of writing's digit, as a share of the plane's height, by ways
+CENTRE_LABEL_ANCHORS = ((0.5, -0.25), (0.5, 1.25), (-0.1, 0.5), (1.1, 0.5))  # under, over, right, left
+MODE_SIZE = {2: 0.30, 3: 0.25, 4: 0.22}
+MODE_SLOTS = ((-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1))  # corners and sides' middles  # a way of writing's digit, as a share of the plane's height, by ways
 INSET_SCALE = 3.0  # the hovered digit, this many times its 28 pixels
 SENTENCE = ("Each dot is a real handwritten {what}, placed by a linear map of its pixels. Because the map is "
             "linear, L2's exact answer (the pixel average) lands exactly on the centre of mass of the dots.")
@@ -70,7 +72,7 @@ class DigitSpacePane(QWidget):
         self.mode_labels = [pg.TextItem(color=palette.MODE, anchor=(0.5, 0.0)) for _ in range(MAX_MODES)]
         self.centre = pg.ScatterPlotItem(symbol="+", brush=palette.MEAN, pen=pg.mkPen(palette.MEAN, width=3), size=26)
         self.centre_label = pg.TextItem("L2's exact answer:\nthe centre of mass", color=palette.MEAN,
-                                        anchor=(0.5, -0.25))
+                                        anchor=CENTRE_LABEL_ANCHORS[0])
         self.trail = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=2))
         self.marks = pg.ScatterPlotItem(symbol="o", brush=palette.ESTIMATE, pen=pg.mkPen("w", width=1.5), size=16)
         self.marks_label = pg.TextItem(color=palette.ESTIMATE, anchor=(-0.15, 1.1))
@@ -108,11 +110,9 @@ class DigitSpacePane(QWidget):
         self._fit_view()
         self.modes.setData(pos=np.array([m.medoid_point for m in space.modes]))
         for i, (image, label) in enumerate(zip(self.mode_images, self.mode_labels)):
-            shown = i < len(space.modes)
-            image.setVisible(shown)
-            label.setVisible(shown)
-            if shown:
-                self._place_mode(i)
+            image.setVisible(i < len(space.modes))
+            label.setVisible(i < len(space.modes))
+        self._place_modes()
         self.clear_marks()
         self._hide_inset()
 
@@ -124,33 +124,80 @@ class DigitSpacePane(QWidget):
         low, high = low - 0.3 * span, high + 0.3 * span  # room at the edges for the ways' digits
         self.view.setRange(xRange=(low[0], high[0]), yRange=(low[1], high[1]), padding=0.02)
 
-    def _place_mode(self, i: int) -> None:
-        """Way i's most typical digit, drawn large at the plane's edge in the direction of its square, so it
-        covers few of the dots."""
-        mode, task = self.space.modes[i], self.task
-        picture = self.space.example_images(mode.medoid)
-        if task.rows:
-            whole = task.base[self.index].copy()
-            whole[task.rows :] = picture
-            picture = whole
-        image = rgb_uint8(picture, task.rows)
+    def _place_modes(self) -> None:
+        """Each way's most typical digit, drawn large at the plane's edge (a corner or the middle of a side,
+        where it covers few of the dots), on the free place nearest the direction of its square, with its
+        share under or over it; then the centre's words where they cover none of them."""
         (x0, x1), (y0, y1) = self.view.viewRange()
-        height = MODE_SIZE.get(len(self.space.modes), 0.22) * (y1 - y0)
-        width = height * image.shape[1] / image.shape[0]
         middle = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-        room = np.array([(x1 - x0 - width) / 2, (y1 - y0 - height) / 2])
-        direction = np.asarray(mode.medoid_point, float) - middle
-        if not np.any(direction):
-            direction = np.array([1.0, 0.0])
-        reach = np.min(room / np.maximum(np.abs(direction), 1e-12))  # to the edge, along the direction
-        centre = middle + direction * reach
-        self.mode_images[i].setImage(np.ascontiguousarray(image.transpose(1, 0, 2)[:, ::-1]), levels=(0, 255))
-        self.mode_images[i].setRect(QRectF(centre[0] - width / 2, centre[1] - height / 2, width, height))
-        label = self.mode_labels[i]  # under the digit, or over it at the foot of the plane
-        label.setText(f"way {i + 1}: {mode.share:.0%}")
-        below = centre[1] >= middle[1]
-        label.setAnchor((0.5, 0.0) if below else (0.5, 1.0))
-        label.setPos(centre[0], centre[1] - height / 2 if below else centre[1] + height / 2)
+        modes, task = self.space.modes, self.task
+        height = MODE_SIZE.get(len(modes), 0.22) * (y1 - y0)
+        label_height = 1.6 * QFontMetricsF(self.mode_labels[0].textItem.font()).height() * self._pixel_size()[1]
+        taken: list[QRectF] = []
+        for i, mode in enumerate(modes):
+            picture = self.space.example_images(mode.medoid)
+            if task.rows:
+                whole = task.base[self.index].copy()
+                whole[task.rows :] = picture
+                picture = whole
+            image = rgb_uint8(picture, task.rows)
+            width = height * image.shape[1] / image.shape[0]
+            room = np.array([(x1 - x0 - width) / 2, (y1 - y0 - height) / 2])
+            direction = np.asarray(mode.medoid_point, float) - middle
+            if not np.any(direction):
+                direction = np.array([1.0, 0.0])
+            direction = direction / np.linalg.norm(direction)
+            best = None
+            for slot in sorted(MODE_SLOTS, key=lambda sl: -np.dot(direction, np.array(sl) / np.linalg.norm(sl))):
+                centre = middle + np.array(slot) * room
+                below = centre[1] >= middle[1]  # the share under a digit in the upper half, over one in the lower
+                rect = QRectF(centre[0] - width / 2, centre[1] - height / 2 - (label_height if below else 0),
+                              width, height + label_height)
+                if best is None:
+                    best = (centre, below, rect)
+                if not any(rect.intersects(other) for other in taken):
+                    best = (centre, below, rect)
+                    break
+            centre, below, rect = best
+            taken.append(rect)
+            self.mode_images[i].setImage(np.ascontiguousarray(image.transpose(1, 0, 2)[:, ::-1]), levels=(0, 255))
+            self.mode_images[i].setRect(QRectF(centre[0] - width / 2, centre[1] - height / 2, width, height))
+            label = self.mode_labels[i]
+            label.setText(f"way {i + 1}: {mode.share:.0%}")
+            label.setAnchor((0.5, 0.0) if below else (0.5, 1.0))
+            label.setPos(centre[0], centre[1] - height / 2 if below else centre[1] + height / 2)
+        self._place_centre_label()
+
+    def _place_centre_label(self) -> None:
+        """The centre's words under the cross, or above, right or left of it: the first place that covers
+        no way's digit or label."""
+        px, py = self._pixel_size()
+        if not px or not py:
+            return
+        taken = [self._text_rect(label, px, py) for label in self.mode_labels if label.isVisible()]
+        taken += [image.mapRectToView(image.boundingRect()) for image in self.mode_images if image.isVisible()]
+        for anchor in CENTRE_LABEL_ANCHORS:
+            self.centre_label.setAnchor(anchor)
+            if not any(self._text_rect(self.centre_label, px, py).intersects(r) for r in taken):
+                return
+        self.centre_label.setAnchor(CENTRE_LABEL_ANCHORS[0])
+
+    def _pixel_size(self) -> tuple[float, float]:
+        """A screen pixel's width and height in the plane's units; zeros while the view is not laid out."""
+        try:
+            px, py = self.view.viewPixelSize()
+        except Exception:  # noqa: BLE001  (pyqtgraph has no transform for a view without a size)
+            return 0.0, 0.0
+        return (px, py) if np.isfinite(px) and np.isfinite(py) and px > 0 and py > 0 else (0.0, 0.0)
+
+    @staticmethod
+    def _text_rect(label: pg.TextItem, px: float, py: float) -> QRectF:
+        """Where a text item (drawn at its own pixel size) lies in the plane's units."""
+        size = label.textItem.boundingRect()
+        w, h = size.width() * px, size.height() * py
+        x, y = label.pos().x(), label.pos().y()
+        ax, ay = label.anchor.x(), label.anchor.y()
+        return QRectF(x - ax * w, y + ay * h - h, w, h)
 
     def show_marks(self, marks: Marks | None, trail: np.ndarray) -> None:
         """The network's outputs now (and the first output's trail), or none."""
@@ -236,9 +283,10 @@ class DigitSpacePane(QWidget):
         self.examples.setSize(7 * (1.4 if on else 1.0))
         self.trail.setPen(pg.mkPen(palette.ESTIMATE, width=2 * scale))
         self.marks.setSize(16 * (1.4 if on else 1.0))
+        if self.space is not None:  # the words' new size
+            self._place_modes()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.space is not None:  # the ways' digits keep their share of the plane
-            for i in range(len(self.space.modes)):
-                self._place_mode(i)
+            self._place_modes()

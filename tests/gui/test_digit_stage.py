@@ -134,3 +134,29 @@ def test_the_stage_fits_every_projector_without_scrolling(make_window, qtbot, si
         assert stage.key_hints.isVisible() and "input" in stage.key_hints.text()
     else:
         assert stage.pane.isVisible() and stage.plane.isVisible()
+
+
+@pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
+def test_the_ways_digits_and_the_centres_words_never_cover_each_other(make_window, qtbot, talk):
+    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window.resize(1280, 720)
+    if talk:
+        window.talk_mode.set_talk_mode(True, full_screen=False)
+    window.show_stage("real_digits")
+    digits, plane = window.digits, window.current_stage.plane
+    for task in ("digit_from_label", "bottom_half"):
+        digits.set_task(task)
+        for index in range(digits.input_count()):
+            digits.set_index(index)
+            _settle(qtbot, window)
+            ways = len(window.current_stage.space.modes)
+            boxes = [plane.mode_images[i].sceneBoundingRect() for i in range(ways)]
+            boxes += [plane.mode_labels[i].textItem.sceneBoundingRect() for i in range(ways)]
+            words = plane.centre_label.textItem.sceneBoundingRect()
+            assert words.isValid() and all(box.isValid() for box in boxes)
+            where = f"{task}, input {index}"
+            assert not any(words.intersects(box) for box in boxes), where
+            # a way's share stands on the edge of its own digit; nothing else may touch
+            hits = [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes)
+                    if j > i and j != i + ways and a.intersects(b)]
+            assert not hits, (where, hits)
