@@ -4,7 +4,8 @@ the fit's trail. Numpy only, so the window computes it without torch and a test 
 
     space = digit_space(task, 7)
     m = marks(space, task, snapshot, 7)      # m.points (n, 2), m.kind "one" | "guesses" | "samples"
-    trail.add(snapshot, m)                   # the path of the first output since step 0
+    trail.add(snapshot, 7, m.points[0])      # the path of the first output since step 0
+    trail.smoothed()                         # as drawn
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from engine.digits.tasks import Task
 from engine.model.losses import image_loss_info
 
 TRAIL = 400  # points of the trail kept (the oldest thinned out, never the start)
+TRAIL_SMOOTHING = 0.2  # the weight of each new place in the drawn trail (a running mean: see Trail.smoothed)
 
 
 def output_kind(loss_id: str) -> str:
@@ -73,3 +75,12 @@ class Trail:
     def array(self) -> np.ndarray:
         """(n, 2) the trail, oldest first."""
         return np.array(self.points, float).reshape(-1, 2)
+
+    def smoothed(self, weight: float = TRAIL_SMOOTHING) -> np.ndarray:
+        """(n, 2) the trail as drawn: a running mean from the first place on. The output jitters from batch
+        to batch; the drift is what the trail shows (the marker stays on the output itself)."""
+        raw = self.array()
+        out = raw.copy()
+        for i in range(1, len(raw)):
+            out[i] = (1.0 - weight) * out[i - 1] + weight * raw[i]
+        return out

@@ -71,11 +71,12 @@ class DigitSpacePane(QWidget):
         self.modes = pg.ScatterPlotItem(symbol="s", brush=None, pen=pg.mkPen(palette.MODE, width=2), size=14)
         self.mode_labels = [pg.TextItem(color=palette.MODE, anchor=(0.5, 0.0)) for _ in range(MAX_MODES)]
         self.centre = pg.ScatterPlotItem(symbol="+", brush=palette.MEAN, pen=pg.mkPen(palette.MEAN, width=3), size=26)
+        backing = pg.mkBrush(palette.qcolor(palette.BACKGROUND, 190))  # words stay legible over the dots and trail
         self.centre_label = pg.TextItem("L2's exact answer:\nthe centre of mass", color=palette.MEAN,
-                                        anchor=CENTRE_LABEL_ANCHORS[0])
+                                        anchor=CENTRE_LABEL_ANCHORS[0], fill=backing)
         self.trail = pg.PlotDataItem(pen=pg.mkPen(palette.ESTIMATE, width=2))
         self.marks = pg.ScatterPlotItem(symbol="o", brush=palette.ESTIMATE, pen=pg.mkPen("w", width=1.5), size=16)
-        self.marks_label = pg.TextItem(color=palette.ESTIMATE, anchor=(-0.15, 1.1))
+        self.marks_label = pg.TextItem(color=palette.ESTIMATE, anchor=(-0.15, 1.1), fill=backing)
         self.hover_ring = pg.ScatterPlotItem(symbol="o", brush=None, pen=pg.mkPen("w", width=2), size=14)
         for z, it in enumerate((self.examples, *self.mode_images, self.modes, *self.mode_labels, self.trail,
                                 self.marks, self.marks_label, self.centre, self.centre_label, self.hover_ring)):

@@ -143,7 +143,7 @@ class RealDigitsStage(Stage):
             return
         m = marks(self.space, make_task(c.task), snap, c.index)
         self._trail.add(snap, c.index, m.points[0])
-        self.plane.show_marks(m, self._trail.array())
+        self.plane.show_marks(m, self._trail.smoothed())
         # The pictures on the next turn of the event loop: two short pieces of work delay a frame less than one.
         self._pending_pictures = (m, self._gan_note())
         self._pictures_timer.start()

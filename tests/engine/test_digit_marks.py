@@ -55,3 +55,21 @@ def test_the_trail_runs_from_step_0_and_starts_again_on_a_reset_or_another_input
     for step in range(2, 3 * TRAIL):
         trail.add(_snapshot(step, outputs), 3, np.array([step, 0.0]))
     assert len(trail.array()) <= TRAIL and trail.array()[0].tolist() == [0.0, 2.0]  # thinned, the start kept
+
+
+def test_the_drawn_trail_keeps_the_drift_and_drops_the_jitter():
+    trail = Trail()
+    rng = np.random.default_rng(0)
+    outputs = np.zeros((1, 28, 28))
+    start, end = np.array([3.0, 0.0]), np.zeros(2)
+    for step in range(200):  # a drift from (3, 0) to the centre, with batch-to-batch jitter on top
+        drift = start + (end - start) * min(step / 100, 1.0)
+        trail.add(_snapshot(step, outputs), 7, drift + rng.normal(0, 0.4, 2))
+    raw, drawn = trail.array(), trail.smoothed()
+    assert drawn.shape == raw.shape and drawn[0].tolist() == raw[0].tolist()  # it starts where the output did
+
+    def length(path):
+        return np.hypot(*np.diff(path, axis=0).T).sum()
+
+    assert length(drawn) < 0.5 * length(raw)
+    assert np.hypot(*drawn[-1]) < 0.3  # and ends at the centre the output drifted to
