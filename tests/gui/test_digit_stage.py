@@ -15,7 +15,7 @@ from engine.digits.space import digit_space
 from engine.digits.tasks import make_task
 from engine.fit.protocol import DigitsSettings, Frame
 from tests.support.fakes import FakeFitProcess
-from tests.support.gui_helpers import NONE, _send
+from tests.support.gui_helpers import NONE, _send, fake_window
 from tests.support.layout_checks import layout_problems
 
 K = Qt.Key
@@ -114,11 +114,8 @@ def test_hovering_or_clicking_a_point_shows_its_digit(stage_window, qtbot):
                          ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
 def test_the_stage_fits_every_projector_without_scrolling(make_window, qtbot, size, talk):
-    window = make_window(start_fit=False, fit_process=FakeFitProcess())
+    window = fake_window(make_window, size, talk)
     window.fit_process.started = True
-    window.resize(*size)
-    if talk:
-        window.talk_mode.set_talk_mode(True, full_screen=False)
     window.show_stage("real_digits")
     stage = window.current_stage
     space = stage.space
@@ -138,10 +135,7 @@ def test_the_stage_fits_every_projector_without_scrolling(make_window, qtbot, si
 
 @pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
 def test_the_ways_digits_and_the_centres_words_never_cover_each_other(make_window, qtbot, talk):
-    window = make_window(start_fit=False, fit_process=FakeFitProcess())
-    window.resize(1280, 720)
-    if talk:
-        window.talk_mode.set_talk_mode(True, full_screen=False)
+    window = fake_window(make_window, talk=talk)
     window.show_stage("real_digits")
     digits, plane = window.digits, window.current_stage.plane
     for task in ("digit_from_label", "bottom_half"):

@@ -6,6 +6,7 @@ import pyqtgraph as pg
 import pytest
 
 from gui.support.plots import PlainPlotItem
+from tests.support.gui_helpers import fake_window
 
 
 @pytest.fixture
@@ -98,12 +99,7 @@ def test_tick_labels_never_overlap_and_each_axis_keeps_two(qtbot, size, point_si
 
 @pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
 def test_the_loss_curves_numbers_stand_apart_at_720p(make_window, qtbot, talk):
-    from tests.support.fakes import FakeFitProcess
-
-    window = make_window(start_fit=False, fit_process=FakeFitProcess())
-    window.resize(1280, 720)
-    if talk:
-        window.talk_mode.set_talk_mode(True, full_screen=False)
+    window = fake_window(make_window, talk=talk)
     plot = window.readouts.curve_plot
     for x_range, y_range in (((1600, 2250), (0.05, 0.92)), ((0, 400), (180.0, 205.0))):
         plot.setRange(xRange=x_range, yRange=y_range, padding=0)

@@ -1,4 +1,5 @@
-"""Real mouse events for the GUI tests, sent to a graphics view's viewport as Qt delivers them."""
+"""Real mouse events for the GUI tests, sent to a graphics view's viewport as Qt delivers them, and a window
+on a fake fit process to send them to."""
 
 from __future__ import annotations
 
@@ -79,3 +80,14 @@ def step_and_record(window, qtbot, steps: int):
         qtbot.waitUntil(lambda: window.fit.latest.step == k, timeout=5000)
         means.append(window.fit.latest.estimate.mean.copy())
     return np.array(means)
+
+
+def fake_window(make_window, size: tuple[int, int] = (1280, 720), talk: bool = False, **options):
+    """The real window on a fake fit process, at a screen size, at the desk or in talk mode."""
+    from tests.support.fakes import FakeFitProcess
+
+    window = make_window(start_fit=False, fit_process=FakeFitProcess(), **options)
+    window.resize(*size)
+    if talk:
+        window.talk_mode.set_talk_mode(True, full_screen=False)
+    return window
