@@ -148,18 +148,15 @@ class DigitSpacePane(QWidget):
             if not np.any(direction):
                 direction = np.array([1.0, 0.0])
             direction = direction / np.linalg.norm(direction)
-            best = None
-            for slot in sorted(MODE_SLOTS, key=lambda sl: -np.dot(direction, np.array(sl) / np.linalg.norm(sl))):
+            places = []
+            for slot in MODE_SLOTS:
                 centre = middle + np.array(slot) * room
                 below = centre[1] >= middle[1]  # the share under a digit in the upper half, over one in the lower
                 rect = QRectF(centre[0] - width / 2, centre[1] - height / 2 - (label_height if below else 0),
                               width, height + label_height)
-                if best is None:
-                    best = (centre, below, rect)
-                if not any(rect.intersects(other) for other in taken):
-                    best = (centre, below, rect)
-                    break
-            centre, below, rect = best
+                free = not any(rect.intersects(other) for other in taken)
+                places.append((not free, self._place_cost(rect, direction, slot), centre, below, rect))
+            _, _, centre, below, rect = min(places, key=lambda place: place[:2])
             taken.append(rect)
             self.mode_images[i].setImage(np.ascontiguousarray(image.transpose(1, 0, 2)[:, ::-1]), levels=(0, 255))
             self.mode_images[i].setRect(QRectF(centre[0] - width / 2, centre[1] - height / 2, width, height))
@@ -168,6 +165,15 @@ class DigitSpacePane(QWidget):
             label.setAnchor((0.5, 0.0) if below else (0.5, 1.0))
             label.setPos(centre[0], centre[1] - height / 2 if below else centre[1] + height / 2)
         self._place_centre_label()
+
+    def _place_cost(self, rect: QRectF, direction: np.ndarray, slot: tuple[int, int]) -> float:
+        """How bad a place is for a way's digit: the share of the dots it covers, and how far from the
+        direction of the way's square it lies (a quarter turn costs as much as covering an eighth of them)."""
+        p = self.space.points
+        inside = ((p[:, 0] >= rect.left()) & (p[:, 0] <= rect.right()) & (p[:, 1] >= rect.top())
+                  & (p[:, 1] <= rect.bottom()))
+        turn = 1.0 - float(np.dot(direction, np.array(slot) / np.linalg.norm(slot)))
+        return 4.0 * inside.mean() + 0.5 * turn
 
     def _place_centre_label(self) -> None:
         """The centre's words under the cross, or above, right or left of it: the first place that covers

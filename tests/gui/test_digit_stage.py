@@ -134,7 +134,7 @@ def test_the_stage_fits_every_projector_without_scrolling(make_window, qtbot, si
 
 
 @pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
-def test_the_ways_digits_and_the_centres_words_never_cover_each_other(make_window, qtbot, talk):
+def test_the_ways_digits_cover_neither_each_other_nor_the_centres_words_nor_the_dots(make_window, qtbot, talk):
     window = fake_window(make_window, talk=talk)
     window.show_stage("real_digits")
     digits, plane = window.digits, window.current_stage.plane
@@ -154,3 +154,10 @@ def test_the_ways_digits_and_the_centres_words_never_cover_each_other(make_windo
             hits = [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes)
                     if j > i and j != i + ways and a.intersects(b)]
             assert not hits, (where, hits)
+            points = window.current_stage.space.points
+            covered = np.zeros(len(points), bool)
+            for image in plane.mode_images[:ways]:
+                r = image.mapRectToView(image.boundingRect())
+                covered |= ((points[:, 0] >= r.left()) & (points[:, 0] <= r.right()) & (points[:, 1] >= r.top())
+                            & (points[:, 1] <= r.bottom()))
+            assert covered.mean() <= 0.1, (where, covered.mean())  # the digits stand beside the dots
