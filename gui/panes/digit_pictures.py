@@ -13,7 +13,7 @@ import math
 import time
 
 import numpy as np
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -21,6 +21,7 @@ from engine.digits.marks import Marks
 from engine.digits.space import DigitSpace
 from engine.digits.tasks import Task
 from engine.io.pixels import tile
+from gui.panes.tiles import titled
 from gui.support import palette
 
 GIVEN = np.array([0.34, 0.71, 0.91])  # the given top half is drawn in the data's sky blue: the network drew the rest
@@ -91,19 +92,6 @@ class Picture(QWidget):
         painter.end()
 
 
-def _titled(title: str, picture: Picture) -> tuple[QWidget, QLabel]:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(1)
-    label = QLabel(title)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-    layout.addWidget(label)
-    layout.addWidget(picture, 1)
-    return box, label
-
-
 class DigitPicturesPane(QWidget):
     """One input's pictures, large, with the measure in pixel space and the strip between two ways."""
 
@@ -128,7 +116,7 @@ class DigitPicturesPane(QWidget):
         titles = ("the network now", "L2's exact answer", "nearest real digit")
         self.titles = []
         for title, picture in zip(titles, (self.output, self.answer, self.nearest)):
-            box, label = _titled(title, picture)
+            box, label = titled(title, picture, centred=True)
             self.titles.append(label)
             row.addWidget(box, 1)
         layout.addLayout(row, 3)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor, QPainter, QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from engine.decoders import decode
 from engine.io.pixels import tile
@@ -20,7 +20,7 @@ from engine.model.estimate import Snapshot
 from engine.model.properties import MAX_PROPERTIES, PixelAnswerCache, Property, corners
 from gui.panes.properties_chart import chart_properties
 from gui.panes.properties_multiples import PropertiesModel
-from gui.panes.tiles import to_pixmap
+from gui.panes.tiles import titled, to_pixmap
 from gui.state import AppState
 from gui.support import palette
 from gui.support.background import Background
@@ -103,16 +103,8 @@ def captions_count(snap: Snapshot) -> str:
 
 
 def _picture(title: str, most: float) -> tuple[QWidget, QLabel, FittedPicture]:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(2, 2, 2, 2)
-    layout.setSpacing(2)
-    heading = QLabel(title)
-    heading.setWordWrap(True)
     picture = FittedPicture(most)
-    layout.addWidget(heading)
-    layout.addWidget(picture, 1)
-    return box, heading, picture
+    return (*titled(title, picture, margin=2, spacing=2), picture)
 
 
 class PropertiesPictures(QWidget):

@@ -141,6 +141,22 @@ def heading(text: str) -> QLabel:
     return label
 
 
+def titled(title: str, widget: QWidget, *, margin: int = 0, spacing: int = 1,
+           centred: bool = False) -> tuple[QWidget, QLabel]:
+    """A wrapped title over a widget that takes the rest of the room: the box and its title."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(margin, margin, margin, margin)
+    layout.setSpacing(spacing)
+    label = QLabel(title)
+    label.setWordWrap(True)
+    if centred:
+        label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    layout.addWidget(label)
+    layout.addWidget(widget, 1)
+    return box, label
+
+
 class TileRow(QWidget):
     """A row (or grid) of tiles that grows to the number of pictures it is given."""
 

@@ -15,7 +15,7 @@ from engine.digits.space import digit_space
 from engine.digits.tasks import make_task
 from engine.fit.protocol import DigitsSettings, Frame
 from tests.support.fakes import FakeFitProcess
-from tests.support.gui_helpers import NONE, _send, fake_window
+from tests.support.gui_helpers import NONE, _send, fake_window, settle
 from tests.support.layout_checks import layout_problems
 
 K = Qt.Key
@@ -30,14 +30,6 @@ def _frame(step: int, outputs: np.ndarray, task: str = "digit_from_label", loss:
                                          np.round(255 * pictures).astype(np.uint8), figures=figures))
 
 
-def _settle(qtbot, window) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(20)
-    window.flush()
-    QApplication.processEvents()
-
-
 @pytest.fixture
 def stage_window(make_window, qtbot):
     window = make_window(start_fit=False, fit_process=FakeFitProcess())
@@ -46,7 +38,7 @@ def stage_window(make_window, qtbot):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     window.show_stage("real_digits")
-    _settle(qtbot, window)
+    settle(qtbot, window)
     return window
 
 
@@ -60,7 +52,7 @@ def test_the_plane_shows_real_digits_and_l2_drifts_to_their_centre_of_mass(stage
     trail = []
     for step, t in enumerate(np.linspace(0, 1, 6)):  # from a real way of writing to the mean, as L2 goes
         window.fit_process.say(_frame(step * 100, ((1 - t) * start + t * space.centre.reshape(28, 28))[None]))
-        _settle(qtbot, window)
+        settle(qtbot, window)
         trail.append(plane.marks.data["x"][0])
     assert len(plane.trail.xData) == 6
     assert np.hypot(plane.marks.data["x"][0], plane.marks.data["y"][0]) < 1e-2  # at the centre of mass
@@ -82,14 +74,14 @@ def test_keys_choose_the_input_and_the_task_and_the_gan_is_one_key_away(stage_wi
     assert len(stage.space.modes) >= 2
     qtbot.keyClick(window, K.Key_H)
     qtbot.keyClick(window, K.Key_3)  # the GAN: it says how it draws, and G swaps it for the one from scratch
-    _settle(qtbot, window)
+    settle(qtbot, window)
     assert digits.loss == "adversarial" and "bending typical real digits" in stage.pictures.note.text()
     qtbot.keyClick(window, K.Key_G)
-    _settle(qtbot, window)
+    settle(qtbot, window)
     assert window.fit_process.sent[-1] == DigitsSettings("digit_from_label", "adversarial", 0, None, "pixels")
     assert "from scratch" in stage.pictures.note.text() and stage.pictures.note.isVisible()
     qtbot.keyClick(window, K.Key_1)
-    _settle(qtbot, window)
+    settle(qtbot, window)
     assert not stage.pictures.note.isVisible()
 
 
@@ -120,7 +112,7 @@ def test_the_stage_fits_every_projector_without_scrolling(make_window, qtbot, si
     stage = window.current_stage
     space = stage.space
     window.fit_process.say(_frame(10, space.centre.reshape(1, 28, 28)))
-    _settle(qtbot, window)
+    settle(qtbot, window)
     assert layout_problems(window, talk) == []
     scroll_bars = [b for b in stage.findChildren(QScrollBar) if b.isVisible() and b.maximum() > 0]
     if talk:
@@ -142,7 +134,7 @@ def test_the_ways_digits_cover_neither_each_other_nor_the_centres_words_nor_the_
         digits.set_task(task)
         for index in range(digits.input_count()):
             digits.set_index(index)
-            _settle(qtbot, window)
+            settle(qtbot, window)
             ways = len(window.current_stage.space.modes)
             boxes = [plane.mode_images[i].sceneBoundingRect() for i in range(ways)]
             boxes += [plane.mode_labels[i].textItem.sceneBoundingRect() for i in range(ways)]

@@ -18,6 +18,7 @@ from engine.fit.pixel import PixelFit, data_images_for
 from engine.model.scene import bundled_scene
 from engine.model.settings import FitSettings
 from tests.support.fakes import FakeFitProcess
+from tests.support.gui_helpers import settle
 from tests.support.layout_checks import SIZES, check_layout, layout_problems
 
 pytestmark = pytest.mark.usefixtures("torch_on_one_thread")  # it fits in this process too
@@ -63,16 +64,8 @@ def _show_each(window, qtbot, snapshots):
             window.state.load_bundled(scene_id)
         window.state.set_loss(loss)
         window.fit.show(snap)
-        _settle(qtbot, window)
+        settle(qtbot, window)
         yield scene_id, loss
-
-
-def _settle(qtbot, window) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(30)
-    window.flush()
-    QApplication.processEvents()
 
 
 @pytest.mark.parametrize("talk", [False, True], ids=["desk", "talk"])
@@ -93,7 +86,7 @@ def test_a_tour_caption_in_talk_mode_leaves_the_pane_its_share(make_window, qtbo
     window.talk_mode.set_talk_mode(True, full_screen=False)
     window.tour.go_to(2)  # the longest captions are on the first steps
     window.fit.show(snapshots[("sedan_or_suv", "l2")])
-    _settle(qtbot, window)
+    settle(qtbot, window)
     assert window.caption.isVisible()
     assert layout_problems(window, talk=True) == []
 
@@ -168,7 +161,7 @@ def test_the_legend_wraps_rather_than_run_off_the_plot(make_window, qtbot, size,
     window.resize(*size)
     if talk:
         window.talk_mode.set_talk_mode(True, full_screen=False)
-    _settle(qtbot, window)
+    settle(qtbot, window)
     pane = window.pane
     legend = pane.legend.mapRectToScene(pane.legend.boundingRect())
     plot = pane.plotItem.vb.mapRectToScene(pane.plotItem.vb.boundingRect())
@@ -181,7 +174,7 @@ def test_the_real_digits_stage_in_talk_mode_has_the_screen_and_never_scrolls_sid
     window.resize(*size)
     window.talk_mode.set_talk_mode(True, full_screen=False)
     window.show_stage("real_digits")
-    _settle(qtbot, window)
+    settle(qtbot, window)
     stage = window.current_stage
     assert stage.width() == window.width() and stage.plane.width() + stage.pictures.width() >= window.width() - 30
     assert not stage.pane.isVisible()  # the desk's overview gives the plane and the big pictures the screen
@@ -189,7 +182,7 @@ def test_the_real_digits_stage_in_talk_mode_has_the_screen_and_never_scrolls_sid
     assert hints.isVisible() and "run/pause" in hints.text()
     assert hints.heightForWidth(hints.width()) <= hints.height() and hints.geometry().bottom() < stage.height()
     window.talk_mode.set_talk_mode(False, full_screen=False)
-    _settle(qtbot, window)
+    settle(qtbot, window)
     assert stage.pane.isVisible() and stage.pane.explanation.isVisible()
     assert not stage.key_hints.isVisible()
 
@@ -216,7 +209,7 @@ def test_a_tour_caption_at_1280x720_cuts_nothing(make_window, qtbot, snapshots, 
     window.tour.go_to(0)
     window.state.set_loss("gaussian_nll")  # a distribution: the readouts' coverage rows too
     window.fit.show(_snapshot("sedan_or_suv", "gaussian_nll"))
-    _settle(qtbot, window)
+    settle(qtbot, window)
     assert window.caption.isVisible()
     assert layout_problems(window, talk) == []
 
@@ -226,14 +219,14 @@ def test_talk_mode_type_is_larger_and_stays_so_through_a_tour_caption(make_windo
     window.resize(1280, 720)
     desk = window.readouts.step.font().pointSizeF()
     window.talk_mode.set_talk_mode(True, full_screen=False)
-    _settle(qtbot, window)
+    settle(qtbot, window)
     talk = window.readouts.step.font().pointSizeF()
     assert talk >= 1.3 * desk
     window.tour.go_to(1)
-    _settle(qtbot, window)
+    settle(qtbot, window)
     assert window.readouts.step.font().pointSizeF() == talk and window.headline.font().pointSizeF() > 0
     window.talk_mode.set_talk_mode(False, full_screen=False)
-    _settle(qtbot, window)
+    settle(qtbot, window)
     assert window.readouts.step.font().pointSizeF() == desk
 
 
@@ -244,14 +237,14 @@ def test_painting_leaves_the_sentence_its_lines_and_the_plot_its_height(make_win
 
     window = make_window(scene=scene_id, start_fit=False, fit_process=FakeFitProcess())
     window.resize(*size)
-    _settle(qtbot, window)
+    settle(qtbot, window)
     plot_before = window.pane.height()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.keyClick(window, Qt.Key.Key_B)  # the brush: painting on, its buttons beside or under the sentence
     window.painting.press(0.0, 0.0)
     window.painting.release(0.0, 0.0)
-    _settle(qtbot, window)
+    settle(qtbot, window)
     bar = window.data_bar
     assert window.painting.active and bar.brush.isVisible() and "painted points" in bar.label.text()
     assert layout_problems(window, talk=False) == []
@@ -277,7 +270,7 @@ def _show_fit(window, qtbot) -> None:
     """On the data-space stage, a fit some way along for the scene and loss on show, as the fit process sends."""
     if window.current_stage is window.data_space:
         window.fit.show(snapshot_for(window.state.scene_id, window.state.settings.loss))
-    _settle(qtbot, window)
+    settle(qtbot, window)
 
 
 @pytest.mark.parametrize("size", TOUR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -385,7 +378,7 @@ def test_your_own_points_fit_at_every_size(make_window, qtbot, tmp_path, size, t
         _import(window, tmp_path)
     scene = "sedan_or_suv" if window.state.dim == 1 else "style_and_colour"
     window.fit.show(snapshot_for(scene, "l2"))
-    _settle(qtbot, window)
+    settle(qtbot, window)
     assert window.data_bar.isVisible() and window.state.points is not None
 
     def problems() -> list[str]:

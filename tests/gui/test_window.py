@@ -16,6 +16,13 @@ def _peak_handle(window, index):
     return next(h for h in window.pane.handles() if h.index == index and h.role in ("peak", "centre"))
 
 
+def _drag_peak(window, index, dx):
+    """Drag component `index`'s peak handle sideways by `dx` in data units, with real mouse events."""
+    pane, handle = window.pane, _peak_handle(window, index)
+    x, y = handle.pos().x(), handle.pos().y()
+    drag(pane, point(pane, x, y), point(pane, x + dx, y))
+
+
 def _side_handle(window, index):
     return next(h for h in window.pane.handles() if h.index == index and h.role in ("width", "shape"))
 
@@ -105,10 +112,7 @@ def test_double_click_on_empty_space_adds_a_component_there(make_window):
 
 def test_delete_removes_the_selected_component_and_undo_brings_it_back(make_window, qtbot):
     window = make_window()
-    pane = window.pane
-    handle = _peak_handle(window, 1)
-    drag(pane, point(pane, handle.pos().x(), handle.pos().y()),
-         point(pane, handle.pos().x() + 0.3, handle.pos().y()))
+    _drag_peak(window, 1, 0.3)
     qtbot.keyClick(window, Qt.Key.Key_Delete)
     assert len(window.state.mixture.components) == 1
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -118,10 +122,7 @@ def test_delete_removes_the_selected_component_and_undo_brings_it_back(make_wind
 
 def test_the_last_component_cannot_be_removed(make_window, qtbot):
     window = make_window(scene="unimodal")
-    pane = window.pane
-    handle = _peak_handle(window, 0)
-    drag(pane, point(pane, handle.pos().x(), handle.pos().y()),
-         point(pane, handle.pos().x() + 0.2, handle.pos().y()))
+    _drag_peak(window, 0, 0.2)
     qtbot.keyClick(window, Qt.Key.Key_Delete)
     assert len(window.state.mixture.components) == 1
     assert "at least one" in window.statusBar().currentMessage()
@@ -264,10 +265,7 @@ def test_a_malformed_scene_file_is_refused_and_the_current_scene_kept(make_windo
 
 def test_an_edited_scene_saved_and_opened_again_is_the_same(make_window, qtbot, tmp_path):
     window = make_window()
-    pane = window.pane
-    handle = _peak_handle(window, 0)
-    drag(pane, point(pane, handle.pos().x(), handle.pos().y()),
-         point(pane, handle.pos().x() + 0.7, handle.pos().y()))
+    _drag_peak(window, 0, 0.7)
     edited = window.state.mixture
     path = tmp_path / "edited.json"
     assert window.sessions.save_file(str(path))

@@ -91,3 +91,12 @@ def fake_window(make_window, size: tuple[int, int] = (1280, 720), talk: bool = F
     if talk:
         window.talk_mode.set_talk_mode(True, full_screen=False)
     return window
+
+
+def settle(qtbot, window) -> None:
+    """Let the window's queued work and throttled redraws run, then draw what is still held back."""
+    for _ in range(3):
+        QApplication.processEvents()
+        qtbot.wait(30)
+    window.flush()
+    QApplication.processEvents()
