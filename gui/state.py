@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from engine.lazy import lazy_import
 from engine.maths.kde import Kde
 from engine.model.answers import Decoding
 from engine.model.losses import loss_info
@@ -17,6 +18,9 @@ from engine.model.mixture import Component, Mixture
 from engine.model.scene import Scene, SceneError, bundled_scene, check_covariance
 from engine.model.settings import FitSettings
 from gui.support import palette
+
+points = lazy_import("engine.model.points")  # your own points: when a scene has them
+data_scene = lazy_import("engine.model.data_scene")  # their reader: when a stroke is painted
 
 if TYPE_CHECKING:
     from engine.model.points import PointSet
@@ -113,9 +117,7 @@ class AppState(QObject):
         if not self.uses_points or len(self.samples) < 2:
             return self.mixture
         if self._kde is None or self._kde[0] is not self.samples:
-            from engine.model.points import points_density
-
-            self._kde = (self.samples, points_density(self.samples, self.mixture))
+            self._kde = (self.samples, points.points_density(self.samples, self.mixture))
         return self._kde[1]
 
     def use_points(self, on: bool) -> None:
@@ -131,9 +133,7 @@ class AppState(QObject):
     def set_points(self, values: np.ndarray, finished: bool) -> None:
         """The points a brush or an eraser left (call begin_edit when the stroke starts, for Undo); the
         mixture is fitted to them anew when the stroke is finished."""
-        from engine.model.data_scene import repainted  # your own points' reader: not at start-up
-
-        self.scene = repainted(self.scene, values, refit=finished)
+        self.scene = data_scene.repainted(self.scene, values, refit=finished)
         self.scene_id = None
         self.samples = self.draw(self.scene)
         self.dataChanged.emit(finished)

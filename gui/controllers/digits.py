@@ -14,6 +14,7 @@ import math
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from engine.digits import GENERATORS, TASK_IDS, ready_steps
+from engine.digits.tasks import make_task
 from engine.model.losses import IMAGE_LOSS_IDS, image_loss_info
 from gui.controllers.runner import Runner, protocol
 from gui.state import SPEEDS
@@ -67,8 +68,6 @@ class DigitsController(Runner):
 
     def input_count(self) -> int:
         """How many inputs the task shows (10 labels, or the ambiguous tops)."""
-        from engine.digits.tasks import make_task  # the digits, once an input is chosen
-
         return len(make_task(self.task).input_ids)
 
     def set_index(self, index: int) -> None:

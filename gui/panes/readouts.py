@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, Slot
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
                                QWidget)
 
+from engine.lazy import lazy_import
 from engine.model.estimate import Snapshot
 from engine.model.losses import loss_info
 from engine.model.theory import typicality
@@ -22,6 +23,9 @@ from gui.state import AppState
 from gui.support import palette
 from gui.support.plots import PlainPlotItem
 from gui.support.throttle import Throttle
+
+coverage = lazy_import("engine.model.coverage")  # with the coverage rows (see coverage_tip)
+board = lazy_import("engine.images.board")  # a missed mode's name: not at start-up
 
 if TYPE_CHECKING:
     from engine.model.coverage import Coverage
@@ -258,8 +262,6 @@ class ReadoutPanel(QGroupBox):
         self._draw_hover()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802  (Qt's name)
-        from PySide6.QtCore import QEvent
-
         if event.type() == QEvent.Type.Leave:
             self._hover_x = None
             self._draw_hover()
@@ -346,9 +348,7 @@ class ReadoutPanel(QGroupBox):
             self.density.setStyleSheet(f"color: {palette.VERMILLION if atypical else palette.TEXT};")
         self.distance.setText(f"{distance:.2f}")
         if snap.estimate.distribution and snap.loss_id == self.state.settings.loss:
-            from engine.model.coverage import coverage  # loaded with the coverage rows (see coverage_tip)
-
-            self._show_coverage(coverage(mixture, snap.estimate))
+            self._show_coverage(coverage.coverage(mixture, snap.estimate))
         first = snap.step - len(snap.losses) + 1
         self._steps = np.arange(first, snap.step + 1, dtype=float)
         self._values = np.asarray(snap.losses, dtype=float)
@@ -360,9 +360,7 @@ class ReadoutPanel(QGroupBox):
         verdict = found.verdict()
         missed = ""
         if verdict:
-            from engine.images.board import mode_labels  # when a mode is missed: not at start-up
-
-            names = mode_labels(self.state.mixture, self.state.mixture.modes())
+            names = board.mode_labels(self.state.mixture, self.state.mixture.modes())
             missed = f"It misses {', '.join(names[i] for i in found.lost)}. "
             modes = f"<span style='color:{palette.VERMILLION}'>{modes}, <b>{verdict}</b></span>"
         self.coverage.setText(f"Modes covered {modes}<br>JS divergence <b>{found.js_divergence:.3f}</b> bits")

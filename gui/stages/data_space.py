@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Qt, Slot
 from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from engine.lazy import lazy_import
 from engine.model.losses import loss_info
 from gui.controllers.fit import FitController
 from gui.controllers.painting import PaintController
@@ -27,7 +28,8 @@ from gui.support import palette
 
 SPACING = 4  # between the columns
 
-if TYPE_CHECKING:  # made, and so imported, only when first shown
+landscape_pane = lazy_import("gui.panes.landscape")  # made, and so imported, only when first shown
+if TYPE_CHECKING:
     from gui.panes.landscape import LandscapePane
 
 
@@ -231,9 +233,7 @@ class DataSpaceStage(Stage):
         return self._make_landscape() if self._landscape is None else self._landscape
 
     def _make_landscape(self) -> LandscapePane:
-        from gui.panes.landscape import LandscapePane
-
-        view = LandscapePane(self.state, self.pane, parent=self.centre)  # never a window of its own
+        view = landscape_pane.LandscapePane(self.state, self.pane, parent=self.centre)  # never a window of its own
         self._centre.insertWidget(self._centre.indexOf(self.pane) + 1, view)
         self.layout().activate()  # in its place now: it is about to be drawn
         self._centre.activate()

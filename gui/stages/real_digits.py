@@ -14,9 +14,14 @@ import math
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from engine.digits.marks import Trail, marks
+from engine.digits.space import digit_space
+from engine.digits.tasks import make_task
 from engine.model.losses import image_loss_info
 from gui.controllers.digits import DigitsController
 from gui.controllers.runner import Runner
+from gui.panes.digit_pictures import DigitPicturesPane
+from gui.panes.digit_space import DigitSpacePane
 from gui.panes.digits import DRAW_INTERVAL, DigitsPane
 from gui.stages.base import Stage, StageContext
 from gui.support.throttle import Throttle
@@ -39,9 +44,6 @@ class RealDigitsStage(Stage):
 
     def __init__(self, context: StageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        from gui.panes.digit_pictures import DigitPicturesPane
-        from gui.panes.digit_space import DigitSpacePane
-
         self.controller = DigitsController(context.process, self)
         self.controller.status.connect(self.status)
         self.pane = DigitsPane(self.state, self.controller)
@@ -107,10 +109,6 @@ class RealDigitsStage(Stage):
     # -- the input on show ---------------------------------------------------------------------------
     def _show_space(self) -> None:
         """The plane and pictures of the controller's task and input (built once each, in numpy)."""
-        from engine.digits.marks import Trail
-        from engine.digits.space import digit_space
-        from engine.digits.tasks import make_task
-
         c = self.controller
         key = (c.task, c.index)
         if key == self._space_key:
@@ -130,9 +128,6 @@ class RealDigitsStage(Stage):
 
     def _draw_marks(self) -> None:
         """The newest frame's outputs for the input on show, in both panes."""
-        from engine.digits.marks import marks
-        from engine.digits.tasks import make_task
-
         snap, c = self.controller.latest, self.controller
         if self.space is None or not self.isVisible():
             return  # drawn when shown
