@@ -53,12 +53,14 @@ class FitProcess(QObject):
 
     `event(Frame | Problem)` carries what a target says (each runner hears its own); `problem(str)` a
     message about the process itself for the user (a refused command, an event that is not well formed,
-    a version that does not match); `ended()` that the process died without being asked to.
+    a version that does not match); `ended()` that the process died without being asked to; `launched()`
+    that a process has started (the first, or one after a death) and takes commands.
     """
 
     event = Signal(object)
     problem = Signal(str)
     ended = Signal()
+    launched = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +107,8 @@ class FitProcess(QObject):
         self._reader.received.connect(self._on_reader_received)
         self._reader.finished.connect(self._on_reader_finished)
         self._reader.start()
+        if self._process is not None:
+            self.launched.emit()
 
     def send(self, command: Command) -> None:
         """The one way a command reaches the fit process; dropped if there is none."""

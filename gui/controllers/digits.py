@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.digits import GENERATORS, TASK_IDS, ready_steps
 from engine.digits.tasks import make_task
@@ -46,6 +46,7 @@ class DigitsController(Runner):
         self.speed_index = len(SPEEDS) - 1  # as fast as it goes
         self.active = False  # the view has been shown: the fit process trains the network
         self._sent = False  # the fit process has the settings
+        process.launched.connect(self._on_process_launched)
 
     # -- what the user asks for ------------------------------------------------------------------------
     def activate(self) -> None:
@@ -178,7 +179,15 @@ class DigitsController(Runner):
 
     @Slot()
     def _on_process_ended(self) -> None:
-        """The fit process died; the fit controller starts another: send it the settings once it has."""
+        """The fit process died; the fit controller starts another, which will need the settings."""
         super()._on_process_ended()
         self._sent = False
-        QTimer.singleShot(0, self._send_settings)
+
+    @Slot()
+    def _on_process_launched(self) -> None:
+        """A fit process has started (the first, or one after a death): the settings, and a run asked for
+        before it was there, go to it now."""
+        self._sent = False
+        self._send_settings()
+        if self.active and self.running:
+            self.process.send(protocol().Run(self.target, True))

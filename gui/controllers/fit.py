@@ -3,12 +3,13 @@ restart it if its process dies; run, pause, step and reset as every runner does 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Slot
+from PySide6.QtCore import QObject, Slot
 
 from engine.model.estimate import Snapshot
 from engine.model.losses import LOSS_IDS, loss_info
 from gui.controllers.runner import Runner, protocol
 from gui.state import AppState
+from gui.support.first_paint import after_first_paint
 
 
 class FitController(Runner):
@@ -24,7 +25,6 @@ class FitController(Runner):
         super().__init__(process, parent)
         self.state = state
         self._closed = False
-        self._painted_widget = None
         process.problem.connect(self._on_process_problem)
         state.dataChanged.connect(self._on_state_data_changed)
         state.settingsChanged.connect(self._on_state_settings_changed)
@@ -33,16 +33,9 @@ class FitController(Runner):
 
     # -- starting and stopping ------------------------------------------------------------------
     def start_after_first_paint(self, widget) -> None:
-        """Start the fit once `widget` has painted: nothing of the fit is on the way to the first frame."""
-        self._painted_widget = widget
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self._painted_widget and event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            self._painted_widget = None
-            QTimer.singleShot(0, self.start)
-        return False
+        """Start the fit once `widget` has painted, or after first_paint's backstop if it is not shown (another
+        stage came first): nothing of the fit is on the way to the first frame."""
+        after_first_paint(widget, self.start)
 
     @Slot()
     def start(self) -> None:

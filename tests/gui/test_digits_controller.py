@@ -86,10 +86,22 @@ def test_a_dead_fit_process_gets_the_settings_again_and_the_network_pauses(digit
     digits.set_running(True)
     digits.process.sent.clear()
     digits.process.die()  # the fit controller starts another one (here: the fake says it is up again)
-    digits.process.started = True
+    digits.process.start(None)
     assert not digits.running
     qtbot.waitUntil(lambda: digits.process.sent_of(DigitsSettings) != [], timeout=2000)
     assert digits.process.sent_of(Run) == []
+
+
+def test_a_run_asked_for_before_the_fit_process_is_up_reaches_it_once_it_is(qtbot):
+    process = FakeFitProcess()  # the window paints first, then starts the fit process
+    digits = DigitsController(process)
+    digits.activate()
+    digits.set_running(True)  # the real process drops what comes before it is up; the fake records it
+    assert process.sent_of(DigitsSettings) == []
+    process.sent.clear()
+    process.start(None)
+    assert [type(c) for c in process.sent][:1] == [DigitsSettings] and Run("digits", True) in process.sent
+    assert digits.running
 
 
 def test_a_tour_step_sets_task_and_loss_from_step_0_and_runs_and_a_step_without_digits_pauses(digits):

@@ -8,7 +8,7 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from engine.fit.protocol import Run
+from engine.fit.protocol import DigitsSettings, Run
 from engine.model.losses import IMAGE_LOSS_IDS, LOSS_IDS, image_loss_info
 from engine.model.tour import tour_by_id
 from tests.support.fakes import FakeFitProcess
@@ -113,3 +113,16 @@ def test_the_tooltips_name_the_keys_of_the_table(make_window, qtbot):
     assert window.controls.reset_button.toolTip().endswith("(R)")
     assert f"keys 1–{len(LOSS_IDS)}" in window.controls.loss_box.toolTip()
     assert window.why_panel.landscape.toolTip().endswith("Key: L")
+
+
+def test_a_stage_shown_before_the_first_paint_still_gets_its_fit_process_and_runs(make_window, qtbot):
+    process = FakeFitProcess()
+    window = make_window(start_fit=False, fit_process=process)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.show_stage("real_digits")  # the data-space pane, whose paint starts the fit, is never shown
+    window.data_space.start_fit()
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # run the network before there is a process to train it
+    qtbot.waitUntil(lambda: process.started, timeout=3000)
+    assert process.sent_of(DigitsSettings) and Run("digits", True) in process.sent[process.sent.index(
+        process.sent_of(DigitsSettings)[0]):]

@@ -16,6 +16,7 @@ class FakeFitProcess(QObject):
     event = Signal(object)
     problem = Signal(str)
     ended = Signal()
+    launched = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -27,6 +28,7 @@ class FakeFitProcess(QObject):
     def start(self, start) -> None:
         self.starts.append(start)
         self.started = True
+        self.launched.emit()
 
     def send(self, command) -> None:
         self.sent.append(command)
